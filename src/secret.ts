@@ -6,6 +6,14 @@ import { inspect } from 'node:util';
  * (String(), template literals, JSON.stringify, util.inspect, console.log) yields the
  * fingerprint, never the value. Only the HTTP layer calls {@link Secret.reveal}.
  */
+/** Every Secret made in this process, so crash output can be scrubbed of all of them. */
+const KNOWN = new Set<Secret>();
+
+/** All secrets this process has read (for scrubbing text whose origin is unknown). */
+export function knownSecrets(): Secret[] {
+  return [...KNOWN];
+}
+
 export class Secret {
   readonly #value: string;
   /** `sha256:` + the first 12 hex digits of the SHA-256 of the value: enough to tell "same key?". */
@@ -16,6 +24,7 @@ export class Secret {
     this.#value = value;
     this.length = value.length;
     this.fingerprint = `sha256:${createHash('sha256').update(value).digest('hex').slice(0, 12)}`;
+    KNOWN.add(this);
   }
 
   /** The clear value. Call only where the key is put on the wire or inspected for shape. */

@@ -1,0 +1,58 @@
+/**
+ * Extra headers under both setting keys and both forms (FIELD-NOTES §2). Names only are
+ * reported: header values may be personal data or credentials.
+ */
+import { defineCheck, fail, ok, warn, type CheckOutcome } from '../check.js';
+import { resolveHeaders, type HeaderProblemCode } from '../inference/headers.js';
+
+const WARN_ONLY: HeaderProblemCode[] = ['HEADERS_DUPLICATE', 'HEADERS_BOTH_KEYS', 'HEADERS_CREDENTIAL'];
+
+export default defineCheck({
+  id: 'extra-headers',
+  title: 'Extra headers',
+  group: 'settings',
+  needs: ['claude-settings'],
+  codes: {
+    HEADERS_NATIVE_IN_MANAGED: {
+      title: 'Managed settings hold the headers as a native array/dictionary; the app needs a JSON-encoded string',
+      fix: 'In the configuration profile / registry, make the value a string holding JSON, e.g. <string>{"x-portkey-metadata":"{\\"team\\":\\"eng\\"}"}</string>.',
+    },
+    HEADERS_INVALID_JSON: { title: 'The headers setting is a string that is not valid JSON', fix: 'Fix the JSON at the line and column shown.' },
+    HEADERS_WRONG_TYPE: {
+      title: 'The headers setting has the wrong shape',
+      fix: 'inferenceCustomHeaders is an object {"Header-Name": "value"}; inferenceGatewayHeaders is an array ["Header-Name: value"].',
+    },
+    HEADERS_VALUE_NOT_STRING: {
+      title: 'A header value is not a string (metadata must be JSON-encoded inside a string)',
+      fix: 'Write the value as a string: {"x-portkey-metadata": "{\\"team\\":\\"eng\\"}"}.',
+    },
+    HEADERS_ENTRY_MALFORMED: { title: 'An entry of inferenceGatewayHeaders is not "Name: Value"', fix: 'Write each entry as "Header-Name: value".' },
+    HEADERS_BAD_NAME: { title: 'A header name is not a valid HTTP header name', fix: 'Use only letters, digits and - in header names (e.g. x-portkey-metadata).' },
+    HEADERS_CREDENTIAL: {
+      title: 'A credential header is set among the extra headers',
+      fix: 'Put the key in the Gateway API key field and remove Authorization/x-api-key/x-portkey-api-key from the extra headers.',
+    },
+    HEADERS_DUPLICATE: { title: 'The same header is set more than once', fix: 'Keep one entry per header name; which one wins is not defined.' },
+    HEADERS_BOTH_KEYS: {
+      title: 'Both inferenceCustomHeaders and the older inferenceGatewayHeaders are set',
+      fix: 'Keep inferenceCustomHeaders (app 1.8089.0 and later) and remove inferenceGatewayHeaders, unless older app versions must be served too.',
+    },
+  },
+  run({ target }): CheckOutcome {
+    const { headers, problems } = resolveHeaders(target);
+    const names = headers.map((h) => h.name);
+    const details: Record<string, unknown> = {
+      headers: headers.map((h) => ({ name: h.name, from: h.from, origin: h.origin })),
+      ...(problems.length > 0 ? { findings: problems.map((p) => ({ code: p.code, key: p.key, message: p.message, line: p.line, column: p.column })) } : {}),
+    };
+    const first = problems[0];
+    if (first) {
+      const where = first.line !== undefined ? ` (line ${first.line}, column ${first.column})` : '';
+      const summary = `${first.message}${where}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}`;
+      const extra = { details, ...(first.hint ? { fix: first.hint } : {}) };
+      return WARN_ONLY.includes(first.code) ? warn(first.code, summary, extra) : fail(first.code, summary, extra);
+    }
+    if (names.length === 0) return ok('none set', details);
+    return ok(names.join(', '), details);
+  },
+});

@@ -1,0 +1,67 @@
+/**
+ * `x-portkey-metadata`: strict JSON object of short string values, with the keys the policy
+ * requires. Invalid metadata is silently dropped by Portkey, so policies "don't apply".
+ */
+import { defineCheck, fail, ok, type CheckOutcome } from '../check.js';
+import { resolveHeaders } from '../inference/headers.js';
+import { analyzeMetadata } from '../inference/metadata.js';
+import { METADATA_HEADER, METADATA_MAX_VALUE_LENGTH } from '../portkey.js';
+
+export default defineCheck({
+  id: 'metadata-header',
+  title: 'x-portkey-metadata',
+  group: 'settings',
+  needs: ['extra-headers'],
+  codes: {
+    METADATA_REQUIRED_NOT_SET: {
+      title: 'The policy requires metadata, but no x-portkey-metadata header is set',
+      fix: 'Add the extra header x-portkey-metadata with a JSON object holding the required keys.',
+    },
+    METADATA_INVALID_JSON: {
+      title: 'x-portkey-metadata is not valid JSON, so Portkey silently ignores it',
+      fix: 'Fix the JSON at the line and column shown: double quotes around keys and values, no trailing comma.',
+    },
+    METADATA_NOT_OBJECT: { title: 'x-portkey-metadata is JSON but not an object', fix: 'Write it as an object: {"team":"engineering","env":"prod"}.' },
+    METADATA_VALUE_NOT_STRING: {
+      title: 'A metadata value is not a string',
+      fix: 'Put every value in double quotes: {"count":"3"} rather than {"count":3}.',
+    },
+    METADATA_VALUE_TOO_LONG: {
+      title: `A metadata value is longer than ${METADATA_MAX_VALUE_LENGTH} characters`,
+      fix: `Shorten each value to at most ${METADATA_MAX_VALUE_LENGTH} characters.`,
+    },
+    METADATA_KEY_CASE: {
+      title: 'A metadata key differs from the policy’s only in upper/lower case (keys are case-sensitive)',
+      fix: 'Rename the key to exactly the spelling the policy requires.',
+    },
+    METADATA_REQUIRED_MISSING: { title: 'Metadata keys the policy requires are missing', fix: 'Add the missing keys to x-portkey-metadata.' },
+    METADATA_VALUE_NOT_ALLOWED: { title: 'A metadata value is not one the policy allows', fix: 'Use one of the values the policy lists for that key (see details).' },
+  },
+  run({ target, policy }): CheckOutcome {
+    const header = resolveHeaders(target).headers.find((h) => h.name.toLowerCase() === METADATA_HEADER);
+    const required = policy?.metadata?.requiredKeys ?? [];
+    if (!header) {
+      if (required.length > 0) {
+        return fail('METADATA_REQUIRED_NOT_SET', 'no x-portkey-metadata header, and the policy requires one', {
+          details: { requiredKeys: required, policy: policy!.source },
+        });
+      }
+      return ok('not set (optional: logs are not tagged)');
+    }
+    const analysis = analyzeMetadata(header.value, policy);
+    const details: Record<string, unknown> = {
+      from: header.from,
+      ...(analysis.keys ? { keys: analysis.keys } : {}),
+      ...(required.length > 0 ? { requiredKeys: required } : {}),
+    };
+    const first = analysis.findings[0];
+    if (!first) return ok(`valid JSON object with ${analysis.keys!.length} key(s): ${analysis.keys!.join(', ')}`, details);
+    details.findings = analysis.findings.map((f) => ({ code: f.code, message: f.message, ...(f.line ? { line: f.line, column: f.column } : {}) }));
+    if (first.line !== undefined) Object.assign(details, { line: first.line, column: first.column });
+    if (first.code === 'METADATA_VALUE_NOT_ALLOWED' && policy?.metadata?.allowedValues) {
+      details.allowedValues = Object.fromEntries(first.keys!.map((k) => [k, policy.metadata!.allowedValues![k]]));
+    }
+    const more = analysis.findings.length > 1 ? ` (+${analysis.findings.length - 1} more)` : '';
+    return fail(first.code, `${first.message}${more}`, { details, ...(first.hint ? { fix: `${first.hint}.` } : {}) });
+  },
+});

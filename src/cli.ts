@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+/**
+ * Entry point. Kept tiny so `--version` and `--help` load nothing else (start-up is measured
+ * against bare node); commands are imported only when used. Sets process.exitCode rather than
+ * calling process.exit, so output is flushed.
+ */
+import { VERSION } from './version.js';
+
+const COMMANDS = new Set(['doctor']);
+
+async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '--version' || first === '-V') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (first === '--help' || first === '-h' || first === 'help' || argv.includes('--help') || argv.includes('-h')) {
+    const { HELP } = await import('./help.js');
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const command = first !== undefined && COMMANDS.has(first) ? first : 'doctor';
+  const args = first !== undefined && COMMANDS.has(first) ? rest : argv;
+  if (first !== undefined && !first.startsWith('-') && !COMMANDS.has(first)) {
+    const { UsageError } = await import('./usage-error.js');
+    throw new UsageError(`unknown command "${first}".`, 'Run portkey-doctor --help for the commands.');
+  }
+  switch (command) {
+    default: {
+      const { doctorCommand } = await import('./commands/doctor.js');
+      return doctorCommand(args, process.env);
+    }
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  async (err: unknown) => {
+    const { UsageError } = await import('./usage-error.js');
+    if (err instanceof UsageError) {
+      process.stderr.write(`portkey-doctor: ${err.message}\n${err.hint ? `  ${err.hint}\n` : ''}`);
+      process.exitCode = 2;
+      return;
+    }
+    // An unexpected failure of the doctor itself: one line, no stack (it could carry values);
+    // PORTKEY_DOCTOR_DEBUG=1 shows the stack for a developer.
+    const { scrub, knownSecrets } = await import('./secret.js');
+    const clean = (t: string) => scrub(t, knownSecrets());
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    process.stderr.write(`portkey-doctor: internal error: ${clean(message).slice(0, 500)}\n  Please report this (run with PORTKEY_DOCTOR_DEBUG=1 for details).\n`);
+    if (process.env.PORTKEY_DOCTOR_DEBUG === '1' && err instanceof Error) process.stderr.write(`${clean(err.stack ?? '')}\n`);
+    process.exitCode = 2;
+  },
+);

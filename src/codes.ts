@@ -1,0 +1,29 @@
+/** Every diagnosis code the doctor can emit, from the check registry and the engine: one table. */
+import { CHECKS } from './checks/index.js';
+import type { CodeInfo } from './check.js';
+import { ENGINE_CODES } from './runner.js';
+
+export interface CodeRow extends CodeInfo {
+  code: string;
+  /** The check that emits it, or `engine`. */
+  check: string;
+}
+
+export function allCodes(): CodeRow[] {
+  const rows: CodeRow[] = [];
+  for (const check of CHECKS) {
+    for (const [code, info] of Object.entries(check.codes)) rows.push({ code, check: check.id, ...info });
+  }
+  for (const [code, info] of Object.entries(ENGINE_CODES)) rows.push({ code, check: '(engine)', ...info });
+  return rows;
+}
+
+/** The markdown table in the README. */
+export function codesTable(): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  return [
+    '| code | check | meaning | what to do |',
+    '| --- | --- | --- | --- |',
+    ...allCodes().map((r) => `| \`${r.code}\` | ${r.check} | ${esc(r.title)} | ${esc(r.fix)} |`),
+  ].join('\n');
+}

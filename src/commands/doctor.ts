@@ -1,0 +1,153 @@
+/**
+ * `portkey-doctor [doctor]`: gather settings, policy and flags into one target, run every
+ * check once, print the console or JSON report, and return the exit code.
+ */
+import os from 'node:os';
+import { readFile } from 'node:fs/promises';
+import { CHECKS } from '../checks/index.js';
+import type { CheckResult } from '../check.js';
+import { discoverSettings } from '../config/discover.js';
+import { loadPolicy, resolvePolicyPath } from '../config/policy-load.js';
+import type { Policy } from '../config/policy.js';
+import { resolveTarget } from '../config/resolve-target.js';
+import type { Discovery } from '../config/settings.js';
+import type { Target } from '../config/target.js';
+import { parseDoctorFlags, type DoctorFlags } from '../flags.js';
+import { resolveHeaders } from '../inference/headers.js';
+import { buildReport, type Report } from '../report.js';
+import { colorEnabled, palette } from '../reporters/color.js';
+import { renderConsole } from '../reporters/console.js';
+import { renderJson } from '../reporters/json.js';
+import { createProgress } from '../reporters/progress.js';
+import { runChecks } from '../runner.js';
+import { scrub, Secret } from '../secret.js';
+import { UsageError } from '../usage-error.js';
+import { VERSION } from '../version.js';
+
+/** Everything one run needs, resolved from flags, environment, policy and discovery. */
+export interface Prepared {
+  flags: DoctorFlags;
+  policy: Policy | undefined;
+  discovery: Discovery;
+  target: Target;
+  secrets: Secret[];
+}
+
+export async function prepare(flags: DoctorFlags, env: NodeJS.ProcessEnv): Promise<Prepared> {
+  const policy = await readPolicy(flags, env);
+  const apiKey = await readKeyOverride(flags, env);
+  const discovery = await discoverSettings({
+    platform: process.platform,
+    env,
+    homedir: os.homedir(),
+    username: safeUsername(),
+    ...(flags.claudeDir !== undefined ? { claudeDir: flags.claudeDir } : {}),
+    ...(flags.managedFile !== undefined ? { managedFile: flags.managedFile } : {}),
+  });
+  const target = resolveTarget(
+    discovery,
+    {
+      ...(flags.baseUrl !== undefined ? { baseUrl: flags.baseUrl } : {}),
+      ...(flags.authScheme !== undefined ? { authScheme: flags.authScheme } : {}),
+      ...(apiKey ? { apiKey: apiKey.secret, apiKeyOrigin: apiKey.origin } : {}),
+      headers: flags.headers,
+    },
+    env,
+  );
+  const secrets = [target.apiKey?.value, apiKey?.secret].filter((s): s is Secret => s instanceof Secret);
+  return { flags, policy, discovery, target, secrets };
+}
+
+export async function runOnce(prepared: Prepared, env: NodeJS.ProcessEnv, onProgress?: Parameters<typeof runChecks>[2]['onProgress'], signal?: AbortSignal): Promise<Report> {
+  const { flags, policy, discovery, target, secrets } = prepared;
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const options = { live: false, samples: 5, insecure: false };
+  const checks: CheckResult[] = await runChecks(
+    CHECKS,
+    { target, discovery, policy, options, env, platform: process.platform, now: () => new Date() },
+    {
+      checkTimeoutMs: Math.min(flags.checkTimeoutMs, flags.timeoutMs),
+      runTimeoutMs: flags.timeoutMs,
+      scrub: (text) => scrub(text, secrets),
+      ...(onProgress ? { onProgress } : {}),
+      ...(signal ? { signal } : {}),
+    },
+  );
+  return buildReport({
+    version: VERSION,
+    startedAt,
+    durationMs: performance.now() - t0,
+    discovery,
+    target,
+    headerNames: resolveHeaders(target).headers.map((h) => h.name),
+    policySource: policy?.source,
+    options: { timeoutMs: flags.timeoutMs, insecure: options.insecure, live: options.live },
+    checks,
+  });
+}
+
+export async function doctorCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const flags = parseDoctorFlags(args);
+  const prepared = await prepare(flags, env);
+  const progress = flags.json ? undefined : createProgress(process.stderr);
+  let report: Report;
+  try {
+    report = await runOnce(prepared, env, progress ? (e) => progress.update(e) : undefined);
+  } finally {
+    progress?.stop();
+  }
+  const text = flags.json
+    ? renderJson(report)
+    : renderConsole(report, { verbose: flags.verbose, color: palette(!flags.noColor && colorEnabled(process.stdout, env)) });
+  // Last line of defence: whatever a lower layer let through, the key's value never leaves.
+  process.stdout.write(scrub(text, prepared.secrets));
+  return report.exitCode;
+}
+
+async function readPolicy(flags: DoctorFlags, env: NodeJS.ProcessEnv): Promise<Policy | undefined> {
+  if (flags.noPolicy) return undefined;
+  const { path, explicit } = resolvePolicyPath(flags.policyFile, process.platform, env);
+  if (!path) return undefined;
+  const loaded = await loadPolicy(path, { required: explicit });
+  if ('error' in loaded) {
+    const e = loaded.error;
+    const where = [e.file, e.line !== undefined ? `line ${e.line}, column ${e.column}` : undefined, e.pointer ? `at ${e.pointer}` : undefined]
+      .filter(Boolean)
+      .join(', ');
+    throw new UsageError(`policy file ${where}: ${e.message}`, 'Fix the policy file (schema: schema/policy.schema.json), or run with --no-policy.');
+  }
+  return loaded.policy;
+}
+
+async function readKeyOverride(flags: DoctorFlags, env: NodeJS.ProcessEnv): Promise<{ secret: Secret; origin: 'flag' | 'env' } | undefined> {
+  if (flags.apiKeyFile !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(flags.apiKeyFile, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      throw new UsageError(`cannot read --api-key-file ${flags.apiKeyFile} (${code}).`, 'Check the path and that this user may read it.');
+    }
+    // A key file ends with a newline by convention; take the first line as it is otherwise.
+    const first = text.replace(/^\uFEFF/, '').split(/\r?\n/)[0] ?? '';
+    if (first === '') throw new UsageError(`--api-key-file ${flags.apiKeyFile} is empty.`, 'Put the Portkey API key on its first line.');
+    return { secret: new Secret(first), origin: 'flag' };
+  }
+  if (flags.apiKeyEnv !== undefined) {
+    const value = env[flags.apiKeyEnv];
+    if (value === undefined || value === '') {
+      throw new UsageError(`--api-key-env ${flags.apiKeyEnv}: that environment variable is not set or empty.`, `export ${flags.apiKeyEnv}=… before running.`);
+    }
+    return { secret: new Secret(value), origin: 'env' };
+  }
+  return undefined;
+}
+
+function safeUsername(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.USERNAME ?? '';
+  }
+}

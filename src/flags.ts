@@ -1,0 +1,116 @@
+/**
+ * Command-line flags of the doctor, parsed strictly with node:util parseArgs (no dependency:
+ * it is built in and strict mode gives exact errors). Every bad flag is a UsageError (exit 2).
+ */
+import { parseArgs } from 'node:util';
+import type { ExtraHeader } from './config/target.js';
+import { UsageError } from './usage-error.js';
+
+export interface DoctorFlags {
+  json: boolean;
+  verbose: boolean;
+  noColor: boolean;
+  claudeDir?: string;
+  managedFile?: string;
+  policyFile?: string;
+  noPolicy: boolean;
+  baseUrl?: string;
+  authScheme?: string;
+  apiKeyEnv?: string;
+  apiKeyFile?: string;
+  headers: ExtraHeader[];
+  timeoutMs: number;
+  checkTimeoutMs: number;
+}
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean', short: 'v' },
+  'no-color': { type: 'boolean' },
+  'claude-dir': { type: 'string' },
+  managed: { type: 'string' },
+  policy: { type: 'string' },
+  'no-policy': { type: 'boolean' },
+  'base-url': { type: 'string' },
+  'auth-scheme': { type: 'string' },
+  'api-key-env': { type: 'string' },
+  'api-key-file': { type: 'string' },
+  'api-key': { type: 'string' },
+  header: { type: 'string', multiple: true },
+  timeout: { type: 'string' },
+  'check-timeout': { type: 'string' },
+} as const;
+
+export const DEFAULT_TIMEOUT_S = 30;
+export const DEFAULT_CHECK_TIMEOUT_S = 10;
+
+export function parseDoctorFlags(args: string[]): DoctorFlags {
+  let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: false; strict: true }>>['values'];
+  try {
+    ({ values } = parseArgs({ args, options: OPTIONS, allowPositionals: false, strict: true }));
+  } catch (err) {
+    throw new UsageError(cleanParseError(err), 'Run portkey-doctor --help for the list of options.');
+  }
+  if (values['api-key'] !== undefined) {
+    throw new UsageError(
+      '--api-key is not accepted: a key on the command line is visible to every process and in shell history.',
+      'Use --api-key-env NAME or --api-key-file FILE, or set PORTKEY_DOCTOR_API_KEY.',
+    );
+  }
+  if (values.policy !== undefined && values['no-policy']) {
+    throw new UsageError('--policy and --no-policy contradict each other.', 'Give one of them.');
+  }
+  if (values['api-key-env'] !== undefined && values['api-key-file'] !== undefined) {
+    throw new UsageError('--api-key-env and --api-key-file both give the key.', 'Give one of them.');
+  }
+  return {
+    json: values.json ?? false,
+    verbose: values.verbose ?? false,
+    noColor: values['no-color'] ?? false,
+    claudeDir: nonEmpty(values['claude-dir'], '--claude-dir'),
+    managedFile: nonEmpty(values.managed, '--managed'),
+    policyFile: nonEmpty(values.policy, '--policy'),
+    noPolicy: values['no-policy'] ?? false,
+    baseUrl: values['base-url'],
+    authScheme: values['auth-scheme'],
+    apiKeyEnv: nonEmpty(values['api-key-env'], '--api-key-env'),
+    apiKeyFile: nonEmpty(values['api-key-file'], '--api-key-file'),
+    headers: (values.header ?? []).map(parseHeaderFlag),
+    timeoutMs: seconds(values.timeout, '--timeout', DEFAULT_TIMEOUT_S),
+    checkTimeoutMs: seconds(values['check-timeout'], '--check-timeout', DEFAULT_CHECK_TIMEOUT_S),
+  };
+}
+
+function nonEmpty(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === '') throw new UsageError(`${flag} needs a value, got an empty string.`);
+  return value;
+}
+
+function seconds(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback * 1000;
+  const n = Number(value);
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(value) || !Number.isFinite(n) || n <= 0 || n > 3600) {
+    throw new UsageError(`${flag} must be a number of seconds between 0 and 3600, got "${value}".`, `For example: ${flag} 30`);
+  }
+  return Math.round(n * 1000);
+}
+
+/** `--header "Name: value"`; the name must be a valid HTTP token. */
+export function parseHeaderFlag(raw: string): ExtraHeader {
+  const colon = raw.indexOf(':');
+  const name = colon > 0 ? raw.slice(0, colon).trim() : '';
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+    throw new UsageError(
+      `--header must look like "Name: value"; the name before the colon is missing or has invalid characters.`,
+      `For example: --header 'x-portkey-metadata: {"team":"eng"}'`,
+    );
+  }
+  return { name, value: raw.slice(colon + 1).trim() };
+}
+
+function cleanParseError(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  // parseArgs messages carry a long suggestion about '--' that confuses more than it helps.
+  return message.split('. To specify')[0]!.replace(/\.$/, '') + '.';
+}

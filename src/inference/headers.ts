@@ -1,0 +1,190 @@
+/**
+ * The extra headers the app sends on every request, resolved from both setting keys and both
+ * forms (FIELD-NOTES §2): `inferenceCustomHeaders` (an object; a JSON string in managed
+ * settings) and the older `inferenceGatewayHeaders` (an array of "Name: Value"; a JSON string
+ * in managed settings), plus `--header` flags. Resolution is lenient — it keeps every header it
+ * can — and lists each problem with its code, so the network checks can still probe with what
+ * the app would most likely send while the extra-headers check reports what is wrong.
+ */
+import { parseJsonStrict } from '../config/json.js';
+import type { Field, Origin, Target } from '../config/target.js';
+
+export type HeaderSettingKey = 'inferenceCustomHeaders' | 'inferenceGatewayHeaders';
+
+export interface ResolvedHeader {
+  name: string;
+  value: string;
+  origin: Origin;
+  from: HeaderSettingKey | 'flag';
+}
+
+/** Codes, most severe first. */
+export type HeaderProblemCode =
+  | 'HEADERS_NATIVE_IN_MANAGED'
+  | 'HEADERS_INVALID_JSON'
+  | 'HEADERS_WRONG_TYPE'
+  | 'HEADERS_VALUE_NOT_STRING'
+  | 'HEADERS_ENTRY_MALFORMED'
+  | 'HEADERS_BAD_NAME'
+  | 'HEADERS_CREDENTIAL'
+  | 'HEADERS_DUPLICATE'
+  | 'HEADERS_BOTH_KEYS';
+
+export interface HeaderProblem {
+  code: HeaderProblemCode;
+  key: HeaderSettingKey | 'flag';
+  /** Safe to print: never contains header values. */
+  message: string;
+  line?: number;
+  column?: number;
+  hint?: string;
+}
+
+export interface HeaderResolution {
+  headers: ResolvedHeader[];
+  problems: HeaderProblem[];
+}
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const CREDENTIALS = new Set(['authorization', 'x-api-key', 'x-portkey-api-key', 'proxy-authorization']);
+
+export function resolveHeaders(target: Target): HeaderResolution {
+  const problems: HeaderProblem[] = [];
+  const legacy = target.gatewayHeaders ? fromGatewayHeaders(target.gatewayHeaders, target.managed, problems) : [];
+  const current = target.customHeaders ? fromCustomHeaders(target.customHeaders, target.managed, problems) : [];
+  if (target.customHeaders && target.gatewayHeaders) {
+    problems.push({
+      code: 'HEADERS_BOTH_KEYS',
+      key: 'inferenceCustomHeaders',
+      message: 'both inferenceCustomHeaders and inferenceGatewayHeaders are set',
+    });
+  }
+  const flags: ResolvedHeader[] = target.flagHeaders.map((h) => ({ ...h, origin: 'flag', from: 'flag' }));
+
+  // Later sources override earlier ones by (case-insensitive) name: legacy < current < flags.
+  const byName = new Map<string, ResolvedHeader>();
+  const seenInSettings = new Map<string, string>();
+  for (const header of [...legacy, ...current]) {
+    const lower = header.name.toLowerCase();
+    const earlier = seenInSettings.get(lower);
+    if (earlier !== undefined) {
+      problems.push({ code: 'HEADERS_DUPLICATE', key: header.from as HeaderSettingKey, message: `header ${header.name} is set more than once` });
+    }
+    seenInSettings.set(lower, header.name);
+  }
+  for (const header of [...legacy, ...current, ...flags]) {
+    if (!TOKEN.test(header.name)) {
+      problems.push({ code: 'HEADERS_BAD_NAME', key: header.from, message: `header name ${JSON.stringify(header.name.slice(0, 40))} is not a valid HTTP header name` });
+      continue;
+    }
+    if (CREDENTIALS.has(header.name.toLowerCase()) && header.from !== 'flag') {
+      problems.push({ code: 'HEADERS_CREDENTIAL', key: header.from, message: `header ${header.name} carries a credential in the extra headers` });
+    }
+    byName.set(header.name.toLowerCase(), header);
+  }
+  return { headers: [...byName.values()], problems: sortProblems(problems) };
+}
+
+const ORDER: HeaderProblemCode[] = [
+  'HEADERS_NATIVE_IN_MANAGED',
+  'HEADERS_INVALID_JSON',
+  'HEADERS_WRONG_TYPE',
+  'HEADERS_VALUE_NOT_STRING',
+  'HEADERS_ENTRY_MALFORMED',
+  'HEADERS_BAD_NAME',
+  'HEADERS_CREDENTIAL',
+  'HEADERS_DUPLICATE',
+  'HEADERS_BOTH_KEYS',
+];
+function sortProblems(problems: HeaderProblem[]): HeaderProblem[] {
+  return problems.sort((a, b) => ORDER.indexOf(a.code) - ORDER.indexOf(b.code));
+}
+
+/** Decodes a managed (string) value, or reports a native value where a string is required. */
+function decodeManaged(
+  field: Field,
+  key: HeaderSettingKey,
+  managed: boolean,
+  problems: HeaderProblem[],
+): { ok: true; value: unknown } | { ok: false } {
+  const value = field.value;
+  if (typeof value === 'string') {
+    const parsed = parseJsonStrict(value);
+    if (!parsed.ok) {
+      problems.push({
+        code: 'HEADERS_INVALID_JSON',
+        key,
+        message: `${key} is not valid JSON: ${parsed.message}`,
+        line: parsed.line,
+        column: parsed.column,
+        ...(parsed.hint ? { hint: parsed.hint } : {}),
+      });
+      return { ok: false };
+    }
+    return { ok: true, value: parsed.value };
+  }
+  if (managed && value !== null && typeof value === 'object') {
+    // The app reads managed values as strings only; a native array/dict is ignored (FIELD-NOTES §2).
+    problems.push({
+      code: 'HEADERS_NATIVE_IN_MANAGED',
+      key,
+      message: `${key} is a native ${Array.isArray(value) ? 'array' : 'dictionary'} in managed settings; it must be a JSON-encoded string`,
+    });
+    // Still resolve it, so the network checks probe with the headers that were intended.
+  }
+  return { ok: true, value };
+}
+
+function fromCustomHeaders(field: Field, managed: boolean, problems: HeaderProblem[]): ResolvedHeader[] {
+  const key = 'inferenceCustomHeaders';
+  const decoded = decodeManaged(field, key, managed, problems);
+  if (!decoded.ok) return [];
+  const value = decoded.value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    problems.push({ code: 'HEADERS_WRONG_TYPE', key, message: `${key} must be an object of header names to string values, found ${kindOf(value)}` });
+    return [];
+  }
+  const out: ResolvedHeader[] = [];
+  for (const [name, v] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof v !== 'string') {
+      problems.push({
+        code: 'HEADERS_VALUE_NOT_STRING',
+        key,
+        message: `the value of header ${name} is ${kindOf(v)}, not a string`,
+        hint: 'JSON-encode it: {"x-portkey-metadata": "{\\"team\\":\\"eng\\"}"}',
+      });
+      if (v !== null && typeof v === 'object') out.push({ name, value: JSON.stringify(v), origin: field.origin, from: key });
+      continue;
+    }
+    out.push({ name, value: v, origin: field.origin, from: key });
+  }
+  return out;
+}
+
+function fromGatewayHeaders(field: Field, managed: boolean, problems: HeaderProblem[]): ResolvedHeader[] {
+  const key = 'inferenceGatewayHeaders';
+  const decoded = decodeManaged(field, key, managed, problems);
+  if (!decoded.ok) return [];
+  const value = decoded.value;
+  if (!Array.isArray(value)) {
+    problems.push({ code: 'HEADERS_WRONG_TYPE', key, message: `${key} must be an array of "Name: Value" strings, found ${kindOf(value)}` });
+    return [];
+  }
+  const out: ResolvedHeader[] = [];
+  value.forEach((entry: unknown, index) => {
+    const colon = typeof entry === 'string' ? entry.indexOf(':') : -1;
+    if (typeof entry !== 'string' || colon <= 0) {
+      problems.push({ code: 'HEADERS_ENTRY_MALFORMED', key, message: `entry ${index} of ${key} is not a "Name: Value" string` });
+      return;
+    }
+    out.push({ name: entry.slice(0, colon).trim(), value: entry.slice(colon + 1).trim(), origin: field.origin, from: key });
+  });
+  return out;
+}
+
+export function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value}`;
+}

@@ -1,0 +1,90 @@
+/**
+ * `x-portkey-metadata`: Portkey silently ignores metadata that is not strict JSON, so policies
+ * "don't apply" without any error (FIELD-NOTES §4). This module finds every reason it would be
+ * ignored or would break a policy, each with its code, most severe first.
+ */
+import { parseJsonStrict } from '../config/json.js';
+import type { Policy } from '../config/policy.js';
+import { METADATA_MAX_VALUE_LENGTH } from '../portkey.js';
+
+export type MetadataCode =
+  | 'METADATA_INVALID_JSON'
+  | 'METADATA_NOT_OBJECT'
+  | 'METADATA_VALUE_NOT_STRING'
+  | 'METADATA_VALUE_TOO_LONG'
+  | 'METADATA_KEY_CASE'
+  | 'METADATA_REQUIRED_MISSING'
+  | 'METADATA_VALUE_NOT_ALLOWED';
+
+export interface MetadataFinding {
+  code: MetadataCode;
+  /** Safe to print: names keys, never quotes values (they may be personal data). */
+  message: string;
+  keys?: string[];
+  line?: number;
+  column?: number;
+  hint?: string;
+}
+
+export interface MetadataAnalysis {
+  findings: MetadataFinding[];
+  /** The parsed object when it parsed; keys only are reported. */
+  keys?: string[];
+}
+
+export function analyzeMetadata(text: string, policy: Policy | undefined): MetadataAnalysis {
+  const parsed = parseJsonStrict(text);
+  if (!parsed.ok) {
+    return {
+      findings: [
+        {
+          code: 'METADATA_INVALID_JSON',
+          message: `not valid JSON at line ${parsed.line}, column ${parsed.column}: ${parsed.message}`,
+          line: parsed.line,
+          column: parsed.column,
+          ...(parsed.hint ? { hint: parsed.hint } : {}),
+        },
+      ],
+    };
+  }
+  const value = parsed.value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return { findings: [{ code: 'METADATA_NOT_OBJECT', message: `must be a JSON object, found ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}` }] };
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  const findings: MetadataFinding[] = [];
+
+  const notString = keys.filter((k) => typeof record[k] !== 'string');
+  if (notString.length > 0) {
+    findings.push({ code: 'METADATA_VALUE_NOT_STRING', message: `values must be strings; not a string: ${notString.join(', ')}`, keys: notString });
+  }
+  const tooLong = keys.filter((k) => typeof record[k] === 'string' && (record[k] as string).length > METADATA_MAX_VALUE_LENGTH);
+  if (tooLong.length > 0) {
+    findings.push({
+      code: 'METADATA_VALUE_TOO_LONG',
+      message: `values may have at most ${METADATA_MAX_VALUE_LENGTH} characters; longer: ${tooLong.join(', ')}`,
+      keys: tooLong,
+    });
+  }
+
+  const required = policy?.metadata?.requiredKeys ?? [];
+  const missing = required.filter((k) => !(k in record));
+  const caseOnly = missing.filter((k) => keys.some((have) => have !== k && have.toLowerCase() === k.toLowerCase()));
+  if (caseOnly.length > 0) {
+    const pairs = caseOnly.map((k) => `${keys.find((h) => h.toLowerCase() === k.toLowerCase())} → ${k}`);
+    findings.push({ code: 'METADATA_KEY_CASE', message: `keys are case-sensitive; rename ${pairs.join(', ')}`, keys: caseOnly });
+  }
+  const reallyMissing = missing.filter((k) => !caseOnly.includes(k));
+  if (reallyMissing.length > 0) {
+    findings.push({ code: 'METADATA_REQUIRED_MISSING', message: `the policy requires keys that are missing: ${reallyMissing.join(', ')}`, keys: reallyMissing });
+  }
+  const allowed = policy?.metadata?.allowedValues ?? {};
+  const disallowed = Object.entries(allowed)
+    .filter(([k, values]) => typeof record[k] === 'string' && !values.includes(record[k] as string))
+    .map(([k]) => k);
+  if (disallowed.length > 0) {
+    findings.push({ code: 'METADATA_VALUE_NOT_ALLOWED', message: `values not allowed by the policy for: ${disallowed.join(', ')}`, keys: disallowed });
+  }
+  return { findings, keys };
+}

@@ -1,0 +1,109 @@
+/**
+ * The human report, in the manner of `flutter doctor`: one line per check with a symbol,
+ * grouped by layer, the fix under each problem, details only with -v.
+ */
+import { GROUPS, type CheckResult, type Group, type Status } from '../check.js';
+import type { Report } from '../report.js';
+import type { Palette } from './color.js';
+
+const SYMBOL: Record<Status, string> = { ok: '✓', warn: '!', fail: '✗', skip: '-', error: 'E' };
+const GROUP_TITLE: Record<Group, string> = {
+  settings: 'Claude Desktop settings',
+  app: 'Claude Desktop app',
+  network: 'Network path to the gateway',
+  gateway: 'Gateway',
+};
+
+export interface ConsoleOptions {
+  verbose: boolean;
+  color: Palette;
+}
+
+export function renderConsole(report: Report, { verbose, color }: ConsoleOptions): string {
+  const paint: Record<Status, (s: string) => string> = {
+    ok: color.green,
+    warn: color.yellow,
+    fail: color.red,
+    skip: color.dim,
+    error: color.red,
+  };
+  const lines: string[] = [];
+  const inForce = report.settings.inForce;
+  const where = inForce
+    ? `${describeSource(inForce.kind)}${inForce.profile?.name ? ` "${inForce.profile.name}"` : ''} (${inForce.location})`
+    : 'no Claude Desktop settings found';
+  lines.push(`${color.bold('portkey-doctor')} ${report.tool.version} · settings: ${where}`);
+  if (report.options.insecure) {
+    lines.push(color.red('  ! certificate verification is OFF (--insecure): TLS results below prove nothing'));
+  }
+
+  const titleWidth = Math.min(34, Math.max(...report.checks.map((c) => c.title.length), 10));
+  for (const group of GROUPS) {
+    const checks = report.checks.filter((c) => c.group === group);
+    if (checks.length === 0) continue;
+    lines.push('', color.bold(GROUP_TITLE[group]));
+    for (const check of checks) lines.push(...renderCheck(check, titleWidth, verbose, paint, color));
+  }
+
+  const t = report.totals;
+  const parts = [
+    t.fail && color.red(`${t.fail} failed`),
+    t.error && color.red(`${t.error} errored`),
+    t.warn && color.yellow(`${t.warn} warning${t.warn === 1 ? '' : 's'}`),
+    t.ok && color.green(`${t.ok} ok`),
+    t.skip && color.dim(`${t.skip} skipped`),
+  ].filter(Boolean);
+  lines.push('', `${parts.join(', ')} · ${(report.durationMs / 1000).toFixed(1)} s`);
+  if (t.fail + t.error === 0 && t.warn === 0) lines.push(color.green('No problems found.'));
+  else if (!verbose) lines.push(color.dim('Run with -v for details, or --json for a report to attach to a ticket.'));
+  return lines.join('\n') + '\n';
+}
+
+function renderCheck(
+  check: CheckResult,
+  width: number,
+  verbose: boolean,
+  paint: Record<Status, (s: string) => string>,
+  color: Palette,
+): string[] {
+  const mark = paint[check.status](`[${SYMBOL[check.status]}]`);
+  const code = check.status === 'ok' || !check.code ? '' : color.dim(`  ${check.code}`);
+  const out = [`  ${mark} ${check.title.padEnd(width)}  ${check.summary}${code}`];
+  const showFix = check.fix && (check.status === 'warn' || check.status === 'fail' || check.status === 'error');
+  if (showFix) out.push(...indent(`→ ${check.fix}`, 6));
+  if (verbose) {
+    if (check.status === 'skip' && check.fix && !showFix) out.push(...indent(color.dim(`→ ${check.fix}`), 6));
+    if (check.details && Object.keys(check.details).length > 0) {
+      for (const [key, value] of Object.entries(check.details)) {
+        out.push(color.dim(`      ${key}: ${formatValue(value)}`));
+      }
+    }
+    out.push(color.dim(`      (${check.durationMs} ms)`));
+  }
+  return out;
+}
+
+function indent(text: string, n: number): string[] {
+  return text.split('\n').map((l) => ' '.repeat(n) + l);
+}
+
+function formatValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const json = JSON.stringify(value);
+  return json === undefined ? String(value) : json;
+}
+
+export function describeSource(kind: string): string {
+  switch (kind) {
+    case 'managed-plist':
+      return 'managed preferences';
+    case 'managed-registry':
+      return 'managed policy (registry)';
+    case 'profile':
+      return 'local profile';
+    case 'legacy':
+      return 'legacy enterpriseConfig';
+    default:
+      return kind;
+  }
+}

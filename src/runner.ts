@@ -1,0 +1,204 @@
+/**
+ * Runs the check graph: every check starts as soon as the checks it needs have settled;
+ * independent checks run concurrently. Each check has its own deadline and the run has one.
+ * A check that throws or does not settle in time becomes `error` for that check only, and
+ * the checks that need a check that did not pass are `skip`ped as "blocked by …".
+ * Results come out in registration order whatever order they finished in.
+ */
+import type { Check, CheckContext, CheckOutcome, CheckResult } from './check.js';
+
+/** Codes the engine itself emits (documented with the checks' codes). */
+export const ENGINE_CODES = {
+  CHECK_CRASHED: {
+    title: 'The check itself failed with an unexpected error',
+    fix: 'This is a bug in portkey-doctor: run again with -v and attach the JSON report (--json) to an issue.',
+  },
+  CHECK_TIMEOUT: {
+    title: 'The check did not finish within its deadline',
+    fix: 'Something it waits on is hanging (often the network). Run again with a larger --timeout, or look at the checks before it.',
+  },
+  RUN_DEADLINE: {
+    title: 'The whole run reached its deadline before this check could finish',
+    fix: 'Run again with a larger --timeout; the results above show which layer is slow.',
+  },
+  BLOCKED: {
+    title: 'Not run because a check it depends on did not pass',
+    fix: 'Fix the check named in "blocked by" first; this one runs again after that.',
+  },
+  CHECK_BAD_RESULT: {
+    title: 'The check returned a result the engine cannot use (missing or undeclared code)',
+    fix: 'This is a bug in portkey-doctor: please report it with the JSON report attached.',
+  },
+} as const;
+
+export interface RunnerOptions {
+  /** Deadline of one check unless it declares its own (ms). */
+  checkTimeoutMs: number;
+  /** Deadline of the whole run (ms). */
+  runTimeoutMs: number;
+  /** Aborts the run from outside (daemon shutdown). */
+  signal?: AbortSignal;
+  /** Called when a check starts and ends, for progress display. */
+  onProgress?: (event: { type: 'start' | 'end'; id: string; title: string; done: number; total: number }) => void;
+  /** Turns messages of unexpected errors into safe text (removes secrets). */
+  scrub?: (text: string) => string;
+}
+
+/** The context a check gets, minus what the runner fills in per check. */
+export type BaseContext = Omit<CheckContext, 'signal' | 'upstream'>;
+
+class Deadline extends Error {
+  constructor(readonly kind: 'check' | 'run') {
+    super(kind === 'check' ? 'check deadline' : 'run deadline');
+  }
+}
+
+/** Throws at startup if the registry is inconsistent (duplicate ids, unknown or later prerequisites). */
+export function validateRegistry(checks: readonly Check[]): void {
+  const seen = new Set<string>();
+  for (const check of checks) {
+    if (seen.has(check.id)) throw new Error(`duplicate check id ${check.id}`);
+    for (const need of check.needs ?? []) {
+      // Requiring prerequisites to be registered earlier keeps the graph acyclic by construction.
+      if (!seen.has(need)) throw new Error(`check ${check.id} needs ${need}, which is not registered before it`);
+    }
+    seen.add(check.id);
+  }
+}
+
+export async function runChecks(
+  checks: readonly Check[],
+  base: BaseContext,
+  options: RunnerOptions,
+): Promise<CheckResult[]> {
+  validateRegistry(checks);
+  const scrub = options.scrub ?? ((t: string) => t);
+  const results = new Map<string, CheckResult>();
+  const settled = new Map<string, Promise<CheckResult>>();
+  const runController = new AbortController();
+  let done = 0;
+
+  const onOuterAbort = () => runController.abort(new Deadline('run'));
+  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const runTimer = setTimeout(() => runController.abort(new Deadline('run')), options.runTimeoutMs);
+
+  const finish = (check: Check, result: CheckResult): CheckResult => {
+    results.set(check.id, result);
+    done += 1;
+    options.onProgress?.({ type: 'end', id: check.id, title: check.title, done, total: checks.length });
+    return result;
+  };
+
+  const runOne = async (check: Check): Promise<CheckResult> => {
+    const needs = check.needs ?? [];
+    const upstreamResults = await Promise.all(needs.map((id) => settled.get(id)!));
+    const head = { id: check.id, title: check.title, group: check.group };
+    const blockedBy = upstreamResults.filter((r) => r.status !== 'ok' && r.status !== 'warn').map((r) => r.id);
+    if (blockedBy.length > 0) {
+      return finish(check, {
+        ...head,
+        status: 'skip',
+        code: 'BLOCKED',
+        summary: `blocked by ${blockedBy.join(', ')}`,
+        fix: ENGINE_CODES.BLOCKED.fix,
+        blockedBy,
+        durationMs: 0,
+      });
+    }
+    if (runController.signal.aborted) {
+      return finish(check, {
+        ...head,
+        status: 'skip',
+        code: 'RUN_DEADLINE',
+        summary: 'not started: the run reached its deadline',
+        fix: ENGINE_CODES.RUN_DEADLINE.fix,
+        durationMs: 0,
+      });
+    }
+
+    options.onProgress?.({ type: 'start', id: check.id, title: check.title, done, total: checks.length });
+    const started = performance.now();
+    const controller = new AbortController();
+    const timeoutMs = check.timeoutMs ?? options.checkTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    let onRunAbort: (() => void) | undefined;
+    // The deadline race does not wait for the check: a check that never settles is abandoned.
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort(new Deadline('check'));
+        reject(new Deadline('check'));
+      }, timeoutMs);
+      onRunAbort = () => {
+        controller.abort(new Deadline('run'));
+        reject(new Deadline('run'));
+      };
+      if (runController.signal.aborted) onRunAbort();
+      else runController.signal.addEventListener('abort', onRunAbort, { once: true });
+    });
+    const ctx: CheckContext = {
+      ...base,
+      signal: controller.signal,
+      upstream: (id) => (needs.includes(id) ? results.get(id) : undefined),
+    };
+    let outcome: CheckOutcome;
+    try {
+      outcome = await Promise.race([Promise.resolve().then(() => check.run(ctx)), deadline]);
+      outcome = validateOutcome(check, outcome);
+    } catch (err) {
+      outcome = errorOutcome(err, timeoutMs, scrub);
+    } finally {
+      clearTimeout(timer);
+      if (onRunAbort) runController.signal.removeEventListener('abort', onRunAbort);
+    }
+    return finish(check, {
+      ...head,
+      ...outcome,
+      fix: outcome.fix ?? fixFor(check, outcome.code),
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+    });
+  };
+
+  for (const check of checks) settled.set(check.id, runOne(check));
+  try {
+    await Promise.all(settled.values());
+  } finally {
+    clearTimeout(runTimer);
+    options.signal?.removeEventListener('abort', onOuterAbort);
+  }
+  return checks.map((c) => results.get(c.id)!);
+}
+
+function fixFor(check: Check, code: string | undefined): string | undefined {
+  if (!code) return undefined;
+  return check.codes[code]?.fix ?? (ENGINE_CODES as Record<string, { fix: string }>)[code]?.fix;
+}
+
+function validateOutcome(check: Check, outcome: CheckOutcome): CheckOutcome {
+  const valid =
+    outcome &&
+    typeof outcome === 'object' &&
+    ['ok', 'warn', 'fail', 'skip'].includes(outcome.status) &&
+    typeof outcome.summary === 'string' &&
+    (outcome.status === 'ok' || (typeof outcome.code === 'string' && outcome.code in check.codes)) &&
+    (outcome.code === undefined || outcome.code in check.codes);
+  if (valid) return outcome;
+  return {
+    status: 'error',
+    code: 'CHECK_BAD_RESULT',
+    summary: `check returned an unusable result (status ${String(outcome?.status)}, code ${String(outcome?.code)})`,
+  };
+}
+
+function errorOutcome(err: unknown, timeoutMs: number, scrub: (t: string) => string): CheckOutcome {
+  if (err instanceof Deadline) {
+    return err.kind === 'check'
+      ? { status: 'error', code: 'CHECK_TIMEOUT', summary: `did not finish within ${timeoutMs} ms` }
+      : { status: 'error', code: 'RUN_DEADLINE', summary: 'stopped: the run reached its deadline' };
+  }
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return {
+    status: 'error',
+    code: 'CHECK_CRASHED',
+    summary: `the check crashed: ${scrub(message).slice(0, 300)}`,
+  };
+}
