@@ -21,6 +21,8 @@ export interface DoctorFlags {
   headers: ExtraHeader[];
   timeoutMs: number;
   checkTimeoutMs: number;
+  /** Extra check modules to load (ESM files default-exporting a check or an array of checks). */
+  plugins: string[];
 }
 
 const OPTIONS = {
@@ -39,6 +41,7 @@ const OPTIONS = {
   header: { type: 'string', multiple: true },
   timeout: { type: 'string' },
   'check-timeout': { type: 'string' },
+  plugin: { type: 'string', multiple: true },
 } as const;
 
 export const DEFAULT_TIMEOUT_S = 30;
@@ -78,6 +81,7 @@ export function parseDoctorFlags(args: string[]): DoctorFlags {
     headers: (values.header ?? []).map(parseHeaderFlag),
     timeoutMs: seconds(values.timeout, '--timeout', DEFAULT_TIMEOUT_S),
     checkTimeoutMs: seconds(values['check-timeout'], '--check-timeout', DEFAULT_CHECK_TIMEOUT_S),
+    plugins: values.plugin ?? [],
   };
 }
 

@@ -26,6 +26,10 @@ Output:
   -v, --verbose           show details and timings under every check
   --no-color              no colour (also NO_COLOR=1); colour is only used on a terminal
 
+Extending:
+  --plugin FILE           load extra checks from an ES module (default export: a check
+                          or an array of checks; see docs/checks.md); repeatable
+
 Time:
   --timeout SECONDS       deadline of the whole run (default 30)
   --check-timeout SECONDS deadline of each check (default 10)

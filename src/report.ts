@@ -2,7 +2,7 @@
  * The Report: one self-contained document per run, the single input of every reporter.
  * Its JSON form is described by schema/report.schema.json (bump SCHEMA_VERSION with it).
  */
-import os from 'node:os';
+import { release } from 'node:os';
 import type { CheckResult, Status } from './check.js';
 import type { Discovery } from './config/settings.js';
 import type { Target } from './config/target.js';
@@ -62,7 +62,7 @@ export function buildReport(input: ReportInput): Report {
     tool: { name: 'portkey-doctor', version: input.version },
     generatedAt: input.startedAt.toISOString(),
     durationMs: Math.round(input.durationMs),
-    environment: { os: process.platform, osRelease: os.release(), arch: process.arch, node: process.version },
+    environment: { os: process.platform, osRelease: release(), arch: process.arch, node: process.version },
     settings: {
       inForce: discovery.inForce
         ? {

@@ -28,7 +28,7 @@ export default defineCheck({
   run({ target }): CheckOutcome {
     const field = target.models;
     if (!field || field.value === undefined) return ok('not set: the app asks the gateway (GET /v1/models)');
-    let value = field.value;
+    let value: unknown = field.value;
     if (typeof value === 'string') {
       const parsed = parseJsonStrict(value);
       if (!parsed.ok) {

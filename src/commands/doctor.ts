@@ -2,10 +2,12 @@
  * `portkey-doctor [doctor]`: gather settings, policy and flags into one target, run every
  * check once, print the console or JSON report, and return the exit code.
  */
-import os from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { CHECKS } from '../checks/index.js';
-import type { CheckResult } from '../check.js';
+import type { Check, CheckResult } from '../check.js';
+import { loadPlugins } from '../plugins.js';
+import { validateRegistry } from '../runner.js';
 import { discoverSettings } from '../config/discover.js';
 import { loadPolicy, resolvePolicyPath } from '../config/policy-load.js';
 import type { Policy } from '../config/policy.js';
@@ -31,6 +33,8 @@ export interface Prepared {
   discovery: Discovery;
   target: Target;
   secrets: Secret[];
+  /** Built-in checks plus any loaded with --plugin. */
+  checks: readonly Check[];
 }
 
 export async function prepare(flags: DoctorFlags, env: NodeJS.ProcessEnv): Promise<Prepared> {
@@ -39,7 +43,7 @@ export async function prepare(flags: DoctorFlags, env: NodeJS.ProcessEnv): Promi
   const discovery = await discoverSettings({
     platform: process.platform,
     env,
-    homedir: os.homedir(),
+    homedir: homedir(),
     username: safeUsername(),
     ...(flags.claudeDir !== undefined ? { claudeDir: flags.claudeDir } : {}),
     ...(flags.managedFile !== undefined ? { managedFile: flags.managedFile } : {}),
@@ -55,16 +59,22 @@ export async function prepare(flags: DoctorFlags, env: NodeJS.ProcessEnv): Promi
     env,
   );
   const secrets = [target.apiKey?.value, apiKey?.secret].filter((s): s is Secret => s instanceof Secret);
-  return { flags, policy, discovery, target, secrets };
+  const checks = [...CHECKS, ...(await loadPlugins(flags.plugins))];
+  try {
+    validateRegistry(checks);
+  } catch (err) {
+    throw new UsageError(`the checks cannot run together: ${(err as Error).message}.`, 'Fix the --plugin module (ids must be unique; needs must name checks registered before it).');
+  }
+  return { flags, policy, discovery, target, secrets, checks };
 }
 
 export async function runOnce(prepared: Prepared, env: NodeJS.ProcessEnv, onProgress?: Parameters<typeof runChecks>[2]['onProgress'], signal?: AbortSignal): Promise<Report> {
-  const { flags, policy, discovery, target, secrets } = prepared;
+  const { flags, policy, discovery, target, secrets, checks: registry } = prepared;
   const startedAt = new Date();
   const t0 = performance.now();
   const options = { live: false, samples: 5, insecure: false };
   const checks: CheckResult[] = await runChecks(
-    CHECKS,
+    registry,
     { target, discovery, policy, options, env, platform: process.platform, now: () => new Date() },
     {
       checkTimeoutMs: Math.min(flags.checkTimeoutMs, flags.timeoutMs),
@@ -146,7 +156,7 @@ async function readKeyOverride(flags: DoctorFlags, env: NodeJS.ProcessEnv): Prom
 
 function safeUsername(): string {
   try {
-    return os.userInfo().username;
+    return userInfo().username;
   } catch {
     return process.env.USER ?? process.env.USERNAME ?? '';
   }

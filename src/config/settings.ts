@@ -3,6 +3,7 @@
  * what it saw; it never decides whether a value is good — the settings checks do that.
  */
 import type { Secret } from '../secret.js';
+import type { JsonHintCode } from './json.js';
 
 /** The inference keys Claude Desktop reads in third-party mode (FIELD-NOTES §2). */
 export const INFERENCE_KEYS = [
@@ -51,6 +52,8 @@ export interface ReadProblem {
   column?: number;
   /** A likely cause: trailing comma, single quotes, typographic quotes, BOM. */
   hint?: string;
+  /** The same cause as a stable code, for checks and tests to match on. */
+  hintCode?: JsonHintCode;
 }
 
 /** One place that holds (or should hold) settings. */
@@ -73,7 +76,7 @@ export interface SettingsSource {
   /** The local profile applied by _meta.json. */
   profile?: { id: string; name?: string };
   /** Every file this source is made of, with its modification time (for "relaunch needed"). */
-  files: { path: string; mtimeMs: number }[];
+  files: { path: string; mtimeMs: number; bom?: boolean }[];
 }
 
 /** Everything discovery found. */
@@ -85,13 +88,17 @@ export interface Discovery {
   /**
    * The source Claude Desktop uses: the first managed source that holds any inference key,
    * else the applied local profile, else the legacy file. A source with a `problem` can be
-   * in force (the app would fail on it the same way).
+   * in force (the app would fail on it the same way). A managed file given explicitly
+   * (`--managed FILE`) is in force even when it has a problem, since it is the file being
+   * examined; a broken OS managed source is not (the OS would not deliver its values).
    */
   inForce?: SettingsSource;
   /** Sources that hold settings but are ignored because another is in force. */
   shadowed: SettingsSource[];
   /** The Claude-3p folder that was read (undefined when none exists and none was given). */
   claudeDir?: string;
+  /** Other candidate Claude-3p folders that exist but were not read (only the first is). */
+  otherClaudeDirs?: string[];
   /** `deploymentMode` from Claude-3p/claude_desktop_config.json, if present. */
   deploymentMode?: unknown;
 }

@@ -1,0 +1,195 @@
+/**
+ * Loading the IT policy file: strict JSON, validated against `schema/policy.schema.json` with
+ * unknown keys rejected (a typo must not silently switch a rule off). Every error says where
+ * (JSON pointer, and line/column) and what was expected.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { findNodeAtLocation, parseTree, type Node as JsonNode } from 'jsonc-parser';
+import type { Policy } from './policy.js';
+import { defaultPolicyPath, envVar, POLICY_ENV_VAR } from './paths.js';
+import { readJsonFile, typeName } from './read-file.js';
+import { lineColumn } from './json.js';
+
+/** Why a policy file cannot be used. */
+export interface PolicyError {
+  file: string;
+  /** What is wrong and what is expected; about the value at {@link PolicyError.pointer} when that is set. */
+  message: string;
+  /** 1-based position of the offending spot, when it can be located. */
+  line?: number;
+  column?: number;
+  /** JSON pointer to the offending value or key, e.g. `/metadata/requiredKeys/0`. */
+  pointer?: string;
+}
+
+/** A loaded policy (`undefined` when there is none), or why it could not be loaded. */
+export type PolicyLoad = { policy: Policy | undefined } | { error: PolicyError };
+
+/** Which policy file to read, and whether its absence is an error. */
+export interface PolicyPath {
+  path: string;
+  /** Given by a flag or {@link POLICY_ENV_VAR}: then a missing file is an error. */
+  explicit: boolean;
+  origin: 'flag' | 'env' | 'default';
+}
+
+/**
+ * Picks the policy file: the `--policy` flag, else `$PORTKEY_DOCTOR_POLICY`, else the system-wide
+ * default of {@link defaultPolicyPath}. Relative paths are relative to the working directory.
+ */
+export function resolvePolicyPath(
+  flagPath: string | undefined,
+  platform: NodeJS.Platform,
+  env: Readonly<Record<string, string | undefined>>,
+): PolicyPath {
+  if (flagPath !== undefined && flagPath !== '') return { path: path.resolve(flagPath), explicit: true, origin: 'flag' };
+  const fromEnv = envVar(env, POLICY_ENV_VAR, platform);
+  if (fromEnv !== undefined) return { path: path.resolve(fromEnv), explicit: true, origin: 'env' };
+  return { path: defaultPolicyPath(platform, env), explicit: false, origin: 'default' };
+}
+
+/**
+ * The schema file ships beside `src`/`dist` (package.json `files` includes `schema`), two folders
+ * up from this module in both layouts.
+ */
+const SCHEMA_URL = new URL('../../schema/policy.schema.json', import.meta.url);
+
+let validator: ValidateFunction | undefined;
+let schemaCache: Record<string, unknown> | undefined;
+
+/** The policy JSON Schema (draft-07), as shipped. */
+export function policySchema(): Record<string, unknown> {
+  schemaCache ??= JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as Record<string, unknown>;
+  return schemaCache;
+}
+
+function getValidator(): ValidateFunction {
+  if (!validator) {
+    // ajv is CommonJS; under NodeNext its class is the module's `default` property.
+    const Ajv = AjvModule.default;
+    const ajv = new Ajv({ allErrors: false, verbose: true, strict: true });
+    validator = ajv.compile(policySchema());
+  }
+  return validator;
+}
+
+/** `/a/b~1c/0` → `['a', 'b/c', 0]` (numbers for array indexes, as jsonc-parser wants). */
+function pointerSegments(pointer: string, tree: JsonNode | undefined): (string | number)[] {
+  if (pointer === '') return [];
+  const raw = pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const out: (string | number)[] = [];
+  let node = tree;
+  for (const seg of raw) {
+    const isIndex = node?.type === 'array' && /^\d+$/.test(seg);
+    const step: string | number = isIndex ? Number(seg) : seg;
+    out.push(step);
+    node = node ? findNodeAtLocation(node, [step]) : undefined;
+  }
+  return out;
+}
+
+function escapeSegment(s: string): string {
+  return s.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** Line and column of the value (or, with `key`, the property name) a pointer names. */
+function locate(text: string, tree: JsonNode | undefined, pointer: string, key: boolean): { line?: number; column?: number } {
+  if (!tree) return {};
+  const node = findNodeAtLocation(tree, pointerSegments(pointer, tree));
+  if (!node) return {};
+  // For a property, the parent is the `property` node, whose first child is the key.
+  const target = key && node.parent?.type === 'property' ? (node.parent.children?.[0] ?? node) : node;
+  return lineColumn(text, target.offset);
+}
+
+const ARTICLE: Record<string, string> = {
+  object: 'an object',
+  array: 'an array',
+  string: 'a string',
+  number: 'a number',
+  integer: 'an integer',
+  boolean: 'true or false',
+  null: 'null',
+};
+
+/** Turns ajv's first error into "where: what is expected". */
+function describeSchemaError(e: ErrorObject): { pointer: string; message: string; key: boolean } {
+  const where = e.instancePath;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const prop = String((e.params as { additionalProperty?: unknown }).additionalProperty);
+      const parent = e.parentSchema as { properties?: Record<string, unknown> } | undefined;
+      const allowed = Object.keys(parent?.properties ?? {});
+      return {
+        pointer: `${where}/${escapeSegment(prop)}`,
+        message: `unknown key "${prop}"; allowed ${where === '' ? 'at the top level' : `in ${where}`}: ${allowed.join(', ')}`,
+        key: true,
+      };
+    }
+    case 'type': {
+      const expected = String((e.params as { type?: unknown }).type);
+      return {
+        pointer: where,
+        message: `must be ${ARTICLE[expected] ?? expected}, found ${typeName(e.data)}`,
+        key: false,
+      };
+    }
+    default:
+      return { pointer: where, message: e.message ?? `fails the schema rule "${e.keyword}"`, key: false };
+  }
+}
+
+/**
+ * Reads and validates a policy file. A missing file is "no policy" unless `required` (the path was
+ * given explicitly); every other failure is an error. A relative `gateway.caFile` is resolved
+ * against the policy file's folder; the `$schema` key, allowed for editors, is dropped.
+ */
+export async function loadPolicy(file: string, opts: { required: boolean }): Promise<PolicyLoad> {
+  const source = path.resolve(file);
+  const read = await readJsonFile(source);
+  if (!read.exists) {
+    return opts.required ? { error: { file: source, message: 'the policy file does not exist' } } : { policy: undefined };
+  }
+  if (read.problem) {
+    const p = read.problem;
+    const error: PolicyError = { file: source, message: p.hint ? `${p.message} (${p.hint})` : p.message };
+    if (p.line !== undefined) error.line = p.line;
+    if (p.column !== undefined) error.column = p.column;
+    return { error };
+  }
+
+  const validate = getValidator();
+  if (!validate(read.value)) {
+    const first = validate.errors?.[0];
+    if (!first) return { error: { file: source, message: 'does not match the policy schema' } };
+    const described = describeSchemaError(first);
+    // jsonc-parser's tree maps the pointer to an offset in the text.
+    const tree = parseTree(read.text);
+    const error: PolicyError = {
+      file: source,
+      pointer: described.pointer,
+      message: described.pointer === '' ? `the policy ${described.message}` : described.message,
+      ...locate(read.text, tree, described.pointer, described.key),
+    };
+    return { error };
+  }
+
+  const value = read.value as Record<string, unknown> & Omit<Policy, 'source'>;
+  const latency = value.latency;
+  if (latency?.warnMs !== undefined && latency.failMs !== undefined && latency.failMs < latency.warnMs) {
+    const pointer = '/latency/failMs';
+    const position = locate(read.text, parseTree(read.text), pointer, false);
+    return {
+      error: { file: source, pointer, message: `${latency.failMs} must not be below /latency/warnMs (${latency.warnMs})`, ...position },
+    };
+  }
+
+  const { $schema: _schema, ...rest } = value;
+  const policy: Policy = { ...rest, source };
+  if (policy.gateway?.caFile !== undefined) {
+    policy.gateway = { ...policy.gateway, caFile: path.resolve(path.dirname(source), policy.gateway.caFile) };
+  }
+  return { policy };
+}

@@ -1,0 +1,44 @@
+/**
+ * Extra checks from ES modules (`--plugin FILE`): an organisation can add its own checks
+ * without forking, and tests use it to put a crashing or hanging check into a real CLI run.
+ * A plugin's check runs under the same engine rules: its throw or hang is its own `error`.
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { GROUPS, type Check } from './check.js';
+import { UsageError } from './usage-error.js';
+
+export async function loadPlugins(files: string[]): Promise<Check[]> {
+  const checks: Check[] = [];
+  for (const file of files) {
+    let mod: { default?: unknown };
+    try {
+      mod = (await import(pathToFileURL(resolve(file)).href)) as { default?: unknown };
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new UsageError(
+        `cannot load --plugin ${file}: ${code === 'ERR_MODULE_NOT_FOUND' ? 'file not found' : err instanceof Error ? err.message.split('\n')[0] : String(err)}.`,
+        'A plugin is an ES module (.mjs or .js in a "type": "module" folder) whose default export is a check or an array of checks.',
+      );
+    }
+    const exported = Array.isArray(mod.default) ? mod.default : [mod.default];
+    exported.forEach((candidate, i) => {
+      const problem = shapeProblem(candidate);
+      if (problem) throw new UsageError(`--plugin ${file}: export ${i}: ${problem}.`, 'See docs/checks.md for the shape of a check.');
+      checks.push(candidate as Check);
+    });
+  }
+  return checks;
+}
+
+function shapeProblem(c: unknown): string | undefined {
+  if (!c || typeof c !== 'object') return 'the default export is not a check object';
+  const check = c as Record<string, unknown>;
+  if (typeof check.id !== 'string' || !/^[a-z][a-z0-9-]*$/.test(check.id)) return 'id must be a lower-case-dashed string';
+  if (typeof check.title !== 'string' || check.title === '') return 'title must be a non-empty string';
+  if (!GROUPS.includes(check.group as never)) return `group must be one of ${GROUPS.join(', ')}`;
+  if (typeof check.run !== 'function') return 'run must be a function';
+  if (!check.codes || typeof check.codes !== 'object') return 'codes must be an object of {title, fix} by code';
+  if (check.needs !== undefined && !(Array.isArray(check.needs) && check.needs.every((n) => typeof n === 'string'))) return 'needs must be an array of check ids';
+  return undefined;
+}

@@ -1,0 +1,46 @@
+/** Every --json report validates against the published schema; the README's code table is current. */
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { codesTable } from '../../src/codes.js';
+import { FIXTURES, GOOD_PROFILE, parseReport, runCli, writeProfile } from './run-cli.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const schema = JSON.parse(readFileSync(join(root, 'schema/report.schema.json'), 'utf8'));
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+export function reportValidator() {
+  const ajv = new Ajv({ strict: true, allErrors: true });
+  addFormats(ajv);
+  return ajv.compile(schema);
+}
+
+describe('JSON report', () => {
+  const validate = reportValidator();
+  const dirs = existsSync(join(FIXTURES, 'claude-3p')) ? readdirSync(join(FIXTURES, 'claude-3p')).map((n) => join(FIXTURES, 'claude-3p', n)) : [];
+
+  it.each([writeProfile(structuredClone(GOOD_PROFILE)), ...dirs])('validates against the schema: %s', async (dir) => {
+    const run = await runCli(['--json', '--no-policy', '--claude-dir', dir]);
+    const report = parseReport(run);
+    const valid = validate(report);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+    expect(run.code).toBe(report.exitCode);
+  });
+
+  it('validates when no settings exist at all', async () => {
+    const run = await runCli(['--json', '--no-policy']);
+    const report = parseReport(run);
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    expect(report.checks[0]).toMatchObject({ id: 'claude-settings', status: 'fail', code: 'SETTINGS_NOT_FOUND' });
+    expect(run.code).toBe(1);
+  });
+
+  it('the README lists every diagnosis code', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    expect(readme).toContain(codesTable());
+  });
+});
