@@ -59,6 +59,6 @@ export default defineCheck({
     if (/^sk-(proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}$/.test(key)) {
       return fail('API_KEY_OPENAI', 'the key starts with "sk-" (OpenAI format)', { details });
     }
-    return ok(`present (${secret.describe()}, from ${field.origin})`, details);
+    return ok(`present, ${secret.fingerprint}, ${secret.length} characters, from ${field.origin}`, details);
   },
 });

@@ -5,6 +5,7 @@
  */
 import { defineCheck, fail, ok, warn } from '../check.js';
 import type { ReadProblem, SettingsSource } from '../config/settings.js';
+import { basename } from 'node:path';
 import { describeSource } from '../reporters/console.js';
 
 const PROBLEM_CODE: Record<ReadProblem['kind'], string> = {
@@ -17,7 +18,7 @@ const PROBLEM_CODE: Record<ReadProblem['kind'], string> = {
   'profile-missing': 'SETTINGS_PROFILE_MISSING',
 };
 
-export default defineCheck({
+const check = defineCheck({
   id: 'claude-settings',
   title: 'Settings found and readable',
   group: 'settings',
@@ -79,16 +80,21 @@ export default defineCheck({
   },
 });
 
+export default check;
+const CODES_FIX: Record<string, string> = Object.fromEntries(Object.entries(check.codes).map(([k, v]) => [k, v.fix]));
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1).replace(/\.$/, '');
+
 function problemOutcome(problem: ReadProblem, details: Record<string, unknown>) {
   const where = problem.line !== undefined ? ` at line ${problem.line}, column ${problem.column}` : '';
-  return fail(PROBLEM_CODE[problem.kind], `${problem.file}${where}: ${problem.message}`, {
+  // problem.message already says where in the file; the full path goes into the fix.
+  return fail(PROBLEM_CODE[problem.kind], `${basename(problem.file)}: ${problem.message}`, {
     details: {
       ...details,
       file: problem.file,
       ...(problem.line !== undefined ? { line: problem.line, column: problem.column } : {}),
       ...(problem.hint ? { hint: problem.hint } : {}),
     },
-    ...(problem.hint ? { fix: `${problem.hint} — fix it at ${problem.file}${where}.` } : {}),
+    fix: `${problem.hint ? `${capitalise(problem.hint)}.` : CODES_FIX[PROBLEM_CODE[problem.kind]] ?? ''} File: ${problem.file}${where}.`.trim(),
   });
 }
 

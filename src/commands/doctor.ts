@@ -3,6 +3,7 @@
  * check once, print the console or JSON report, and return the exit code.
  */
 import { homedir, userInfo } from 'node:os';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { CHECKS } from '../checks/index.js';
 import type { Check, CheckResult } from '../check.js';
@@ -38,6 +39,11 @@ export interface Prepared {
 }
 
 export async function prepare(flags: DoctorFlags, env: NodeJS.ProcessEnv): Promise<Prepared> {
+  for (const [flag, path] of [['--managed', flags.managedFile], ['--claude-dir', flags.claudeDir]] as const) {
+    if (path !== undefined && !existsSync(path)) {
+      throw new UsageError(`${flag} ${path}: no such file or folder.`, 'Check the path; omit the flag to read the app\'s own location.');
+    }
+  }
   const policy = await readPolicy(flags, env);
   const apiKey = await readKeyOverride(flags, env);
   const discovery = await discoverSettings({

@@ -67,7 +67,7 @@ function renderCheck(
   color: Palette,
 ): string[] {
   const mark = paint[check.status](`[${SYMBOL[check.status]}]`);
-  const code = check.status === 'ok' || !check.code ? '' : color.dim(`  ${check.code}`);
+  const code = check.status === 'ok' || check.status === 'skip' || !check.code ? '' : color.dim(`  ${check.code}`);
   const out = [`  ${mark} ${check.title.padEnd(width)}  ${check.summary}${code}`];
   const showFix = check.fix && (check.status === 'warn' || check.status === 'fail' || check.status === 'error');
   if (showFix) out.push(...indent(`→ ${check.fix}`, 6));

@@ -36,6 +36,7 @@ describe('portkey-doctor CLI', () => {
     [['--policy', 'x.json', '--no-policy']],
     [['frobnicate']],
     [['--claude-dir', '']],
+    [['--managed', '/nonexistent/managed.plist']],
   ])('bad flags %j exit 2 with a message and no stack trace', async (args) => {
     const run = await runCli(args);
     expect(run.code).toBe(2);
