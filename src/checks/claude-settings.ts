@@ -55,7 +55,7 @@ const check = defineCheck({
       if (target.baseUrl && (target.baseUrl.origin === 'flag' || target.baseUrl.origin === 'env')) {
         return ok('no Claude Desktop settings; using the gateway given by flags/environment', searchedDetails(discovery.searched));
       }
-      return fail('SETTINGS_NOT_FOUND', `no settings in any of ${discovery.searched.length} places looked at`, {
+      return fail('SETTINGS_NOT_FOUND', `nothing found; looked in ${discovery.searched.map((s) => s.location).join(', ') || 'no location (unknown OS)'}`, {
         details: searchedDetails(discovery.searched),
       });
     }
