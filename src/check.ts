@@ -65,6 +65,9 @@ export interface CheckContext {
   platform: NodeJS.Platform;
   /** Aborted at this check's deadline or the run's. */
   signal: AbortSignal;
+  /** This check's own deadline in ms: network probes bound themselves a little under it, so they
+   * end with a classified failure (e.g. tcp-timeout) rather than the engine's CHECK_TIMEOUT. */
+  timeoutMs: number;
   now(): Date;
   /** The result of a check this one `needs` (only those are guaranteed to be settled). */
   upstream(id: string): CheckResult | undefined;

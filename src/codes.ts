@@ -10,10 +10,16 @@ export interface CodeRow extends CodeInfo {
 }
 
 export function allCodes(): CodeRow[] {
-  const rows: CodeRow[] = [];
+  // Codes shared by several checks (the network failure table) are listed once, with every check.
+  const byCode = new Map<string, CodeRow>();
   for (const check of CHECKS) {
-    for (const [code, info] of Object.entries(check.codes)) rows.push({ code, check: check.id, ...info });
+    for (const [code, info] of Object.entries(check.codes)) {
+      const row = byCode.get(code);
+      if (row) row.check = `${row.check}, ${check.id}`;
+      else byCode.set(code, { code, check: check.id, ...info });
+    }
   }
+  const rows = [...byCode.values()];
   for (const [code, info] of Object.entries(ENGINE_CODES)) rows.push({ code, check: '(engine)', ...info });
   return rows;
 }

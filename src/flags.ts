@@ -23,6 +23,14 @@ export interface DoctorFlags {
   checkTimeoutMs: number;
   /** Extra check modules to load (ESM files default-exporting a check or an array of checks). */
   plugins: string[];
+  /** Send one real streamed message (costs tokens). */
+  live: boolean;
+  /** Latency samples. */
+  samples: number;
+  /** Accept untrusted certificates (shown in every report). */
+  insecure: boolean;
+  /** Run only these groups or check ids (and what they need); undefined = all. */
+  only?: string[];
 }
 
 const OPTIONS = {
@@ -42,10 +50,16 @@ const OPTIONS = {
   timeout: { type: 'string' },
   'check-timeout': { type: 'string' },
   plugin: { type: 'string', multiple: true },
+  live: { type: 'boolean' },
+  samples: { type: 'string' },
+  insecure: { type: 'boolean' },
+  only: { type: 'string' },
+  offline: { type: 'boolean' },
 } as const;
 
 export const DEFAULT_TIMEOUT_S = 30;
 export const DEFAULT_CHECK_TIMEOUT_S = 10;
+export const DEFAULT_SAMPLES = 5;
 
 export function parseDoctorFlags(args: string[]): DoctorFlags {
   let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: false; strict: true }>>['values'];
@@ -82,6 +96,10 @@ export function parseDoctorFlags(args: string[]): DoctorFlags {
     timeoutMs: seconds(values.timeout, '--timeout', DEFAULT_TIMEOUT_S),
     checkTimeoutMs: seconds(values['check-timeout'], '--check-timeout', DEFAULT_CHECK_TIMEOUT_S),
     plugins: values.plugin ?? [],
+    live: values.live ?? false,
+    samples: count(values.samples, '--samples', DEFAULT_SAMPLES, 100),
+    insecure: values.insecure ?? false,
+    ...selection(values.only, values.offline ?? false),
   };
 }
 
@@ -100,7 +118,23 @@ function seconds(value: string | undefined, flag: string, fallback: number): num
   return Math.round(n * 1000);
 }
 
-/** `--header "Name: value"`; the name must be a valid HTTP token. */
+function selection(only: string | undefined, offline: boolean): { only?: string[] } {
+  if (only !== undefined && offline) throw new UsageError('--only and --offline contradict each other.', 'Give one of them.');
+  if (offline) return { only: ['settings', 'app'] };
+  if (only === undefined) return {};
+  const items = only.split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) throw new UsageError('--only needs a comma-separated list of groups or check ids.', 'For example: --only settings,network');
+  return { only: items };
+}
+
+function count(value: string | undefined, flag: string, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || n < 1 || n > max) throw new UsageError(`${flag} must be a whole number from 1 to ${max}, got "${value}".`);
+  return n;
+}
+
+/** `--header "Name: value"; the name must be a valid HTTP token. */
 export function parseHeaderFlag(raw: string): ExtraHeader {
   const colon = raw.indexOf(':');
   const name = colon > 0 ? raw.slice(0, colon).trim() : '';

@@ -21,6 +21,17 @@ Override or supply the gateway (also for probing without Claude Desktop):
   --header "Name: value"  an extra header; repeat for more (overrides one of the same name)
   The key is never accepted as a command-line value: it would be visible to every process.
 
+Network and gateway probes:
+  --live                  also send one real, tiny, streamed POST /v1/messages (costs tokens)
+  --samples N             latency samples (default 5; the policy's latency.samples wins)
+  --insecure              accept untrusted certificates (every report then says so)
+  Proxies: HTTPS_PROXY / HTTP_PROXY / NO_PROXY. Extra CAs: NODE_EXTRA_CA_CERTS, policy caFile.
+
+Which checks:
+  --offline               settings and app checks only: nothing goes on the network
+  --only LIST             only these groups (settings, app, network, gateway) or check ids,
+                          plus the checks they need
+
 Output:
   --json                  print only the JSON report on stdout (schema/report.schema.json)
   -v, --verbose           show details and timings under every check

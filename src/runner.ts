@@ -45,7 +45,7 @@ export interface RunnerOptions {
 }
 
 /** The context a check gets, minus what the runner fills in per check. */
-export type BaseContext = Omit<CheckContext, 'signal' | 'upstream'>;
+export type BaseContext = Omit<CheckContext, 'signal' | 'upstream' | 'timeoutMs'>;
 
 class Deadline extends Error {
   constructor(readonly kind: 'check' | 'run') {
@@ -138,6 +138,7 @@ export async function runChecks(
     const ctx: CheckContext = {
       ...base,
       signal: controller.signal,
+      timeoutMs,
       upstream: (id) => (needs.includes(id) ? results.get(id) : undefined),
     };
     let outcome: CheckOutcome;

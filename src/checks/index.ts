@@ -11,6 +11,16 @@ import extraHeaders from './extra-headers.js';
 import inferenceMode from './inference-mode.js';
 import metadataHeader from './metadata-header.js';
 import models from './models.js';
+import dns from './dns.js';
+import tcp from './tcp.js';
+import proxy from './proxy.js';
+import tls from './tls.js';
+import gatewayHttp from './gateway-http.js';
+import keyValidity from './key-validity.js';
+import workspaceScope from './workspace-scope.js';
+import routing from './routing.js';
+import liveMessage from './live-message.js';
+import latency from './latency.js';
 
 export const CHECKS: readonly Check[] = [
   claudeSettings,
@@ -21,4 +31,16 @@ export const CHECKS: readonly Check[] = [
   extraHeaders,
   metadataHeader,
   models,
+  // Network path, first failing layer wins: DNS → TCP → proxy → TLS → HTTP.
+  dns,
+  tcp,
+  proxy,
+  tls,
+  gatewayHttp,
+  // The gateway itself, with the key.
+  keyValidity,
+  workspaceScope,
+  routing,
+  liveMessage,
+  latency,
 ];

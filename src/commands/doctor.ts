@@ -6,7 +6,7 @@ import { homedir, userInfo } from 'node:os';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { CHECKS } from '../checks/index.js';
-import type { Check, CheckResult } from '../check.js';
+import { GROUPS, type Check, type CheckResult } from '../check.js';
 import { loadPlugins } from '../plugins.js';
 import { validateRegistry } from '../runner.js';
 import { discoverSettings } from '../config/discover.js';
@@ -65,7 +65,8 @@ export async function prepare(flags: DoctorFlags, env: NodeJS.ProcessEnv): Promi
     env,
   );
   const secrets = [target.apiKey?.value, apiKey?.secret].filter((s): s is Secret => s instanceof Secret);
-  const checks = [...CHECKS, ...(await loadPlugins(flags.plugins))];
+  const all = [...CHECKS, ...(await loadPlugins(flags.plugins))];
+  const checks = flags.only ? selectChecks(all, flags.only) : all;
   try {
     validateRegistry(checks);
   } catch (err) {
@@ -78,7 +79,7 @@ export async function runOnce(prepared: Prepared, env: NodeJS.ProcessEnv, onProg
   const { flags, policy, discovery, target, secrets, checks: registry } = prepared;
   const startedAt = new Date();
   const t0 = performance.now();
-  const options = { live: false, samples: 5, insecure: false };
+  const options = { live: flags.live, samples: flags.samples, insecure: flags.insecure };
   const checks: CheckResult[] = await runChecks(
     registry,
     { target, discovery, policy, options, env, platform: process.platform, now: () => new Date() },
@@ -166,4 +167,21 @@ function safeUsername(): string {
   } catch {
     return process.env.USER ?? process.env.USERNAME ?? '';
   }
+}
+
+/** The checks named by group or id, plus everything they need (transitively), in registry order. */
+export function selectChecks(all: readonly Check[], names: string[]): Check[] {
+  const byId = new Map(all.map((c) => [c.id, c]));
+  const unknown = names.filter((n) => !byId.has(n) && !GROUPS.includes(n as never));
+  if (unknown.length > 0) {
+    throw new UsageError(`--only: unknown group or check ${unknown.join(', ')}.`, `Groups: ${GROUPS.join(', ')}; checks: ${all.map((c) => c.id).join(', ')}.`);
+  }
+  const chosen = new Set<string>();
+  const add = (id: string) => {
+    if (chosen.has(id)) return;
+    chosen.add(id);
+    for (const need of byId.get(id)?.needs ?? []) add(need);
+  };
+  for (const c of all) if (names.includes(c.id) || names.includes(c.group)) add(c.id);
+  return all.filter((c) => chosen.has(c.id));
 }

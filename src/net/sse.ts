@@ -25,16 +25,19 @@ export interface SseSummary {
   errorData?: string;
   /** The last few events, for `-v` output. */
   tail: SseEvent[];
+  /** The first few events (Anthropic's `message_start` carries the model that answers). */
+  head: SseEvent[];
 }
 
 /** Types beyond this many are counted but not listed. */
 export const MAX_EVENTS = 1000;
 const TAIL = 5;
+const HEAD = 2;
 const MAX_DATA = 512;
 
 /** Parses an event stream incrementally (WHATWG "event stream interpretation", minus retry/id). */
 export class SseReader {
-  readonly summary: SseSummary = { firstEventMs: null, types: [], count: 0, tail: [] };
+  readonly summary: SseSummary = { firstEventMs: null, types: [], count: 0, tail: [], head: [] };
   #decoder = new TextDecoder('utf-8');
   #pending = '';
   #event = '';
@@ -97,6 +100,7 @@ export class SseReader {
     if (sum.types.length < MAX_EVENTS) sum.types.push(type);
     const event: SseEvent = { type, atMs: nowMs, data: data.slice(0, MAX_DATA) };
     if (type === 'error' && sum.errorData === undefined) sum.errorData = event.data;
+    if (sum.head.length < HEAD) sum.head.push(event);
     sum.tail.push(event);
     if (sum.tail.length > TAIL) sum.tail.shift();
   }

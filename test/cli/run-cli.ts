@@ -21,8 +21,15 @@ export function emptyHome(): string {
   return mkdtempSync(join(tmpdir(), 'pkd-home-'));
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<CliRun> {
+/**
+ * Runs the CLI. Unless `network` is set, `--offline` is added to doctor runs so that a test
+ * whose settings name a public host never sends anything off this machine (not even DNS).
+ */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000, opts: { network?: boolean } = {}): Promise<CliRun> {
   const home = env.HOME ?? emptyHome();
+  const isDoctor = args[0] === undefined || args[0] === 'doctor' || args[0].startsWith('-');
+  const isMeta = args.includes('--help') || args.includes('--version') || args.includes('--only') || args.includes('--offline');
+  if (!opts.network && isDoctor && !isMeta) args = [...args, '--offline'];
   return new Promise((resolve) => {
     execFile(
       process.execPath,

@@ -1,0 +1,81 @@
+/**
+ * Relaunch needed: the app reads its settings once, at launch (FIELD-NOTES §1, step 3). If the
+ * running main process started before the newest change to the settings in force (managed
+ * settings, `_meta.json`, the applied profile, the legacy file), it still runs with the old ones.
+ * Start times from `ps` have whole-second resolution (platform/processes.ts), so a change within
+ * that uncertainty of the start is not called a relaunch: the app may write its own files while
+ * starting.
+ */
+import { defineCheck, ok, skip, warn, type CheckOutcome } from '../check.js';
+import type { Discovery } from '../config/settings.js';
+import { quitInstruction } from '../platform/app-process.js';
+import { localTime, roughDuration } from '../platform/format.js';
+import { PS_START_UNCERTAINTY_MS } from '../platform/processes.js';
+
+export default defineCheck({
+  id: 'relaunch-needed',
+  title: 'App started after the last settings change',
+  group: 'app',
+  needs: ['app-running', 'claude-settings'],
+  codes: {
+    RELAUNCH_NEEDED: {
+      title: 'The app was started before the settings last changed, so it still runs with the old settings',
+      fix: 'Quit Claude fully (⌘Q on macOS, tray icon → Quit on Windows; closing the window is not enough), then open it again.',
+    },
+    RELAUNCH_START_UNKNOWN: {
+      title: 'When the app’s main process started is not known, so a needed relaunch cannot be ruled out',
+      fix: 'If you changed the settings since you last opened Claude, quit it fully (⌘Q / tray → Quit) and open it again.',
+    },
+    RELAUNCH_NO_FILE_TIMES: {
+      title: 'The settings in force have no modification time to compare (registry policy)',
+      fix: 'If the policy changed since Claude was opened, quit it fully (tray → Quit) and open it again.',
+    },
+  },
+  run(ctx): CheckOutcome {
+    const running = ctx.upstream('app-running')?.details ?? {};
+    if (running['running'] !== true) return ok('the app is not running: it reads the settings when it starts');
+    const main = running['main'] as { pid?: number; startTime?: string | null } | undefined;
+    const startMs = typeof main?.startTime === 'string' ? Date.parse(main.startTime) : Number.NaN;
+    if (!main || Number.isNaN(startMs)) {
+      return skip('RELAUNCH_START_UNKNOWN', `the start time of the main process${main?.pid ? ` (pid ${main.pid})` : ''} is not known`, { details: { pid: main?.pid ?? null } });
+    }
+    if (!ctx.discovery.inForce) return ok('no Claude Desktop settings files to compare (gateway given by flags)');
+    const files = settingsFiles(ctx.discovery);
+    const newest = files.reduce<(typeof files)[number] | undefined>((a, f) => (a === undefined || f.mtimeMs > a.mtimeMs ? f : a), undefined);
+    if (!newest) {
+      return skip('RELAUNCH_NO_FILE_TIMES', `${ctx.discovery.inForce.location} has no modification time to compare`, { details: { source: ctx.discovery.inForce.location } });
+    }
+    const uncertainty = typeof running['startTimeUncertaintyMs'] === 'number' ? running['startTimeUncertaintyMs'] : PS_START_UNCERTAINTY_MS;
+    const details: Record<string, unknown> = {
+      pid: main.pid,
+      startedAt: new Date(startMs).toISOString(),
+      settingsChangedAt: new Date(newest.mtimeMs).toISOString(),
+      newestFile: newest.path,
+      files: files.map((f) => ({ path: f.path, modifiedAt: new Date(f.mtimeMs).toISOString() })),
+      startTimeUncertaintyMs: uncertainty,
+    };
+    // The true start lies in [startMs, startMs + uncertainty): only a change after that window
+    // is certainly later than the start.
+    if (newest.mtimeMs >= startMs + Math.max(uncertainty, 1000)) {
+      return warn(
+        'RELAUNCH_NEEDED',
+        `the app (pid ${main.pid}) started ${localTime(startMs)}, ${roughDuration(newest.mtimeMs - startMs)} before the settings changed at ${localTime(newest.mtimeMs)} (${newest.path})`,
+        { details, fix: `${quitInstruction(ctx.platform)} It then reads the settings changed at ${localTime(newest.mtimeMs)}.` },
+      );
+    }
+    return ok(`started ${localTime(startMs)}, after the last settings change (${localTime(newest.mtimeMs)})`, details);
+  },
+});
+
+/**
+ * The files whose change the app must be restarted for: those of the source in force, plus the
+ * legacy `claude_desktop_config.json` (it holds `deploymentMode` even when a profile is in force).
+ */
+export function settingsFiles(discovery: Discovery): { path: string; mtimeMs: number }[] {
+  const files = [...(discovery.inForce?.files ?? [])];
+  for (const s of discovery.sources) {
+    if (s !== discovery.inForce && s.kind === 'legacy') files.push(...s.files);
+  }
+  const seen = new Set<string>();
+  return files.filter((f) => (seen.has(f.path) ? false : (seen.add(f.path), true))).map((f) => ({ path: f.path, mtimeMs: f.mtimeMs }));
+}

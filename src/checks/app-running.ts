@@ -1,0 +1,86 @@
+/**
+ * Whether Claude Desktop is running, with its main process told apart from its helpers, and
+ * when that main process started (for relaunch-needed). The app is matched by the OS's rule
+ * (platform/app-process.ts) or by `--app-process` / `PORTKEY_DOCTOR_APP_PROCESS`. Not running is
+ * fine: the app reads its settings when it starts.
+ */
+import { defineCheck, ok, skip, warn, type CheckOutcome } from '../check.js';
+import { customRule, findAppProcesses } from '../platform/app-process.js';
+import { localTime } from '../platform/format.js';
+import { platformAdapter } from '../platform/index.js';
+import { appOptions } from '../platform/options.js';
+import { errorText, type ProcessInfo } from '../platform/processes.js';
+
+export default defineCheck({
+  id: 'app-running',
+  title: 'App running',
+  group: 'app',
+  timeoutMs: 20_000,
+  codes: {
+    APP_PROCESS_LIST_FAILED: {
+      title: 'The list of running processes could not be read',
+      fix: 'Run the doctor again; on Windows check that PowerShell may run (it is used to list processes).',
+    },
+    APP_HELPERS_ONLY: {
+      title: 'Only helper processes of the app are running, without its main process (a stuck or half-quit app)',
+      fix: 'End the leftover Claude processes (Activity Monitor / Task Manager), then start Claude again.',
+    },
+    APP_MULTIPLE_MAIN: {
+      title: 'More than one Claude main process is running (two copies, or a stuck one)',
+      fix: 'Quit every copy of Claude (end the leftovers in Activity Monitor / Task Manager), then start one again.',
+    },
+  },
+  async run(ctx): Promise<CheckOutcome> {
+    const opts = appOptions(ctx.env, ctx.platform);
+    const adapter = platformAdapter(ctx.platform);
+    const rule = opts.appProcess !== undefined ? customRule(opts.appProcess) : adapter.processRule;
+    let listing;
+    try {
+      listing = await adapter.listProcesses(ctx.env);
+    } catch (err) {
+      return skip('APP_PROCESS_LIST_FAILED', `cannot list processes (${errorText(err)})`, { details: { lookedFor: rule.describe } });
+    }
+    const ownUid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+    const found = findAppProcesses(listing.processes, rule, { ...(ownUid !== undefined ? { ownUid } : {}), exclude: [process.pid] });
+    try {
+      await adapter.completeStartTimes(found.main);
+    } catch {
+      // Start times stay unknown; relaunch-needed says so.
+    }
+    found.main.sort((a, b) => (a.startTime?.getTime() ?? Infinity) - (b.startTime?.getTime() ?? Infinity) || a.pid - b.pid);
+    const details: Record<string, unknown> = {
+      running: found.main.length > 0,
+      lookedFor: rule.describe,
+      source: listing.source,
+      startTimeUncertaintyMs: listing.startTimeUncertaintyMs,
+      helpers: found.helpers.length,
+      helperPids: found.helpers.map((p) => p.pid),
+      ...(found.ignored.length ? { ignoredPids: found.ignored.map((p) => p.pid) } : {}),
+      ...(listing.notes.length ? { notes: listing.notes } : {}),
+    };
+    const [main, ...otherMain] = found.main;
+    if (!main) {
+      if (found.helpers.length > 0) {
+        return warn('APP_HELPERS_ONLY', `${found.helpers.length} helper process(es) (pid ${found.helpers.map((p) => p.pid).join(', ')}) but no main process`, { details });
+      }
+      return ok('not running; it reads the settings when it starts', details);
+    }
+    details['main'] = describe(main);
+    if (otherMain.length > 0) {
+      details['otherMain'] = otherMain.map(describe);
+      return warn('APP_MULTIPLE_MAIN', `${found.main.length} main processes (pid ${found.main.map((p) => p.pid).join(', ')})`, { details });
+    }
+    const started = main.startTime ? `, started ${localTime(main.startTime)}` : ', start time unknown';
+    return ok(`running: main process pid ${main.pid}${started}; ${found.helpers.length} helper process(es)`, details);
+  },
+});
+
+function describe(p: ProcessInfo): Record<string, unknown> {
+  return {
+    pid: p.pid,
+    ppid: p.ppid,
+    name: p.name,
+    ...(p.path ? { path: p.path } : {}),
+    startTime: p.startTime?.toISOString() ?? null,
+  };
+}

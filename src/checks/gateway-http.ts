@@ -1,0 +1,116 @@
+/**
+ * HTTP: the gateway answers as an API, and which kind it is — Portkey SaaS, a self-hosted
+ * enterprise gateway (`/v1/health`), the open-source gateway (`GET /` says hey) — or what else
+ * answered: a captive portal, a proxy's block page, a redirect to a login, an HTML page where
+ * an API was expected. No key is sent here.
+ */
+import { defineCheck, fail, ok, warn, type CheckOutcome } from '../check.js';
+import { appHeaders, clientOptions, endpoint, gatewayUrl, MAX_BODY_BYTES, probeTimeout } from '../gateway/endpoint.js';
+import { failureDetails, NET_CODE_INFO, netCode } from '../gateway/failure-codes.js';
+import { htmlTitle, isHtml, isJson, parseJson, readError } from '../gateway/responses.js';
+import { createHttpClient, type HttpOk, type HttpResult } from '../net/index.js';
+import { PORTKEY_SAAS_API_HOSTS } from '../portkey.js';
+
+/** What `GET /` of the open-source gateway answers. */
+const OSS_GREETING = 'AI Gateway says hey!';
+
+export type GatewayKind = 'portkey-saas' | 'portkey-enterprise' | 'portkey-oss' | 'portkey' | 'unknown-api';
+
+export default defineCheck({
+  id: 'gateway-http',
+  title: 'Gateway answers',
+  group: 'network',
+  needs: ['tls'],
+  codes: {
+    ...NET_CODE_INFO,
+    HTTP_HTML_PAGE: {
+      title: 'An HTML page answered where the gateway API was expected (captive portal, proxy block page, or a website)',
+      fix: 'Open the base URL in a browser: log in to the Wi-Fi portal, or ask IT to allow the gateway through the web filter; check that the base URL is the API, not a website.',
+    },
+    HTTP_REDIRECTED: {
+      title: 'The gateway URL redirects elsewhere (a login page or captive portal)',
+      fix: 'Use the final API URL as the base URL, or complete the network login the redirect points to.',
+    },
+    HTTP_GATEWAY_DOWN: { title: 'The gateway (or a load balancer in front of it) answers with a server error', fix: 'The gateway is down or overloaded: check its status page or tell its operator.' },
+    HTTP_NOT_A_GATEWAY: {
+      title: 'Something answers, but not a Portkey gateway API (no JSON on /v1/models)',
+      fix: 'Check the base URL: it must be the gateway’s API root (e.g. https://api.portkey.ai).',
+    },
+    HTTP_UNKNOWN_API: {
+      title: 'An API answers, but it does not identify as a Portkey gateway',
+      fix: 'If this is not your Portkey gateway, correct the base URL; logs only appear in Portkey for requests through Portkey.',
+    },
+  },
+  async run(ctx): Promise<CheckOutcome> {
+    const client = createHttpClient(await clientOptions(ctx));
+    const headers = appHeaders({ target: { ...ctx.target, apiKey: undefined } }); // no key on an unauthenticated probe
+    const timeoutMs = probeTimeout(ctx, 1 / 3);
+    const get = (path: string): Promise<HttpResult> =>
+      client.request({ url: endpoint(ctx, path), headers, timeoutMs, maxBodyBytes: MAX_BODY_BYTES, signal: ctx.signal });
+    try {
+      const models = await get('/v1/models');
+      if (!models.ok) {
+        return fail(netCode(models.failure), `GET /v1/models: ${models.failure.kind.replace(/-/g, ' ')}`, { details: { ...failureDetails(models.failure), phases: models.phases } });
+      }
+      const verdict = judgeNonApi(models);
+      if (verdict) return verdict;
+      const [root, health] = await Promise.all([get('/'), get('/v1/health')]);
+      const kind = gatewayKind(ctx.target.baseUrl?.value as string, models, root, health);
+      const details = {
+        kind,
+        status: models.status,
+        phases: models.phases,
+        ...(readError(models.headers, models.body).message ? { message: readError(models.headers, models.body).message } : {}),
+      };
+      const label = LABEL[kind];
+      if (kind === 'unknown-api') return warn('HTTP_UNKNOWN_API', `an API answers at ${gatewayUrl(ctx).host}, but not recognisably Portkey`, { details });
+      return ok(`${label} answers (HTTP ${models.status} in ${Math.round(models.phases.totalMs)} ms)`, details);
+    } finally {
+      await client.close();
+    }
+  },
+});
+
+const LABEL: Record<GatewayKind, string> = {
+  'portkey-saas': 'Portkey SaaS',
+  'portkey-enterprise': 'self-hosted Portkey enterprise gateway',
+  'portkey-oss': 'open-source Portkey gateway',
+  portkey: 'a Portkey gateway',
+  'unknown-api': 'an unidentified API',
+};
+
+/** A response that shows something other than an API answered; undefined when it looks like an API. */
+function judgeNonApi(res: HttpOk): CheckOutcome | undefined {
+  const details = { status: res.status, contentType: res.headers['content-type'], phases: res.phases };
+  if (res.status >= 300 && res.status < 400) {
+    const location = res.headers.location ?? '';
+    let where = location;
+    try {
+      where = new URL(location).host;
+    } catch {
+      /* relative */
+    }
+    return fail('HTTP_REDIRECTED', `HTTP ${res.status} redirect to ${where.slice(0, 80) || 'another place'}`, { details: { ...details, location: location.slice(0, 200) } });
+  }
+  if (isHtml(res.headers, res.body)) {
+    const title = htmlTitle(res.body);
+    return fail('HTTP_HTML_PAGE', `an HTML page answered (HTTP ${res.status}${title ? `, "${title}"` : ''})`, { details: { ...details, title } });
+  }
+  if (res.status >= 500 && !isJson(res.headers) && !res.headers['x-portkey-gateway-exception']) {
+    return fail('HTTP_GATEWAY_DOWN', `HTTP ${res.status} without an API error body`, { details });
+  }
+  if (!isJson(res.headers) && parseJson(res.body) === undefined) {
+    return fail('HTTP_NOT_A_GATEWAY', `HTTP ${res.status}, ${res.headers['content-type'] ?? 'no content type'}: not an API answer`, { details });
+  }
+  return undefined;
+}
+
+function gatewayKind(baseUrl: string, models: HttpOk, root: HttpResult, health: HttpResult): GatewayKind {
+  if (root.ok && root.body.includes(OSS_GREETING)) return 'portkey-oss';
+  if (health.ok && health.status === 200 && isJson(health.headers)) return 'portkey-enterprise';
+  const host = new URL(baseUrl).hostname.toLowerCase();
+  if (PORTKEY_SAAS_API_HOSTS.includes(host)) return 'portkey-saas';
+  const portkeyish =
+    Object.keys(models.headers).some((h) => h.startsWith('x-portkey-')) || readError(models.headers, models.body).source === 'portkey';
+  return portkeyish ? 'portkey' : 'unknown-api';
+}

@@ -1,0 +1,102 @@
+/**
+ * TLS: the gateway's certificate chain, issuer, expiry and name — and interception: a chain
+ * that leads to a private (corporate inspection) root instead of a public one. Node's bundled
+ * roots plus NODE_EXTRA_CA_CERTS and the policy's caFile are what the doctor trusts; Claude
+ * Desktop trusts the OS store, so anything trusted only through an extra CA is pointed out.
+ */
+import { defineCheck, fail, ok, warn, type CheckOutcome } from '../check.js';
+import { defaultPort, extraCas, gatewayUrl, probeTimeout, proxyDecision } from '../gateway/endpoint.js';
+import { failureDetails, NET_CODE_INFO, netCode } from '../gateway/failure-codes.js';
+import { chainAnchor, expiresWithin, isPrivatelyRooted, proxyConnect, tlsHandshake, type PeerCert, type TlsResult } from '../net/index.js';
+import { PORTKEY_SAAS_API_HOSTS } from '../portkey.js';
+
+/** Warn this many days before the certificate expires. */
+export const EXPIRY_WARNING_DAYS = 14;
+
+export default defineCheck({
+  id: 'tls',
+  title: 'TLS certificate',
+  group: 'network',
+  needs: ['proxy'],
+  codes: {
+    ...NET_CODE_INFO,
+    TLS_INTERCEPTED: {
+      title: 'TLS to the gateway is intercepted: its certificate comes from a private (corporate inspection) root, not the public chain',
+      fix: 'Ask IT to exempt the gateway’s host from TLS inspection, or install the corporate root CA in the OS trust store (Claude Desktop) and NODE_EXTRA_CA_CERTS (the doctor).',
+    },
+    TLS_PRIVATE_CA: {
+      title: 'The certificate is trusted only through an extra CA file (NODE_EXTRA_CA_CERTS or the policy’s caFile)',
+      fix: 'Claude Desktop trusts the OS certificate store, not these files: make sure the same CA is installed there.',
+    },
+    TLS_EXPIRES_SOON: { title: `The gateway’s certificate expires within ${EXPIRY_WARNING_DAYS} days`, fix: 'Tell the gateway’s operator to renew the certificate.' },
+    TLS_VERIFY_DISABLED: {
+      title: 'Certificate verification is turned off (--insecure) and the certificate is not trusted',
+      fix: 'Fix the trust problem shown in the details and run without --insecure; the app will not accept this certificate.',
+    },
+    TLS_CA_FILE_UNREADABLE: { title: 'An extra CA file cannot be read or is not PEM', fix: 'Fix the path in NODE_EXTRA_CA_CERTS or the policy’s gateway.caFile.' },
+  },
+  async run(ctx): Promise<CheckOutcome> {
+    const url = gatewayUrl(ctx);
+    if (url.protocol === 'http:') return ok('plain http on loopback: no TLS', { protocol: 'http' });
+    const { pems, problems } = await extraCas(ctx);
+    if (problems.length > 0) {
+      const p = problems[0]!;
+      return fail('TLS_CA_FILE_UNREADABLE', `${p.from}: ${p.path} (${p.code})`, { details: { problems } });
+    }
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const port = defaultPort(url);
+    const timeoutMs = probeTimeout(ctx);
+    const decision = proxyDecision(ctx);
+    let result: TlsResult;
+    if (decision.proxied && !decision.proxy.problem) {
+      const tunnel = await proxyConnect(decision.proxy, host, port, { timeoutMs, signal: ctx.signal, ca: pems });
+      if (!tunnel.ok) return fail(netCode(tunnel.failure), `tunnel through ${decision.proxy.display}: ${tunnel.failure.kind}`, { details: failureDetails(tunnel.failure) });
+      result = await tlsHandshake(host, port, { ca: pems, insecure: ctx.options.insecure, timeoutMs, signal: ctx.signal, via: tunnel.socket });
+    } else {
+      result = await tlsHandshake(host, port, { ca: pems, insecure: ctx.options.insecure, timeoutMs, signal: ctx.signal });
+    }
+
+    const leaf = result.chain[0];
+    const anchor = chainAnchor(result.chain);
+    const privateRoot = isPrivatelyRooted(result.chain);
+    const details: Record<string, unknown> = {
+      host,
+      protocol: result.protocol,
+      handshakeMs: result.handshakeMs !== undefined ? Math.round(result.handshakeMs * 10) / 10 : undefined,
+      authorized: result.authorized,
+      ...(result.authorizationError ? { authorizationError: result.authorizationError } : {}),
+      chain: result.chain.map(summarise),
+      root: anchor ? { name: anchor.name, inNodeRootStore: anchor.inNodeRootStore } : undefined,
+      extraCaFiles: pems.length,
+      ...(ctx.options.insecure ? { insecure: true } : {}),
+    };
+    const publicGateway = PORTKEY_SAAS_API_HOSTS.includes(host.toLowerCase());
+    const rootName = anchor?.name ?? 'an unknown root';
+
+    if (!result.ok) {
+      // A public gateway whose chain ends at a private root is being intercepted on the way.
+      if (privateRoot && publicGateway && (result.failure.kind === 'tls-unknown-ca' || result.failure.kind === 'tls-self-signed')) {
+        return fail('TLS_INTERCEPTED', `${host} is served by a certificate from "${rootName}", not a public CA`, { details });
+      }
+      const kind = result.failure.kind;
+      const extra = kind === 'tls-unknown-ca' ? ` (root: "${rootName}")` : kind === 'tls-expired' && leaf ? ` (expired ${leaf.validTo.slice(0, 10)})` : '';
+      return fail(netCode(result.failure), `${host}: ${kind.replace(/-/g, ' ')}${extra}`, { details: { ...details, ...failureDetails(result.failure) } });
+    }
+    if (!result.authorized) {
+      return warn('TLS_VERIFY_DISABLED', `not trusted (${result.authorizationError ?? 'unknown reason'}), accepted because of --insecure`, { details });
+    }
+    if (privateRoot) {
+      if (publicGateway) return warn('TLS_INTERCEPTED', `${host} is served by a certificate from "${rootName}" (trusted via an extra CA file)`, { details });
+      return warn('TLS_PRIVATE_CA', `trusted through an extra CA file (root "${rootName}")`, { details });
+    }
+    if (leaf && expiresWithin(leaf, EXPIRY_WARNING_DAYS, ctx.now())) {
+      return warn('TLS_EXPIRES_SOON', `the certificate expires on ${leaf.validTo.slice(0, 10)}`, { details });
+    }
+    return ok(`${result.protocol ?? 'TLS'}, issued by "${leaf?.issuerCN ?? leaf?.issuerO ?? '?'}", valid until ${leaf?.validTo.slice(0, 10) ?? '?'}`, details);
+  },
+});
+
+function summarise(cert: PeerCert) {
+  return { subject: cert.subjectCN ?? cert.subjectO, issuer: cert.issuerCN ?? cert.issuerO, validTo: cert.validTo, fingerprint256: cert.fingerprint256 };
+}
+

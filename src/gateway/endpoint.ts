@@ -1,0 +1,118 @@
+/**
+ * What every network and gateway check needs to reach the gateway the way the app would: the
+ * URL, the proxy decision, trusted CAs, the auth header for the configured scheme, and the
+ * extra headers. Built from the check context; pure except for reading CA files.
+ */
+import { readFile } from 'node:fs/promises';
+import type { CheckContext } from '../check.js';
+import { resolveHeaders } from '../inference/headers.js';
+import { bearer, proxyFor, type HeaderValue, type HttpClientOptions, type ProxyDecision } from '../net/index.js';
+import { DEFAULT_AUTH_SCHEME } from '../portkey.js';
+import { Secret } from '../secret.js';
+
+/** The gateway's base URL as the base-url check accepted it (that check is a prerequisite). */
+export function gatewayUrl(ctx: Pick<CheckContext, 'target'>): URL {
+  const raw = ctx.target.baseUrl?.value;
+  if (typeof raw !== 'string') throw new Error('no base URL (the base-url check should have blocked this check)');
+  return new URL(raw);
+}
+
+/** `base` + path, keeping a self-hosted gateway's own path prefix. */
+export function endpoint(ctx: Pick<CheckContext, 'target'>, path: string): URL {
+  const base = gatewayUrl(ctx);
+  const prefix = base.pathname.replace(/\/+$/, '');
+  return new URL(`${base.origin}${prefix}${path}`);
+}
+
+export function defaultPort(url: URL): number {
+  return url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+}
+
+/** How the gateway is reached: directly, or through a proxy from HTTP(S)_PROXY. */
+export function proxyDecision(ctx: Pick<CheckContext, 'target' | 'env'>): ProxyDecision {
+  return proxyFor(gatewayUrl(ctx), ctx.env);
+}
+
+/** The first machine the doctor talks to: the proxy when proxied, else the gateway. */
+export function firstHop(ctx: Pick<CheckContext, 'target' | 'env'>): { host: string; port: number; via: 'proxy' | 'direct' } {
+  const decision = proxyDecision(ctx);
+  if (decision.proxied && !decision.proxy.problem) {
+    return { host: decision.proxy.host.replace(/^\[|\]$/g, ''), port: decision.proxy.port, via: 'proxy' };
+  }
+  const url = gatewayUrl(ctx);
+  return { host: url.hostname.replace(/^\[|\]$/g, ''), port: defaultPort(url), via: 'direct' };
+}
+
+/** Where extra trusted CAs come from: Node's NODE_EXTRA_CA_CERTS and the policy's caFile. */
+export function caSources(ctx: Pick<CheckContext, 'env' | 'policy'>): { path: string; from: string }[] {
+  const sources: { path: string; from: string }[] = [];
+  if (ctx.env.NODE_EXTRA_CA_CERTS) sources.push({ path: ctx.env.NODE_EXTRA_CA_CERTS, from: 'NODE_EXTRA_CA_CERTS' });
+  if (ctx.policy?.gateway?.caFile) sources.push({ path: ctx.policy.gateway.caFile, from: `policy ${ctx.policy.source}` });
+  return sources;
+}
+
+/** Reads the extra CAs. Unreadable files are returned as problems (the TLS check reports them). */
+export async function extraCas(ctx: Pick<CheckContext, 'env' | 'policy'>): Promise<{ pems: string[]; problems: { path: string; from: string; code: string }[] }> {
+  const pems: string[] = [];
+  const problems: { path: string; from: string; code: string }[] = [];
+  for (const source of caSources(ctx)) {
+    try {
+      const text = await readFile(source.path, 'utf8');
+      if (!text.includes('-----BEGIN CERTIFICATE-----')) problems.push({ ...source, code: 'NOT_PEM' });
+      else pems.push(text);
+    } catch (err) {
+      problems.push({ ...source, code: (err as NodeJS.ErrnoException).code ?? 'ERROR' });
+    }
+  }
+  return { pems, problems };
+}
+
+/** Connection settings for undici, as the app would connect (env proxy, extra CAs). */
+export async function clientOptions(ctx: CheckContext): Promise<HttpClientOptions> {
+  const { pems } = await extraCas(ctx);
+  return {
+    proxy: 'env',
+    env: ctx.env,
+    extraCa: pems,
+    insecure: ctx.options.insecure,
+    connectTimeoutMs: probeTimeout(ctx),
+  };
+}
+
+/** The configured auth scheme, defaulting as the app does. */
+export function authScheme(ctx: Pick<CheckContext, 'target'>): string {
+  const raw = ctx.target.authScheme?.value;
+  return typeof raw === 'string' && raw.trim() !== '' ? raw.trim().toLowerCase() : DEFAULT_AUTH_SCHEME;
+}
+
+export function apiKey(ctx: Pick<CheckContext, 'target'>): Secret | undefined {
+  const value = ctx.target.apiKey?.value;
+  return value instanceof Secret && value.reveal().trim() !== '' ? value : undefined;
+}
+
+/**
+ * The headers the app sends on every request: auth per scheme, the extra headers (names as
+ * configured), and the Anthropic version header. The key stays a Secret down to the wire.
+ */
+export function appHeaders(ctx: Pick<CheckContext, 'target'>, opts: { json?: boolean } = {}): Record<string, HeaderValue> {
+  const headers: Record<string, HeaderValue> = {};
+  for (const h of resolveHeaders(ctx.target).headers) headers[h.name] = h.value;
+  headers['anthropic-version'] = '2023-06-01';
+  headers['user-agent'] = 'portkey-doctor (claude-desktop-3p probe)';
+  if (opts.json) headers['content-type'] = 'application/json';
+  const key = apiKey(ctx);
+  if (key) {
+    if (authScheme(ctx) === 'x-api-key') headers['x-api-key'] = { secret: key };
+    else headers.authorization = bearer(key);
+  }
+  return headers;
+}
+
+/** A bound for one network operation: a little under the check's deadline, so the operation
+ * reports its own classified timeout before the engine gives up on the check. */
+export function probeTimeout(ctx: Pick<CheckContext, 'timeoutMs'>, share = 1): number {
+  return Math.max(200, Math.floor(ctx.timeoutMs * share) - 250);
+}
+
+/** Responses are small JSON documents; anything far bigger is not what we asked for. */
+export const MAX_BODY_BYTES = 1024 * 1024;

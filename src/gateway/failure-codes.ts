@@ -1,0 +1,105 @@
+/**
+ * One table from the network layer's failure kinds to diagnosis codes, with what each means
+ * and what to do. Every network and gateway check reports a failed request through it, so the
+ * same wire problem has the same code wherever it shows up.
+ */
+import type { CodeInfo } from '../check.js';
+import type { NetFailure, NetFailureKind } from '../net/index.js';
+
+export const NET_FAILURE_CODES: Record<NetFailureKind, CodeInfo & { code: string }> = {
+  'dns-not-found': {
+    code: 'DNS_NOT_FOUND',
+    title: 'The gateway’s host name does not exist in DNS',
+    fix: 'Check the spelling of the base URL’s host. For an internal gateway, connect to the VPN or corporate network whose DNS knows it.',
+  },
+  'dns-timeout': {
+    code: 'DNS_TIMEOUT',
+    title: 'The DNS resolver did not answer in time',
+    fix: 'The resolver is unreachable or overloaded: check the network connection or VPN, or try another DNS server.',
+  },
+  'dns-failure': { code: 'DNS_FAILURE', title: 'The DNS resolver failed (server failure or refused)', fix: 'Check the DNS settings of this machine or VPN; ask IT whether the resolver is healthy.' },
+  'tcp-refused': {
+    code: 'TCP_REFUSED',
+    title: 'The connection was refused: nothing listens on that address and port',
+    fix: 'Check the base URL’s port; for a self-hosted gateway, check that it is running.',
+  },
+  'tcp-timeout': {
+    code: 'TCP_TIMEOUT',
+    title: 'No answer to the connection attempt (a firewall drops it, or the route is wrong)',
+    fix: 'A firewall or missing VPN route blocks the gateway: connect the VPN, or ask IT to allow outbound HTTPS to the gateway.',
+  },
+  'tcp-reset': { code: 'TCP_RESET', title: 'The connection was reset right after it opened (a filter cut it)', fix: 'A firewall or filtering proxy cuts connections to the gateway: ask IT to allow it.' },
+  'tcp-unreachable': { code: 'TCP_UNREACHABLE', title: 'The network or host is unreachable from here', fix: 'Check the network connection and VPN; there is no route to the gateway.' },
+  'tcp-failure': { code: 'TCP_FAILURE', title: 'The connection failed for another reason', fix: 'See the details; check the network connection.' },
+  'proxy-invalid-url': { code: 'PROXY_INVALID_URL', title: 'HTTPS_PROXY/HTTP_PROXY is not a usable URL', fix: 'Write the proxy as http://host:port (with the scheme).' },
+  'proxy-unsupported': { code: 'PROXY_UNSUPPORTED', title: 'The proxy’s scheme is not supported (only http:// and https:// proxies)', fix: 'Use an HTTP proxy URL, or unset the variable.' },
+  'proxy-unresolvable': { code: 'PROXY_UNRESOLVABLE', title: 'The proxy’s host name cannot be resolved', fix: 'Check the proxy host in HTTPS_PROXY, or connect to the network where it exists.' },
+  'proxy-refused': { code: 'PROXY_REFUSED', title: 'The proxy refused the connection (not running on that port)', fix: 'Check the proxy URL and port, or unset HTTPS_PROXY if no proxy is needed.' },
+  'proxy-unreachable': { code: 'PROXY_UNREACHABLE', title: 'The proxy is unreachable', fix: 'Check the network route to the proxy.' },
+  'proxy-timeout': { code: 'PROXY_TIMEOUT', title: 'The proxy did not answer in time', fix: 'The proxy is down or overloaded: try again, or ask IT.' },
+  'proxy-reset': { code: 'PROXY_RESET', title: 'The proxy cut the connection', fix: 'The proxy rejected the connection: ask IT whether the gateway is allowed.' },
+  'proxy-auth-required': {
+    code: 'PROXY_AUTH_REQUIRED',
+    title: 'The proxy requires authentication (407)',
+    fix: 'Give the proxy credentials (http://user:password@proxy:port) or ask IT to exempt the gateway from proxy authentication.',
+  },
+  'proxy-connect-refused': {
+    code: 'PROXY_CONNECT_REFUSED',
+    title: 'The proxy refused to open a tunnel to the gateway (CONNECT denied)',
+    fix: 'The proxy blocks the gateway’s host: ask IT to allow it, or add it to NO_PROXY if it should be reached directly.',
+  },
+  'proxy-failure': { code: 'PROXY_FAILURE', title: 'The proxy failed for another reason', fix: 'See the details; check the proxy settings.' },
+  'tls-self-signed': {
+    code: 'TLS_SELF_SIGNED',
+    title: 'The gateway presents a self-signed certificate',
+    fix: 'Give the gateway a certificate from a trusted CA, or install its certificate in the OS trust store (and pass it to the doctor with NODE_EXTRA_CA_CERTS).',
+  },
+  'tls-unknown-ca': {
+    code: 'TLS_UNKNOWN_CA',
+    title: 'The gateway’s certificate is issued by a CA this machine does not trust',
+    fix: 'Install the issuing CA in the OS trust store (and NODE_EXTRA_CA_CERTS or the policy’s caFile for the doctor); or the server must send its intermediate certificate.',
+  },
+  'tls-expired': { code: 'TLS_EXPIRED', title: 'The gateway’s certificate has expired', fix: 'The gateway’s operator must renew the certificate. Also check this machine’s clock.' },
+  'tls-not-yet-valid': { code: 'TLS_NOT_YET_VALID', title: 'The gateway’s certificate is not valid yet', fix: 'Check this machine’s date and time.' },
+  'tls-revoked': { code: 'TLS_REVOKED', title: 'The gateway’s certificate is revoked', fix: 'The gateway’s operator must replace the certificate.' },
+  'tls-hostname-mismatch': {
+    code: 'TLS_HOSTNAME_MISMATCH',
+    title: 'The certificate is for another host name',
+    fix: 'Use the host name the certificate is issued for in the base URL, or fix the gateway’s certificate.',
+  },
+  'tls-handshake-timeout': { code: 'TLS_HANDSHAKE_TIMEOUT', title: 'The TLS handshake did not finish in time', fix: 'Something between here and the gateway holds TLS connections: check proxy and firewall.' },
+  'tls-reset': { code: 'TLS_RESET', title: 'The connection was cut during the TLS handshake', fix: 'A filter rejects TLS to the gateway (often a firewall with SNI filtering): ask IT.' },
+  'tls-protocol': { code: 'TLS_PROTOCOL', title: 'TLS failed: the server does not speak TLS on that port', fix: 'Check the scheme and port: http:// vs https://.' },
+  'tls-failure': { code: 'TLS_FAILURE', title: 'TLS failed for another reason', fix: 'See the details.' },
+  'http-headers-timeout': {
+    code: 'HTTP_NO_RESPONSE',
+    title: 'The gateway accepted the connection but sent no response in time',
+    fix: 'The gateway or something in front of it hangs: check its status, or try again later.',
+  },
+  'http-body-timeout': { code: 'HTTP_BODY_STALLED', title: 'The response started but stalled', fix: 'The gateway or a proxy stalls responses: check its status.' },
+  'http-too-large': { code: 'HTTP_TOO_LARGE', title: 'The response was far larger than any gateway answer', fix: 'Something other than the gateway answers: check the base URL and proxies.' },
+  'http-reset': { code: 'HTTP_RESET', title: 'The connection was cut before the response was complete', fix: 'The gateway or a filter cuts the connection: check proxies and the gateway’s logs.' },
+  'http-protocol': { code: 'HTTP_PROTOCOL', title: 'The server does not speak HTTP as expected (wrong scheme or port?)', fix: 'Check the scheme and port of the base URL.' },
+  'http-failure': { code: 'HTTP_FAILURE', title: 'The request failed for another reason', fix: 'See the details.' },
+  'insecure-key-transport': {
+    code: 'KEY_WOULD_TRAVEL_IN_CLEAR',
+    title: 'The doctor refused to send the key over plain http beyond this machine',
+    fix: 'Use an https:// base URL (and an https-capable proxy path).',
+  },
+  'invalid-request': { code: 'HTTP_INVALID_REQUEST', title: 'The request could not be built (bad URL?)', fix: 'Check the base URL.' },
+  aborted: { code: 'PROBE_ABORTED', title: 'The probe was stopped (deadline or shutdown)', fix: 'Run again with a larger --timeout.' },
+};
+
+/** The codes of the table, as a check's `codes` map. */
+export const NET_CODE_INFO: Record<string, CodeInfo> = Object.fromEntries(
+  Object.values(NET_FAILURE_CODES).map(({ code, title, fix }) => [code, { title, fix }]),
+);
+
+export function netCode(failure: NetFailure): string {
+  return NET_FAILURE_CODES[failure.kind]?.code ?? 'HTTP_FAILURE';
+}
+
+/** Facts about a failure for a report (its message is already scrubbed by the net layer). */
+export function failureDetails(failure: NetFailure): Record<string, unknown> {
+  return { layer: failure.layer, kind: failure.kind, rawCode: failure.rawCode, message: failure.message, ...(failure.status ? { status: failure.status } : {}) };
+}
