@@ -4,6 +4,7 @@
  */
 import { defineCheck, fail, ok, warn } from '../check.js';
 import { invisibleCodePoints } from '../inference/text.js';
+import { PORTKEY_SAAS_API_HOSTS } from '../portkey.js';
 import { Secret } from '../secret.js';
 
 export default defineCheck({
@@ -34,7 +35,8 @@ export default defineCheck({
       fix: 'Use a Portkey API key; provider keys belong in a Portkey integration (Model Catalog), not in Claude Desktop.',
     },
   },
-  run({ target }) {
+  run(ctx) {
+    const { target } = ctx;
     const field = target.apiKey;
     if (!field) return warn('API_KEY_NOT_IN_SETTINGS', 'no API key in the settings in force');
     if (!(field.value instanceof Secret)) {
@@ -55,10 +57,21 @@ export default defineCheck({
     const invisible = invisibleCodePoints(key);
     if (invisible.length > 0) return fail('API_KEY_INVISIBLE_CHAR', `the key contains invisible characters (${invisible.join(', ')})`, { details });
     // Provider prefixes (public, documented formats); quoting at most 7 characters of a prefix.
-    if (key.startsWith('sk-ant-')) return fail('API_KEY_ANTHROPIC', 'the key starts with "sk-ant-" (Anthropic format)', { details });
+    // On Portkey SaaS a provider key is certainly wrong. A self-hosted gateway may pass the
+    // bearer token on to the provider (the open-source gateway does), so there it is a warning.
+    const providerKey = portkeySaas(ctx.target.baseUrl?.value) ? fail : warn;
+    if (key.startsWith('sk-ant-')) return providerKey('API_KEY_ANTHROPIC', 'the key starts with "sk-ant-" (Anthropic format)', { details });
     if (/^sk-(proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}$/.test(key)) {
-      return fail('API_KEY_OPENAI', 'the key starts with "sk-" (OpenAI format)', { details });
+      return providerKey('API_KEY_OPENAI', 'the key starts with "sk-" (OpenAI format)', { details });
     }
     return ok(`present, ${secret.fingerprint}, ${secret.length} characters, from ${field.origin}`, details);
   },
 });
+
+function portkeySaas(baseUrl: unknown): boolean {
+  try {
+    return typeof baseUrl === 'string' && PORTKEY_SAAS_API_HOSTS.includes(new URL(baseUrl.trim()).hostname.toLowerCase());
+  } catch {
+    return true; // an unparsable URL: judge as for Portkey SaaS, the common case
+  }
+}
