@@ -4,7 +4,7 @@
  */
 import { defineCheck, fail, ok, type CheckOutcome } from '../check.js';
 import { firstHop, probeTimeout } from '../gateway/endpoint.js';
-import { failureDetails, NET_CODE_INFO, netCode } from '../gateway/failure-codes.js';
+import { failureDetails, firstHopFailure, NET_CODE_INFO, netCode } from '../gateway/failure-codes.js';
 import { resolveHost } from '../net/index.js';
 
 export default defineCheck({
@@ -18,8 +18,9 @@ export default defineCheck({
     const result = await resolveHost(hop.host, { timeoutMs: probeTimeout(ctx), signal: ctx.signal });
     const what = hop.via === 'proxy' ? `proxy ${hop.host}` : hop.host;
     if (!result.ok) {
-      return fail(netCode(result.failure), `${what}: ${result.failure.kind.replace(/-/g, ' ')} (${result.failure.rawCode ?? 'no code'})`, {
-        details: { host: hop.host, via: hop.via, durationMs: Math.round(result.durationMs), ...failureDetails(result.failure) },
+      const failure = firstHopFailure(result.failure, hop.via);
+      return fail(netCode(failure), `${what}: ${failure.kind.replace(/-/g, ' ')} (${failure.rawCode ?? 'no code'})`, {
+        details: { host: hop.host, via: hop.via, durationMs: Math.round(result.durationMs), ...failureDetails(failure) },
       });
     }
     const families = [...new Set(result.addresses.map((a) => `IPv${a.family}`))];

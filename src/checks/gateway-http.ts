@@ -4,11 +4,11 @@
  * answered: a captive portal, a proxy's block page, a redirect to a login, an HTML page where
  * an API was expected. No key is sent here.
  */
-import { defineCheck, fail, ok, warn, type CheckOutcome } from '../check.js';
-import { appHeaders, clientOptions, endpoint, gatewayUrl, MAX_BODY_BYTES, probeTimeout } from '../gateway/endpoint.js';
+import { defineCheck, fail, ok, warn, type CheckContext, type CheckOutcome } from '../check.js';
+import { appHeaders, clientOptions, defaultPort, endpoint, gatewayUrl, MAX_BODY_BYTES, probeTimeout, proxyDecision } from '../gateway/endpoint.js';
 import { failureDetails, NET_CODE_INFO, netCode } from '../gateway/failure-codes.js';
 import { htmlTitle, isHtml, isJson, parseJson, readError } from '../gateway/responses.js';
-import { createHttpClient, type HttpOk, type HttpResult } from '../net/index.js';
+import { createHttpClient, tlsHandshake, type HttpOk, type HttpResult } from '../net/index.js';
 import { PORTKEY_SAAS_API_HOSTS } from '../portkey.js';
 
 /** What `GET /` of the open-source gateway answers. */
@@ -50,6 +50,14 @@ export default defineCheck({
     try {
       const models = await get('/v1/models');
       if (!models.ok) {
+        // A TLS server cuts a plain-HTTP request without a byte (Node's does): say "wrong scheme", not "reset".
+        if (models.failure.kind === 'http-reset' && (await speaksTls(ctx, timeoutMs))) {
+          const url = gatewayUrl(ctx);
+          return fail('HTTP_PROTOCOL', `${url.host} speaks TLS, not plain HTTP`, {
+            fix: `Use https:// in the base URL: ${url.origin.replace(/^http:/, 'https:')}.`,
+            details: { ...failureDetails(models.failure), speaksTls: true, phases: models.phases },
+          });
+        }
         return fail(netCode(models.failure), `GET /v1/models: ${models.failure.kind.replace(/-/g, ' ')}`, { details: { ...failureDetails(models.failure), phases: models.phases } });
       }
       const verdict = judgeNonApi(models);
@@ -99,6 +107,9 @@ function judgeNonApi(res: HttpOk): CheckOutcome | undefined {
   if (res.status >= 500 && !isJson(res.headers) && !res.headers['x-portkey-gateway-exception']) {
     return fail('HTTP_GATEWAY_DOWN', `HTTP ${res.status} without an API error body`, { details });
   }
+  if (res.truncated && !isJson(res.headers)) {
+    return fail('HTTP_TOO_LARGE', `HTTP ${res.status}, ${res.headers['content-type'] ?? 'no content type'}: more than ${MAX_BODY_BYTES} bytes, not an API answer`, { details });
+  }
   if (!isJson(res.headers) && parseJson(res.body) === undefined) {
     return fail('HTTP_NOT_A_GATEWAY', `HTTP ${res.status}, ${res.headers['content-type'] ?? 'no content type'}: not an API answer`, { details });
   }
@@ -113,4 +124,12 @@ function gatewayKind(baseUrl: string, models: HttpOk, root: HttpResult, health: 
   const portkeyish =
     Object.keys(models.headers).some((h) => h.startsWith('x-portkey-')) || readError(models.headers, models.body).source === 'portkey';
   return portkeyish ? 'portkey' : 'unknown-api';
+}
+
+/** Whether a plain-http base URL's port answers a TLS handshake (direct connections only; any certificate). */
+async function speaksTls(ctx: CheckContext, timeoutMs: number): Promise<boolean> {
+  const url = gatewayUrl(ctx);
+  if (url.protocol !== 'http:' || proxyDecision(ctx).proxied) return false;
+  const sniff = await tlsHandshake(url.hostname.replace(/^\[|\]$/g, ''), defaultPort(url), { insecure: true, timeoutMs: Math.min(timeoutMs, 2000), signal: ctx.signal });
+  return sniff.ok;
 }

@@ -4,7 +4,7 @@
  */
 import { defineCheck, fail, ok, warn, type CheckOutcome } from '../check.js';
 import { firstHop, probeTimeout } from '../gateway/endpoint.js';
-import { failureDetails, NET_CODE_INFO, netCode } from '../gateway/failure-codes.js';
+import { failureDetails, firstHopFailure, NET_CODE_INFO, netCode } from '../gateway/failure-codes.js';
 import { tcpConnect, type ResolvedAddress, type TcpResult } from '../net/index.js';
 
 export default defineCheck({
@@ -26,7 +26,10 @@ export default defineCheck({
     const perFamily = [...new Map(parsed.map((a) => [a.family, a])).values()];
     if (perFamily.length === 0) perFamily.push({ address: hop.host, family: hop.host.includes(':') ? 6 : 4 });
     const timeoutMs = probeTimeout(ctx, 1 / perFamily.length);
-    const results: TcpResult[] = await Promise.all(perFamily.map((a) => tcpConnect(a.address, a.family, hop.port, { timeoutMs, signal: ctx.signal })));
+    const results: TcpResult[] = (await Promise.all(perFamily.map((a) => tcpConnect(a.address, a.family, hop.port, { timeoutMs, signal: ctx.signal })))).map((r) =>
+      // Refused/unreachable first hop through a proxy is the proxy's failure, as the HTTP layer reports it.
+      r.ok ? r : { ...r, failure: firstHopFailure(r.failure, hop.via) },
+    );
     const details = {
       port: hop.port,
       via: hop.via,

@@ -99,6 +99,28 @@ export function netCode(failure: NetFailure): string {
   return NET_FAILURE_CODES[failure.kind]?.code ?? 'HTTP_FAILURE';
 }
 
+/**
+ * The first hop's failure kinds when that hop is the proxy: the same socket error means the
+ * proxy is refused, unreachable or unresolvable, not the gateway (as the HTTP layer already
+ * reports it when it connects through the proxy).
+ */
+const VIA_PROXY: Partial<Record<NetFailureKind, NetFailureKind>> = {
+  'dns-not-found': 'proxy-unresolvable',
+  'dns-timeout': 'proxy-unresolvable',
+  'dns-failure': 'proxy-unresolvable',
+  'tcp-refused': 'proxy-refused',
+  'tcp-timeout': 'proxy-timeout',
+  'tcp-reset': 'proxy-reset',
+  'tcp-unreachable': 'proxy-unreachable',
+  'tcp-failure': 'proxy-failure',
+};
+
+/** A DNS or TCP failure of the first hop, re-labelled as the proxy's when the hop is the proxy. */
+export function firstHopFailure(failure: NetFailure, via: 'proxy' | 'direct'): NetFailure {
+  const kind = via === 'proxy' ? VIA_PROXY[failure.kind] : undefined;
+  return kind ? { ...failure, kind, layer: 'proxy' } : failure;
+}
+
 /** Facts about a failure for a report (its message is already scrubbed by the net layer). */
 export function failureDetails(failure: NetFailure): Record<string, unknown> {
   return { layer: failure.layer, kind: failure.kind, rawCode: failure.rawCode, message: failure.message, ...(failure.status ? { status: failure.status } : {}) };

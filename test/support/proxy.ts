@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 
 import { isLoopbackHost } from '../../src/net/loopback.js';
 import { onExit } from './exit.js';
@@ -34,6 +35,14 @@ export interface ProxyOptions {
   auth?: { user: string; pass: string };
   /** Answer every CONNECT with this status (e.g. 403 "blocked by policy") instead of tunnelling. */
   refuseWith?: number;
+  /**
+   * A TLS-inspecting proxy: answer every CONNECT (whatever the host, which is never resolved)
+   * with 200, then terminate TLS itself with this certificate chain (e.g. `pki.intercepted`:
+   * api.portkey.ai issued by Corp Inspection Root) and pass the decrypted bytes to
+   * `127.0.0.1:forwardTo` (plain HTTP, e.g. the fake SaaS); without `forwardTo` the connection
+   * is closed after the handshake. Nothing leaves loopback.
+   */
+  intercept?: { cert: string; key: string; forwardTo?: number };
 }
 
 /** Starts an HTTP CONNECT proxy. */
@@ -70,6 +79,31 @@ export function startConnectProxy(opts: ProxyOptions = {}): Promise<TestProxy> {
     }
     if (opts.refuseWith) {
       reply(opts.refuseWith, 'Refused By Test Proxy');
+      return;
+    }
+    if (opts.intercept) {
+      tunnels += 1;
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length > 0) client.unshift(head);
+      const inspected = new TLSSocket(client, { isServer: true, cert: opts.intercept.cert, key: opts.intercept.key, ALPNProtocols: ['http/1.1'] });
+      inspected.on('error', () => client.destroy());
+      sockets.add(inspected);
+      inspected.on('close', () => sockets.delete(inspected));
+      const forwardTo = opts.intercept.forwardTo;
+      if (forwardTo === undefined) {
+        inspected.once('secure', () => inspected.end());
+        return;
+      }
+      const upstream = connect({ host: '127.0.0.1', port: forwardTo });
+      sockets.add(upstream);
+      upstream.on('close', () => {
+        sockets.delete(upstream);
+        inspected.destroy();
+      });
+      upstream.on('error', () => inspected.destroy());
+      inspected.on('close', () => upstream.destroy());
+      inspected.pipe(upstream);
+      upstream.pipe(inspected);
       return;
     }
     const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(target);
