@@ -53,6 +53,8 @@ export interface RunOptions {
   samples: number;
   /** Certificate verification turned off by an explicit flag (shown in every report). */
   insecure: boolean;
+  /** Resolve names through these DNS servers (`ip` or `ip:port`) instead of the system resolver. */
+  dnsServers?: string[];
 }
 
 /** Everything a check touches comes in here, so the CLI, the daemon and tests run the same code. */

@@ -2,6 +2,7 @@
  * Command-line flags of the doctor, parsed strictly with node:util parseArgs (no dependency:
  * it is built in and strict mode gives exact errors). Every bad flag is a UsageError (exit 2).
  */
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import type { ExtraHeader } from './config/target.js';
 import { UsageError } from './usage-error.js';
@@ -31,6 +32,8 @@ export interface DoctorFlags {
   insecure: boolean;
   /** Run only these groups or check ids (and what they need); undefined = all. */
   only?: string[];
+  /** DNS servers to resolve through (`--dns-server`, repeatable). */
+  dnsServers?: string[];
 }
 
 const OPTIONS = {
@@ -55,6 +58,7 @@ const OPTIONS = {
   insecure: { type: 'boolean' },
   only: { type: 'string' },
   offline: { type: 'boolean' },
+  'dns-server': { type: 'string', multiple: true },
 } as const;
 
 export const DEFAULT_TIMEOUT_S = 30;
@@ -100,6 +104,7 @@ export function parseDoctorFlags(args: string[]): DoctorFlags {
     samples: count(values.samples, '--samples', DEFAULT_SAMPLES, 100),
     insecure: values.insecure ?? false,
     ...selection(values.only, values.offline ?? false),
+    ...(values['dns-server'] ? { dnsServers: values['dns-server'].map(dnsServer) } : {}),
   };
 }
 
@@ -112,7 +117,8 @@ function nonEmpty(value: string | undefined, flag: string): string | undefined {
 function seconds(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback * 1000;
   const n = Number(value);
-  if (!/^\s*\d+(\.\d+)?\s*$/.test(value) || !Number.isFinite(n) || n <= 0 || n > 3600) {
+  // A value that rounds to 0 ms (e.g. 0.0001) is not above 0: it would end every check at once.
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(value) || !Number.isFinite(n) || Math.round(n * 1000) < 1 || n > 3600) {
     throw new UsageError(`${flag} must be a number of seconds between 0 and 3600, got "${value}".`, `For example: ${flag} 30`);
   }
   return Math.round(n * 1000);
@@ -125,6 +131,13 @@ function selection(only: string | undefined, offline: boolean): { only?: string[
   const items = only.split(',').map((s) => s.trim()).filter(Boolean);
   if (items.length === 0) throw new UsageError('--only needs a comma-separated list of groups or check ids.', 'For example: --only settings,network');
   return { only: items };
+}
+
+function dnsServer(value: string): string {
+  const v = value.trim();
+  const ip = v.replace(/^\[(.*)\](:\d+)?$/, '$1').replace(/^(\d+\.\d+\.\d+\.\d+):\d+$/, '$1');
+  if (isIP(ip) === 0) throw new UsageError(`--dns-server must be an IP address, optionally with :port, got "${value}".`, 'For example: --dns-server 10.0.0.53 or --dns-server 127.0.0.1:5353');
+  return v;
 }
 
 function count(value: string | undefined, flag: string, fallback: number, max: number): number {
@@ -150,5 +163,19 @@ export function parseHeaderFlag(raw: string): ExtraHeader {
 function cleanParseError(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   // parseArgs messages carry a long suggestion about '--' that confuses more than it helps.
-  return message.split('. To specify')[0]!.replace(/\.$/, '') + '.';
+  return redactArguments(message.split('. To specify')[0]!.replace(/\.$/, '') + '.');
+}
+
+/**
+ * parseArgs quotes the offending argument, and it may carry a key pasted by mistake
+ * (`-- --api-key=pk-…` makes it a positional, echoed whole): keep an option's name, never a
+ * value after `=`, and only the start of a long positional.
+ */
+function redactArguments(message: string): string {
+  return message.replace(/'([^']*)'/g, (quoted, arg: string) => {
+    const eq = arg.indexOf('=');
+    if (arg.startsWith('-') && eq > 0) return `'${arg.slice(0, eq)}=…'`;
+    if (!arg.startsWith('-') && arg.length >= 16) return `'${arg.slice(0, 4)}…'`;
+    return quoted;
+  });
 }

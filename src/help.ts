@@ -25,6 +25,7 @@ Network and gateway probes:
   --live                  also send one real, tiny, streamed POST /v1/messages (costs tokens)
   --samples N             latency samples (default 5; the policy's latency.samples wins)
   --insecure              accept untrusted certificates (every report then says so)
+  --dns-server IP[:PORT]  resolve through this DNS server instead of the system's (repeatable)
   Proxies: HTTPS_PROXY / HTTP_PROXY / NO_PROXY. Extra CAs: NODE_EXTRA_CA_CERTS, policy caFile.
 
 Which checks:

@@ -15,7 +15,8 @@ export default defineCheck({
   codes: NET_CODE_INFO,
   async run(ctx): Promise<CheckOutcome> {
     const hop = firstHop(ctx);
-    const result = await resolveHost(hop.host, { timeoutMs: probeTimeout(ctx), signal: ctx.signal });
+    const servers = ctx.options.dnsServers;
+    const result = await resolveHost(hop.host, { timeoutMs: probeTimeout(ctx), signal: ctx.signal, ...(servers ? { servers } : {}) });
     const what = hop.via === 'proxy' ? `proxy ${hop.host}` : hop.host;
     if (!result.ok) {
       const failure = firstHopFailure(result.failure, hop.via);

@@ -17,7 +17,7 @@ export default defineCheck({
   id: 'tls',
   title: 'TLS certificate',
   group: 'network',
-  needs: ['proxy'],
+  needs: ['dns', 'proxy'],
   codes: {
     ...NET_CODE_INFO,
     TLS_INTERCEPTED: {
@@ -53,7 +53,10 @@ export default defineCheck({
       if (!tunnel.ok) return fail(netCode(tunnel.failure), `tunnel through ${decision.proxy.display}: ${tunnel.failure.kind}`, { details: failureDetails(tunnel.failure) });
       result = await tlsHandshake(host, port, { ca: pems, insecure: ctx.options.insecure, timeoutMs, signal: ctx.signal, via: tunnel.socket });
     } else {
-      result = await tlsHandshake(host, port, { ca: pems, insecure: ctx.options.insecure, timeoutMs, signal: ctx.signal });
+      // Connect to the address the DNS check chose, naming the host for SNI and verification.
+      const chosen = ctx.upstream('dns')?.details?.chosen;
+      const address = typeof chosen === 'string' ? chosen : host;
+      result = await tlsHandshake(address, port, { servername: host, ca: pems, insecure: ctx.options.insecure, timeoutMs, signal: ctx.signal });
     }
 
     const leaf = result.chain[0];

@@ -79,7 +79,7 @@ export async function runOnce(prepared: Prepared, env: NodeJS.ProcessEnv, onProg
   const { flags, policy, discovery, target, secrets, checks: registry } = prepared;
   const startedAt = new Date();
   const t0 = performance.now();
-  const options = { live: flags.live, samples: flags.samples, insecure: flags.insecure };
+  const options = { live: flags.live, samples: flags.samples, insecure: flags.insecure, ...(flags.dnsServers ? { dnsServers: flags.dnsServers } : {}) };
   const checks: CheckResult[] = await runChecks(
     registry,
     { target, discovery, policy, options, env, platform: process.platform, now: () => new Date() },

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { CheckContext } from '../check.js';
 import { resolveHeaders } from '../inference/headers.js';
-import { bearer, proxyFor, type HeaderValue, type HttpClientOptions, type ProxyDecision } from '../net/index.js';
+import { bearer, proxyFor, serversLookup, type HeaderValue, type HttpClientOptions, type ProxyDecision } from '../net/index.js';
 import { DEFAULT_AUTH_SCHEME } from '../portkey.js';
 import { Secret } from '../secret.js';
 
@@ -76,6 +76,7 @@ export async function clientOptions(ctx: CheckContext): Promise<HttpClientOption
     extraCa: pems,
     insecure: ctx.options.insecure,
     connectTimeoutMs: probeTimeout(ctx),
+    ...(ctx.options.dnsServers ? { lookup: serversLookup(ctx.options.dnsServers, probeTimeout(ctx)) } : {}),
   };
 }
 
