@@ -6,7 +6,7 @@
  */
 import { VERSION } from './version.js';
 
-const COMMANDS = new Set(['doctor']);
+const COMMANDS = new Set(['doctor', 'report']);
 
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
@@ -26,6 +26,10 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(`unknown command "${first}".`, 'Run portkey-doctor --help for the commands.');
   }
   switch (command) {
+    case 'report': {
+      const { reportCommand } = await import('./commands/report.js');
+      return reportCommand(args, process.env);
+    }
     default: {
       const { doctorCommand } = await import('./commands/doctor.js');
       return doctorCommand(args, process.env);

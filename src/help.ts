@@ -3,6 +3,9 @@ export const HELP = `portkey-doctor — find out why Claude Desktop's requests d
 
 Usage:
   portkey-doctor [doctor] [options]   run every check once and print a diagnosis (default)
+  portkey-doctor report [--output FILE|-] [--format json|markdown] [--include-personal] [options]
+                                      write a redacted report for a support ticket (mode 0600;
+                                      default file: portkey-doctor-report-<date>.md)
   portkey-doctor --version | --help
 
 Where the settings come from:

@@ -9,14 +9,31 @@ import type { Target } from './config/target.js';
 import { Secret } from './secret.js';
 
 /** Version of the report's JSON shape (semver: minor = compatible additions). */
-export const SCHEMA_VERSION = '1.0.0';
+export const SCHEMA_VERSION = '1.1.0';
 
 export interface Report {
   schemaVersion: string;
   tool: { name: 'portkey-doctor'; version: string };
   generatedAt: string;
   durationMs: number;
-  environment: { os: NodeJS.Platform; osRelease: string; arch: string; node: string };
+  /** One plain-language paragraph for a ticket: the root cause first. (1.1.0) */
+  summary?: string;
+  environment: {
+    os: NodeJS.Platform;
+    osRelease: string;
+    arch: string;
+    node: string;
+    /** Proxy variables by name, as scheme://host:port — never credentials. (1.1.0) */
+    proxy?: { variable: string; value: string }[];
+    /** Where extra trusted CAs come from. (1.1.0) */
+    ca?: { nodeExtraCaCerts: string | null; policyCaFile: string | null; insecure: boolean };
+  };
+  /** Claude Desktop as the app checks found it. (1.1.0) */
+  app?: { version: string | null; path: string | null };
+  /** Portkey trace ids of the probes, to look up in Portkey's logs. (1.1.0) */
+  traceIds?: string[];
+  /** What the report command masked (absent when nothing was, or for --json). (1.1.0) */
+  redactions?: { kind: string; count: number; replacement: string }[];
   settings: {
     inForce: { kind: string; location: string; profile?: { id: string; name?: string } } | null;
     sources: { kind: string; location: string; inForce: boolean; problem?: string }[];
@@ -48,6 +65,8 @@ export interface ReportInput {
   policySource: string | undefined;
   options: Report['options'];
   checks: CheckResult[];
+  env?: NodeJS.ProcessEnv;
+  policyCaFile?: string | undefined;
 }
 
 const textOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : v === undefined ? null : JSON.stringify(v) ?? null);
@@ -62,7 +81,17 @@ export function buildReport(input: ReportInput): Report {
     tool: { name: 'portkey-doctor', version: input.version },
     generatedAt: input.startedAt.toISOString(),
     durationMs: Math.round(input.durationMs),
-    environment: { os: process.platform, osRelease: release(), arch: process.arch, node: process.version },
+    summary: summarise(input.checks, target),
+    environment: {
+      os: process.platform,
+      osRelease: release(),
+      arch: process.arch,
+      node: process.version,
+      proxy: proxyVariables(input.env ?? {}),
+      ca: { nodeExtraCaCerts: input.env?.NODE_EXTRA_CA_CERTS ?? null, policyCaFile: input.policyCaFile ?? null, insecure: input.options.insecure },
+    },
+    ...appFacts(input.checks),
+    traceIds: [...new Set(input.checks.map((c) => c.details?.traceId).filter((t): t is string => typeof t === 'string'))],
     settings: {
       inForce: discovery.inForce
         ? {
@@ -96,4 +125,50 @@ export function buildReport(input: ReportInput): Report {
     totals,
     exitCode: totals.fail + totals.error > 0 ? 1 : 0,
   };
+}
+
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy'];
+
+/** Proxy variables that are set: proxies as scheme://host:port (a URL's user-info never printed). */
+export function proxyVariables(env: NodeJS.ProcessEnv): { variable: string; value: string }[] {
+  return PROXY_VARIABLES.filter((v) => env[v] !== undefined && env[v] !== '').map((variable) => {
+    const raw = env[variable]!;
+    if (/no_proxy/i.test(variable)) return { variable, value: raw.slice(0, 500) };
+    try {
+      const url = new URL(raw);
+      return { variable, value: `${url.protocol}//${url.host}` };
+    } catch {
+      return { variable, value: '<not a URL>' };
+    }
+  });
+}
+
+function appFacts(checks: CheckResult[]): Pick<Report, 'app'> {
+  const installed = checks.find((c) => c.id === 'app-installed');
+  if (!installed) return {};
+  const d = installed.details ?? {};
+  return { app: { version: typeof d.version === 'string' ? d.version : null, path: typeof d.path === 'string' ? d.path : null } };
+}
+
+/** The ticket's first paragraph: what is wrong first (in layer order), or that nothing is. */
+export function summarise(checks: CheckResult[], target: Target): string {
+  const base = typeof target.baseUrl?.value === 'string' ? target.baseUrl.value : 'the gateway';
+  const problems = checks.filter((c) => c.status === 'fail' || c.status === 'error');
+  const warnings = checks.filter((c) => c.status === 'warn');
+  if (problems.length === 0) {
+    const ran = checks.filter((c) => c.status === 'ok').length;
+    return warnings.length === 0
+      ? `No problems found: ${ran} checks passed for ${base}.`
+      : `No failures; ${warnings.length} warning(s), the first: ${warnings[0]!.title} — ${warnings[0]!.summary} (${warnings[0]!.code}).`;
+  }
+  const first = problems[0]!;
+  const blocked = checks.filter((c) => c.blockedBy?.length).length;
+  return [
+    `${problems.length} problem(s) found for ${base}.`,
+    `The first, and likely the root cause: ${first.title} — ${first.summary} (${first.code}).`,
+    first.fix ? `Fix: ${first.fix}` : '',
+    blocked ? `${blocked} check(s) behind it could not run.` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
 }

@@ -101,6 +101,8 @@ export async function runOnce(prepared: Prepared, env: NodeJS.ProcessEnv, onProg
     policySource: policy?.source,
     options: { timeoutMs: flags.timeoutMs, insecure: options.insecure, live: options.live },
     checks,
+    env,
+    policyCaFile: policy?.gateway?.caFile,
   });
 }
 

@@ -1,22 +1,12 @@
 /** Every --json report validates against the published schema; the README's code table is current. */
 import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { codesTable } from '../../src/codes.js';
+import { reportValidator, ROOT } from './schema.js';
 import { FIXTURES, GOOD_PROFILE, parseReport, runCli, writeProfile } from './run-cli.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const schema = JSON.parse(readFileSync(join(root, 'schema/report.schema.json'), 'utf8'));
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-
-export function reportValidator() {
-  const ajv = new Ajv({ strict: true, allErrors: true });
-  addFormats(ajv);
-  return ajv.compile(schema);
-}
+const root = ROOT;
 
 describe('JSON report', () => {
   const validate = reportValidator();
@@ -37,6 +27,12 @@ describe('JSON report', () => {
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
     expect(report.checks[0]).toMatchObject({ id: 'claude-settings', status: 'fail', code: 'SETTINGS_NOT_FOUND' });
     expect(run.code).toBe(1);
+  });
+
+  it('a report of schema 1.0.0 still validates against the current schema', () => {
+    const old = JSON.parse(readFileSync(join(root, 'schema/examples/report-1.0.0.json'), 'utf8'));
+    expect(old.schemaVersion).toBe('1.0.0');
+    expect(validate(old), JSON.stringify(validate.errors)).toBe(true);
   });
 
   it('the README lists every diagnosis code', () => {

@@ -1,0 +1,88 @@
+/**
+ * `portkey-doctor report`: a full run written as one redacted document for a support ticket —
+ * Markdown for pasting, JSON for tools — to a file named with the date, mode 0600.
+ */
+import { open } from 'node:fs/promises';
+import { homedir, userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { parseDoctorFlags } from '../flags.js';
+import { renderJson } from '../reporters/json.js';
+import { renderMarkdown } from '../reporters/markdown.js';
+import { scrub } from '../secret.js';
+import { redact } from '../support/redact.js';
+import { UsageError } from '../usage-error.js';
+import { prepare, runOnce } from './doctor.js';
+
+const OWN = {
+  output: { type: 'string', short: 'o' },
+  format: { type: 'string' },
+  'include-personal': { type: 'boolean' },
+} as const;
+
+export async function reportCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  // Split the report's own flags from the doctor's, which pass through unchanged.
+  const own: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const name = a.replace(/=.*$/, '');
+    if (name === '--output' || name === '-o' || name === '--format') {
+      own.push(a);
+      if (!a.includes('=') && i + 1 < args.length) own.push(args[++i]!);
+    } else if (a === '--include-personal') own.push(a);
+    else rest.push(a);
+  }
+  let values: { output?: string; format?: string; 'include-personal'?: boolean };
+  try {
+    ({ values } = parseArgs({ args: own, options: OWN, strict: true, allowPositionals: false }));
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('. To specify')[0]!, 'Run portkey-doctor --help.');
+  }
+  const format = values.format ?? (values.output?.endsWith('.json') ? 'json' : 'markdown');
+  if (format !== 'json' && format !== 'markdown') throw new UsageError(`--format must be json or markdown, got "${format}".`);
+  const flags = parseDoctorFlags(rest.filter((a) => a !== '--json'));
+
+  const prepared = await prepare(flags, env);
+  const full = await runOnce(prepared, env);
+  const { value: report, redactions } = values['include-personal'] ? { value: full, redactions: [] } : redact(full, { homedir: homedir(), username: safeUser() });
+  if (redactions.length) report.redactions = redactions;
+  const text = scrub(format === 'json' ? renderJson(report) : renderMarkdown(report), prepared.secrets);
+
+  if (values.output === '-') {
+    process.stdout.write(text);
+  } else {
+    const path = values.output ?? defaultName(format, new Date());
+    await writePrivate(path, text);
+    process.stderr.write(`portkey-doctor: report written to ${path} (${format}, mode 0600). ${report.summary ?? ''}\n`);
+  }
+  return report.exitCode;
+}
+
+/** `portkey-doctor-report-2026-11-27-1405.md` in the current folder. */
+export function defaultName(format: string, now: Date): string {
+  const stamp = now.toISOString().slice(0, 16).replace('T', '-').replace(':', '');
+  return `portkey-doctor-report-${stamp}.${format === 'json' ? 'json' : 'md'}`;
+}
+
+/** Creates the file readable by its owner only (mode applied at creation: no window where it is wider). */
+async function writePrivate(path: string, text: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(path, 'w', 0o600);
+    await handle.chmod(0o600); // an existing file keeps its mode on open: narrow it
+    await handle.writeFile(text, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new UsageError(`cannot write the report to ${path} (${code}).`, 'Choose another place with --output FILE, or --output - for standard output.');
+  } finally {
+    await handle?.close();
+  }
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return '';
+  }
+}

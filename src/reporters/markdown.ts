@@ -1,0 +1,69 @@
+/**
+ * The support report as Markdown, for pasting into a ticket: the summary first, then the facts
+ * support asks for, a table of every check, and each problem with its fix and details.
+ */
+import type { CheckResult, Status } from '../check.js';
+import type { Report } from '../report.js';
+import { describeSource } from './console.js';
+
+const MARK: Record<Status, string> = { ok: '✅ ok', warn: '⚠️ warn', fail: '❌ fail', skip: '⏭️ skip', error: '💥 error' };
+
+export function renderMarkdown(report: Report): string {
+  const out: string[] = [];
+  const t = report.totals;
+  out.push(`# portkey-doctor report`, '');
+  out.push(`> ${report.summary ?? ''}`.trim(), '');
+  out.push(`${t.fail} failed · ${t.error} errored · ${t.warn} warnings · ${t.ok} ok · ${t.skip} skipped — ${report.generatedAt}`, '');
+
+  out.push('## Environment', '');
+  out.push('| | |', '| --- | --- |');
+  const row = (k: string, v: string | null | undefined) => out.push(`| ${k} | ${cell(v ?? '—')} |`);
+  row('portkey-doctor', `${report.tool.version} (report schema ${report.schemaVersion})`);
+  row('OS', `${report.environment.os} ${report.environment.osRelease} (${report.environment.arch})`);
+  row('Node.js', report.environment.node);
+  row('Claude Desktop', report.app ? `${report.app.version ?? 'version unknown'}${report.app.path ? ` at ${report.app.path}` : ''}` : 'not examined');
+  const inForce = report.settings.inForce;
+  row('Settings in force', inForce ? `${describeSource(inForce.kind)}${inForce.profile?.name ? ` "${inForce.profile.name}"` : ''}: ${inForce.location}` : 'none found');
+  const others = report.settings.sources.filter((s) => !s.inForce);
+  if (others.length) row('Other settings sources', others.map((s) => `${describeSource(s.kind)}: ${s.location}`).join('; '));
+  row('Base URL', report.target.baseUrl ? `${report.target.baseUrl.value ?? '—'} (from ${report.target.baseUrl.origin})` : 'not set');
+  row('Auth scheme', report.target.authScheme ? `${report.target.authScheme.value ?? '—'} (from ${report.target.authScheme.origin})` : 'not set (bearer)');
+  const key = report.target.apiKey;
+  row('API key', 'fingerprint' in key ? `${key.fingerprint}, ${key.length} characters (from ${key.origin})` : 'present' in key ? 'not in the settings' : `wrong type (${key.invalidType})`);
+  row('Extra headers', report.target.headerNames.join(', ') || 'none');
+  row('Proxy variables', report.environment.proxy?.map((p) => `${p.variable}=${p.value}`).join(', ') || 'none');
+  const ca = report.environment.ca;
+  row('Extra CAs', ca ? [ca.nodeExtraCaCerts && `NODE_EXTRA_CA_CERTS=${ca.nodeExtraCaCerts}`, ca.policyCaFile && `policy caFile=${ca.policyCaFile}`, ca.insecure && '--insecure (verification OFF)'].filter(Boolean).join(', ') || 'none' : 'none');
+  row('Policy', report.policy?.source ?? 'none');
+  row('Trace ids', report.traceIds?.join(', ') || 'none');
+  out.push('');
+
+  out.push('## Checks', '');
+  out.push('| status | check | code | observed | time |', '| --- | --- | --- | --- | ---: |');
+  for (const c of report.checks) out.push(`| ${MARK[c.status]} | ${cell(c.title)} | ${c.code ? `\`${c.code}\`` : ''} | ${cell(c.summary)} | ${c.durationMs} ms |`);
+  out.push('');
+
+  const problems = report.checks.filter((c) => c.status === 'fail' || c.status === 'error' || c.status === 'warn');
+  if (problems.length) {
+    out.push('## Problems and fixes', '');
+    for (const c of problems) out.push(...problem(c));
+  }
+  if (report.redactions?.length) {
+    out.push('## Redacted', '', 'Masked in this report (rerun with `--include-personal` to keep them):', '');
+    for (const r of report.redactions) out.push(`- ${r.kind}: ${r.count} × → \`${r.replacement}\``);
+    out.push('');
+  }
+  return out.join('\n') + '\n';
+}
+
+function problem(c: CheckResult): string[] {
+  const lines = [`### ${MARK[c.status]} ${c.title} — \`${c.code}\``, '', c.summary, ''];
+  if (c.fix) lines.push(`**Fix:** ${c.fix}`, '');
+  if (c.details && Object.keys(c.details).length) lines.push('```json', JSON.stringify(c.details, null, 2), '```', '');
+  return lines;
+}
+
+/** A table cell: one line, pipes escaped. */
+function cell(s: string): string {
+  return s.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+}
