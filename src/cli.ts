@@ -6,7 +6,7 @@
  */
 import { VERSION } from './version.js';
 
-const COMMANDS = new Set(['doctor', 'report']);
+const COMMANDS = new Set(['doctor', 'report', 'daemon', 'agent', 'key']);
 
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
@@ -14,7 +14,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  if (first === '--help' || first === '-h' || first === 'help' || argv.includes('--help') || argv.includes('-h')) {
+  if (first !== 'key' && (first === '--help' || first === '-h' || first === 'help' || argv.includes('--help') || argv.includes('-h'))) {
     const { HELP } = await import('./help.js');
     process.stdout.write(HELP);
     return 0;
@@ -26,6 +26,18 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(`unknown command "${first}".`, 'Run portkey-doctor --help for the commands.');
   }
   switch (command) {
+    case 'key': {
+      const { keyCommand } = await import('./commands/key.js');
+      return keyCommand(args, process.env);
+    }
+    case 'daemon': {
+      const { daemonCommand } = await import('./commands/daemon.js');
+      return daemonCommand(args, process.env);
+    }
+    case 'agent': {
+      const { agentCommand } = await import('./commands/agent.js');
+      return agentCommand(args, process.env);
+    }
     case 'report': {
       const { reportCommand } = await import('./commands/report.js');
       return reportCommand(args, process.env);

@@ -32,6 +32,14 @@ export interface DoctorFlags {
   insecure: boolean;
   /** Run only these groups or check ids (and what they need); undefined = all. */
   only?: string[];
+  /** The app bundle / executable to inspect (`--app`). */
+  app?: string;
+  /** The `Claude` data folder holding developer_settings.json. */
+  claudeDataDir?: string;
+  /** Process name to look for as the app's main process. */
+  appProcess?: string;
+  keychainService?: string;
+  keychainAccount?: string;
   /** DNS servers to resolve through (`--dns-server`, repeatable). */
   dnsServers?: string[];
 }
@@ -59,6 +67,11 @@ const OPTIONS = {
   only: { type: 'string' },
   offline: { type: 'boolean' },
   'dns-server': { type: 'string', multiple: true },
+  app: { type: 'string' },
+  'claude-data-dir': { type: 'string' },
+  'app-process': { type: 'string' },
+  'keychain-service': { type: 'string' },
+  'keychain-account': { type: 'string' },
 } as const;
 
 export const DEFAULT_TIMEOUT_S = 30;
@@ -104,6 +117,11 @@ export function parseDoctorFlags(args: string[]): DoctorFlags {
     samples: count(values.samples, '--samples', DEFAULT_SAMPLES, 100),
     insecure: values.insecure ?? false,
     ...selection(values.only, values.offline ?? false),
+    app: nonEmpty(values.app, '--app'),
+    claudeDataDir: nonEmpty(values['claude-data-dir'], '--claude-data-dir'),
+    appProcess: nonEmpty(values['app-process'], '--app-process'),
+    keychainService: nonEmpty(values['keychain-service'], '--keychain-service'),
+    keychainAccount: nonEmpty(values['keychain-account'], '--keychain-account'),
     ...(values['dns-server'] ? { dnsServers: values['dns-server'].map(dnsServer) } : {}),
   };
 }

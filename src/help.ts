@@ -6,6 +6,9 @@ Usage:
   portkey-doctor report [--output FILE|-] [--format json|markdown] [--include-personal] [options]
                                       write a redacted report for a support ticket (mode 0600;
                                       default file: portkey-doctor-report-<date>.md)
+  portkey-doctor key set|status|delete  keep the doctor's own probe key in the OS keychain
+                                      (portkey-doctor key --help)
+  portkey-doctor daemon | agent …     watch continuously; install as a service (below)
   portkey-doctor --version | --help
 
 Where the settings come from:
@@ -15,12 +18,20 @@ Where the settings come from:
                           system-wide location, e.g. /etc/portkey-doctor/policy.json)
   --no-policy             ignore any policy file
 
+Claude Desktop itself (also env PORTKEY_DOCTOR_APP, _CLAUDE_DATA_DIR, _APP_PROCESS, …):
+  --app PATH              the app bundle / Claude.exe to inspect (default: the usual places)
+  --claude-data-dir DIR   the Claude folder that holds developer_settings.json
+  --app-process NAME      the process name of the app's main process
+  --keychain-service NAME, --keychain-account NAME
+                          where the doctor's probe key is kept (default portkey-doctor / probe-key)
+
 Override or supply the gateway (also for probing without Claude Desktop):
   --base-url URL          gateway base URL          (env PORTKEY_DOCTOR_BASE_URL)
   --auth-scheme SCHEME    bearer | x-api-key        (env PORTKEY_DOCTOR_AUTH_SCHEME)
   --api-key-env NAME      read the API key from environment variable NAME
                           (default variable: PORTKEY_DOCTOR_API_KEY)
   --api-key-file FILE     read the API key from FILE (first line)
+                          (when no key is given or set, the doctor's keychain key is used)
   --header "Name: value"  an extra header; repeat for more (overrides one of the same name)
   The key is never accepted as a command-line value: it would be visible to every process.
 
@@ -49,8 +60,33 @@ Time:
   --timeout SECONDS       deadline of the whole run (default 30)
   --check-timeout SECONDS deadline of each check (default 10)
 
+Daemon (watch continuously, report changes):
+  portkey-doctor daemon [options]      run the checks on a schedule; report raised/cleared problems
+  --schedule CRON         5 fields, or 6 with seconds first (default "*/5 * * * *")
+  --splay SECONDS         delay of each scheduled run (default: per machine, within the interval)
+  --raise-after N         bad runs in a row before a problem is raised (default 2)
+  --clear-after N         good runs in a row before it is cleared (default 2)
+  --heartbeat MINUTES     heartbeat every N minutes, 0 = off (default 60)
+  --state-dir DIR         state and run history (default per OS, e.g. ~/.local/state/portkey-doctor)
+  --history-max N         runs kept in the history (default 1000)
+  --console               events on stdout (default when no other reporter is set)
+  --json-file PATH        latest report (atomic, mode 0600) + events in PATH with .jsonl
+  --syslog URL            udp://HOST[:PORT] | tcp://HOST[:PORT] | unix:///dev/log; repeatable
+  --syslog-facility NAME  default user          --app-name NAME   default portkey-doctor
+  --log-level LEVEL       JSON log on stderr: trace|debug|info|warn|error|fatal|silent (default info,
+                          or PORTKEY_DOCTOR_LOG_LEVEL)
+  --max-runs N            stop after N runs
+  The doctor options apply to every run, except --json and --live.
+  SIGHUP re-reads settings and policy; SIGTERM/SIGINT stop within 5 s with exit 0.
+
+Service:
+  portkey-doctor agent install|uninstall|status [--system] [--dry-run] [-- DAEMON OPTIONS]
+                          macOS LaunchAgent / Linux systemd user unit; --system: hardened
+                          gateway-only system unit (Linux, root). status exits 3 when not running.
+
 Exit codes:
   0  nothing failed (warnings allowed)
   1  a check failed or errored
   2  the doctor itself could not run (bad flags, unreadable policy or key file)
+  3  agent status: the agent is not running
 `;

@@ -79,7 +79,12 @@ export default defineCheck({
       }
       return fail('DEVELOPER_SETTINGS_UNREADABLE', `developer_settings.json: ${p.message}`, { details, fix: fixFor('Check the file’s owner and permissions.') });
     }
-    if (read.bom) return fail('DEVELOPER_SETTINGS_BOM', 'developer_settings.json starts with a UTF-8 BOM', { details });
+    if (read.bom) {
+      return fail('DEVELOPER_SETTINGS_BOM', 'developer_settings.json starts with a UTF-8 BOM', {
+        details,
+        fix: fixFor('Save the file as UTF-8 without BOM, or replace its contents with {"allowDevTools": true}.'),
+      });
+    }
     if (!isPlainObject(read.value)) {
       return fail('DEVELOPER_SETTINGS_NOT_OBJECT', `developer_settings.json holds ${typeName(read.value)}, not an object`, { details, fix: fixFor(WRITE_DEFAULT) });
     }

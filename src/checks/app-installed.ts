@@ -45,7 +45,7 @@ export default defineCheck({
     if (opts.appPath !== undefined) {
       const install = await inspectAppPath(opts.appPath, ctx.platform);
       if (!install) return fail('APP_PATH_NOT_FOUND', `${opts.appPath} does not exist`, { details: { given: opts.appPath } });
-      return describe(install, [], { given: opts.appPath });
+      return installOutcome(install, [], { given: opts.appPath });
     }
     if (!adapter.official) {
       return skip('APP_UNSUPPORTED_OS', `no official Claude Desktop for ${ctx.platform}; not looked for (pass --app to check a community build)`, {
@@ -57,7 +57,7 @@ export default defineCheck({
     if (!first) {
       return warn('APP_NOT_FOUND', `not found; looked in ${found.searched.join(', ')}`, { details: { searched: found.searched, notes: found.notes } });
     }
-    return describe(first, others, { searched: found.searched, ...(found.notes.length ? { notes: found.notes } : {}) });
+    return installOutcome(first, others, { searched: found.searched, ...(found.notes.length ? { notes: found.notes } : {}) });
   },
 });
 
@@ -70,7 +70,8 @@ function installDetails(i: AppInstall): Record<string, unknown> {
   };
 }
 
-function describe(install: AppInstall, others: AppInstall[], extra: Record<string, unknown>): CheckOutcome {
+/** The outcome for the install found first (and the others found), exported for tests. */
+export function installOutcome(install: AppInstall, others: AppInstall[], extra: Record<string, unknown>): CheckOutcome {
   const details: Record<string, unknown> = {
     ...installDetails(install),
     ...(others.length ? { otherInstalls: others.map(installDetails) } : {}),

@@ -11,6 +11,12 @@ import extraHeaders from './extra-headers.js';
 import inferenceMode from './inference-mode.js';
 import metadataHeader from './metadata-header.js';
 import models from './models.js';
+import appInstalled from './app-installed.js';
+import appVersion from './app-version.js';
+import developerMode from './app-developer-mode.js';
+import appRunning from './app-running.js';
+import relaunchNeeded from './app-relaunch-needed.js';
+import keychain from './app-keychain.js';
 import dns from './dns.js';
 import tcp from './tcp.js';
 import proxy from './proxy.js';
@@ -31,6 +37,13 @@ export const CHECKS: readonly Check[] = [
   extraHeaders,
   metadataHeader,
   models,
+  // Claude Desktop itself on this machine.
+  appInstalled,
+  appVersion,
+  developerMode,
+  appRunning,
+  relaunchNeeded,
+  keychain,
   // Network path, first failing layer wins: DNS → TCP → proxy → TLS → HTTP.
   dns,
   tcp,

@@ -15,7 +15,10 @@ import type { Policy } from '../config/policy.js';
 import { resolveTarget } from '../config/resolve-target.js';
 import type { Discovery } from '../config/settings.js';
 import type { Target } from '../config/target.js';
+import { envVar } from '../config/paths.js';
 import { parseDoctorFlags, type DoctorFlags } from '../flags.js';
+import { withAppFlags } from '../platform/options.js';
+import { readProbeKey } from './key.js';
 import { resolveHeaders } from '../inference/headers.js';
 import { buildReport, type Report } from '../report.js';
 import { colorEnabled, palette } from '../reporters/color.js';
@@ -36,9 +39,13 @@ export interface Prepared {
   secrets: Secret[];
   /** Built-in checks plus any loaded with --plugin. */
   checks: readonly Check[];
+  /** The environment the checks see: the process's, plus app flags as their variables. */
+  env: NodeJS.ProcessEnv;
 }
 
-export async function prepare(flags: DoctorFlags, env: NodeJS.ProcessEnv): Promise<Prepared> {
+export async function prepare(flags: DoctorFlags, processEnv: NodeJS.ProcessEnv): Promise<Prepared> {
+  // App flags reach the app checks as their environment variables (one way in for both).
+  const env = withAppFlags(processEnv, flags);
   for (const [flag, path] of [['--managed', flags.managedFile], ['--claude-dir', flags.claudeDir]] as const) {
     if (path !== undefined && !existsSync(path)) {
       throw new UsageError(`${flag} ${path}: no such file or folder.`, 'Check the path; omit the flag to read the app\'s own location.');
@@ -54,17 +61,24 @@ export async function prepare(flags: DoctorFlags, env: NodeJS.ProcessEnv): Promi
     ...(flags.claudeDir !== undefined ? { claudeDir: flags.claudeDir } : {}),
     ...(flags.managedFile !== undefined ? { managedFile: flags.managedFile } : {}),
   });
+  // The doctor's own probe key from the OS keychain, only when nothing else gives a key (as the app
+  // falls back on its keychain only then).
+  let probeKey: Secret | undefined;
+  if (!apiKey && envVar(env, 'PORTKEY_DOCTOR_API_KEY', process.platform) === undefined && discovery.inForce?.values?.inferenceGatewayApiKey === undefined) {
+    const read = await readProbeKey(env, { timeoutMs: 5_000 });
+    if (read.status === 'found') probeKey = read.secret;
+  }
   const target = resolveTarget(
     discovery,
     {
       ...(flags.baseUrl !== undefined ? { baseUrl: flags.baseUrl } : {}),
       ...(flags.authScheme !== undefined ? { authScheme: flags.authScheme } : {}),
-      ...(apiKey ? { apiKey: apiKey.secret, apiKeyOrigin: apiKey.origin } : {}),
+      ...(apiKey ? { apiKey: apiKey.secret, apiKeyOrigin: apiKey.origin } : probeKey ? { apiKey: probeKey, apiKeyOrigin: 'keychain' as const } : {}),
       headers: flags.headers,
     },
     env,
   );
-  const secrets = [target.apiKey?.value, apiKey?.secret].filter((s): s is Secret => s instanceof Secret);
+  const secrets = [target.apiKey?.value, apiKey?.secret, probeKey].filter((s): s is Secret => s instanceof Secret);
   const all = [...CHECKS, ...(await loadPlugins(flags.plugins))];
   const checks = flags.only ? selectChecks(all, flags.only) : all;
   try {
@@ -72,11 +86,11 @@ export async function prepare(flags: DoctorFlags, env: NodeJS.ProcessEnv): Promi
   } catch (err) {
     throw new UsageError(`the checks cannot run together: ${(err as Error).message}.`, 'Fix the --plugin module (ids must be unique; needs must name checks registered before it).');
   }
-  return { flags, policy, discovery, target, secrets, checks };
+  return { flags, policy, discovery, target, secrets, checks, env };
 }
 
-export async function runOnce(prepared: Prepared, env: NodeJS.ProcessEnv, onProgress?: Parameters<typeof runChecks>[2]['onProgress'], signal?: AbortSignal): Promise<Report> {
-  const { flags, policy, discovery, target, secrets, checks: registry } = prepared;
+export async function runOnce(prepared: Prepared, onProgress?: Parameters<typeof runChecks>[2]['onProgress'], signal?: AbortSignal): Promise<Report> {
+  const { flags, policy, discovery, target, secrets, checks: registry, env } = prepared;
   const startedAt = new Date();
   const t0 = performance.now();
   const options = { live: flags.live, samples: flags.samples, insecure: flags.insecure, ...(flags.dnsServers ? { dnsServers: flags.dnsServers } : {}) };
@@ -112,7 +126,7 @@ export async function doctorCommand(args: string[], env: NodeJS.ProcessEnv): Pro
   const progress = flags.json ? undefined : createProgress(process.stderr);
   let report: Report;
   try {
-    report = await runOnce(prepared, env, progress ? (e) => progress.update(e) : undefined);
+    report = await runOnce(prepared, progress ? (e) => progress.update(e) : undefined);
   } finally {
     progress?.stop();
   }

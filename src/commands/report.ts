@@ -43,7 +43,7 @@ export async function reportCommand(args: string[], env: NodeJS.ProcessEnv): Pro
   const flags = parseDoctorFlags(rest.filter((a) => a !== '--json'));
 
   const prepared = await prepare(flags, env);
-  const full = await runOnce(prepared, env);
+  const full = await runOnce(prepared);
   const { value: report, redactions } = values['include-personal'] ? { value: full, redactions: [] } : redact(full, { homedir: homedir(), username: safeUser() });
   if (redactions.length) report.redactions = redactions;
   const text = scrub(format === 'json' ? renderJson(report) : renderMarkdown(report), prepared.secrets);

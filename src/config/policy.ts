@@ -21,6 +21,8 @@ export interface Policy {
     /** Models expected to answer / to be in the catalog. */
     expectedModels?: string[];
   };
+  /** Settings of `portkey-doctor daemon` (flags win over these). */
+  daemon?: import('../daemon/config.js').DaemonPolicy;
   latency?: {
     /** p95 total time above which latency is a warning. */
     warnMs?: number;

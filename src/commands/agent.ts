@@ -1,0 +1,226 @@
+/**
+ * `portkey-doctor agent install | uninstall | status [--system] [--dry-run] [-- DAEMON OPTIONS…]`
+ *
+ * Writes the service file for this machine (macOS: a per-user LaunchAgent; Linux: a systemd
+ * user unit, or with --system the hardened gateway-only system unit), with the paths of the
+ * node binary and CLI in use, and loads it. `--dry-run` prints the file and the commands
+ * without touching anything. Daemon options after `--` are checked (as the daemon would) and
+ * put in the service's command line, relative paths made absolute.
+ *
+ * Exit codes: 0 done (status: installed and running), 1 a command failed, 2 bad usage,
+ * 3 (status only) not installed or not running.
+ */
+import { execFile } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { homedir, userInfo } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { defaultStateDir, parseDaemonArgs, PATH_FLAGS, splitDaemonArgs } from '../daemon/config.js';
+import { hiddenBySystemUnit, planService, type PlannedCommand, type Scope, type ServicePlan } from '../daemon/service.js';
+import { STATE_FILE } from '../daemon/state.js';
+import { UsageError } from '../usage-error.js';
+
+const OPTIONS = {
+  'dry-run': { type: 'boolean' },
+  system: { type: 'boolean' },
+} as const;
+
+/** Makes the values of path flags absolute (a service does not start in this folder). */
+export function absolutizePathArgs(args: readonly string[], cwd: string = process.cwd()): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (!PATH_FLAGS.includes(name)) {
+      out.push(arg);
+      continue;
+    }
+    if (eq > 0) out.push(`${name}=${path.resolve(cwd, arg.slice(eq + 1))}`);
+    else {
+      out.push(arg);
+      if (i + 1 < args.length) out.push(path.resolve(cwd, args[++i]!));
+    }
+  }
+  return out;
+}
+
+/** The CLI file this process runs from: dist/cli.js beside dist/commands/. */
+export function cliPath(): string {
+  const file = fileURLToPath(new URL('../cli.js', import.meta.url));
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
+  }
+}
+
+function safeUser(): { name: string; uid: number } {
+  try {
+    const u = userInfo();
+    return { name: u.username, uid: u.uid };
+  } catch {
+    return { name: process.env.USER ?? '', uid: process.getuid?.() ?? -1 };
+  }
+}
+
+export interface AgentIo {
+  out: (text: string) => void;
+  run: (argv: string[]) => Promise<{ code: number; stdout: string; stderr: string }>;
+}
+
+function runCommand(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(argv[0]!, argv.slice(1), { timeout: 30_000, windowsHide: true }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 127) : 0;
+      resolve({ code, stdout, stderr: stderr || (err && code === 127 ? err.message : '') });
+    });
+  });
+}
+
+const shellWord = (s: string): string => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+const showCommand = (c: PlannedCommand): string => c.argv.map(shellWord).join(' ') + (c.mayFail ? '   (may fail: nothing to undo)' : '');
+
+export async function agentCommand(args: string[], env: NodeJS.ProcessEnv, io: AgentIo = { out: (t) => process.stdout.write(t), run: runCommand }): Promise<number> {
+  const dashes = args.indexOf('--');
+  const own = dashes === -1 ? args : args.slice(0, dashes);
+  const daemonArgsRaw = dashes === -1 ? [] : args.slice(dashes + 1);
+  let values: { 'dry-run'?: boolean; system?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args: own, options: OPTIONS, allowPositionals: true, strict: true }));
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new UsageError(message.split('. To specify')[0]!.replace(/\.$/, '') + '.', 'Usage: portkey-doctor agent install|uninstall|status [--system] [--dry-run] [-- daemon options]');
+  }
+  const action = positionals[0];
+  if (positionals.length !== 1 || (action !== 'install' && action !== 'uninstall' && action !== 'status')) {
+    throw new UsageError(`expected one of install, uninstall, status${positionals.length ? `, got "${positionals.join(' ')}"` : ''}.`, 'Usage: portkey-doctor agent install|uninstall|status [--system] [--dry-run] [-- daemon options]');
+  }
+  if (daemonArgsRaw.length > 0 && action !== 'install') throw new UsageError(`daemon options after -- only go with install.`);
+  // Checked exactly as the daemon will check them, so a service never starts on bad flags.
+  const daemonArgs = absolutizePathArgs(daemonArgsRaw);
+  if (daemonArgs.length > 0) parseDaemonArgs(daemonArgs);
+  const scope: Scope = values.system ? 'system' : 'user';
+  const dryRun = values['dry-run'] ?? false;
+  const user = safeUser();
+  const home = homedir();
+
+  let plan: ServicePlan;
+  try {
+    plan = planService({ platform: process.platform, scope, home, uid: user.uid, username: user.name, env, node: process.execPath, cli: cliPath(), daemonArgs });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}.`);
+  }
+
+  if (action === 'status') return status(plan, io, env, home, daemonArgs);
+
+  const problems: string[] = [];
+  if (scope === 'system') {
+    for (const p of [process.execPath, cliPath()]) {
+      if (hiddenBySystemUnit(p)) problems.push(`${p} is under a home folder, which the system unit hides (ProtectHome=yes); install node and portkey-doctor system-wide (e.g. npm install -g as root).`);
+    }
+    if (!dryRun && process.getuid?.() !== 0) problems.push('installing a system unit needs root: run it with sudo.');
+  }
+
+  if (dryRun) {
+    const lines: string[] = [];
+    if (action === 'install') {
+      for (const d of plan.dirs) lines.push(`Would create folder ${d.path} (mode ${d.mode.toString(8)})`);
+      lines.push(`Would write ${plan.file} (mode ${plan.mode.toString(8)}):`, '----', plan.content.trimEnd(), '----', 'Would run:');
+      for (const c of plan.install) lines.push(`  ${showCommand(c)}`);
+      for (const n of plan.notes) lines.push(`Note: ${n}`);
+    } else {
+      lines.push('Would run:');
+      for (const c of plan.uninstall) lines.push(`  ${showCommand(c)}`);
+      lines.push(`Would remove ${plan.file}`);
+      if (plan.kind !== 'launchd') lines.push(`Would run:\n  ${plan.kind === 'systemd-user' ? 'systemctl --user daemon-reload' : 'systemctl daemon-reload'}`);
+    }
+    for (const p of problems) lines.push(`Problem: ${p}`);
+    io.out(lines.join('\n') + '\n');
+    return 0;
+  }
+  if (problems.length > 0) throw new UsageError(problems.join(' '));
+
+  if (action === 'install') {
+    for (const d of plan.dirs) await mkdir(d.path, { recursive: true, mode: d.mode });
+    await writeFile(plan.file, plan.content, { mode: plan.mode });
+    await chmod(plan.file, plan.mode);
+    io.out(`Wrote ${plan.file}\n`);
+    if (!(await runAll(plan.install, io))) return 1;
+    io.out(`Installed and started (${plan.kind}).\n${plan.notes.map((n) => `Note: ${n}\n`).join('')}`);
+    return 0;
+  }
+  // uninstall
+  await runAll(plan.uninstall, io);
+  await rm(plan.file, { force: true });
+  io.out(`Removed ${plan.file}\n`);
+  if (plan.kind !== 'launchd') {
+    if (!(await runAll([{ argv: plan.kind === 'systemd-user' ? ['systemctl', '--user', 'daemon-reload'] : ['systemctl', 'daemon-reload'] }], io))) return 1;
+  }
+  io.out('Uninstalled.\n');
+  return 0;
+}
+
+async function runAll(commands: readonly PlannedCommand[], io: AgentIo): Promise<boolean> {
+  for (const c of commands) {
+    const r = await io.run(c.argv);
+    if (r.code === 0) {
+      io.out(`Ran: ${showCommand({ argv: c.argv })}\n`);
+      continue;
+    }
+    if (c.mayFail) {
+      io.out(`Ran: ${showCommand({ argv: c.argv })} (exit ${r.code}: nothing to undo)\n`);
+      continue;
+    }
+    io.out(`Failed: ${showCommand({ argv: c.argv })} (exit ${r.code})\n${r.stderr.trim() ? `  ${r.stderr.trim().split('\n').join('\n  ')}\n` : ''}`);
+    return false;
+  }
+  return true;
+}
+
+async function status(plan: ServicePlan, io: AgentIo, env: NodeJS.ProcessEnv, home: string, daemonArgs: string[]): Promise<number> {
+  const lines: string[] = [];
+  let installed = false;
+  try {
+    await stat(plan.file);
+    installed = true;
+  } catch {
+    // not installed
+  }
+  lines.push(`service file: ${plan.file} (${installed ? 'present' : 'absent'})`);
+  const r = await io.run(plan.status.argv);
+  let running = false;
+  if (plan.kind === 'launchd') {
+    if (r.code === 0) {
+      const state = /^\s*state = (.+)$/m.exec(r.stdout)?.[1]?.trim();
+      const pid = /^\s*pid = (\d+)$/m.exec(r.stdout)?.[1];
+      const lastExit = /^\s*last exit code = (.+)$/m.exec(r.stdout)?.[1]?.trim();
+      running = state === 'running';
+      lines.push(`launchd: loaded, state ${state ?? 'unknown'}${pid ? `, pid ${pid}` : ''}${lastExit ? `, last exit ${lastExit}` : ''}`);
+    } else lines.push('launchd: not loaded');
+  } else if (r.code === 0) {
+    const props = Object.fromEntries(r.stdout.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).trim()]));
+    running = props.ActiveState === 'active';
+    lines.push(`systemd: ${props.LoadState ?? '?'}, ${props.ActiveState ?? '?'} (${props.SubState ?? '?'}), enabled: ${props.UnitFileState || '?'}${props.MainPID && props.MainPID !== '0' ? `, pid ${props.MainPID}` : ''}`);
+  } else lines.push(`systemd: cannot ask (${r.stderr.trim().split('\n')[0] ?? `exit ${r.code}`})`);
+
+  // The daemon's own view: last run and what is raised (user scope; the system unit's state is root's).
+  if (plan.kind !== 'systemd-system') {
+    const { daemonArgs: own } = splitDaemonArgs(daemonArgs);
+    const flagDir = own.includes('--state-dir') ? own[own.indexOf('--state-dir') + 1] : undefined;
+    const stateDir = flagDir ?? defaultStateDir(process.platform, env, home);
+    try {
+      const state = JSON.parse(await readFile(path.join(stateDir, STATE_FILE), 'utf8')) as { runs?: number; lastRunAt?: string; checks?: Record<string, { raised?: { code: string; since: string } }> };
+      const raised = Object.entries(state.checks ?? {}).filter(([, s]) => s.raised);
+      lines.push(`last run: ${state.lastRunAt ?? 'never'} (${state.runs ?? 0} runs recorded in ${stateDir})`);
+      lines.push(raised.length === 0 ? 'raised: none' : `raised: ${raised.map(([id, s]) => `${id} ${s.raised!.code} since ${s.raised!.since}`).join('; ')}`);
+    } catch {
+      lines.push(`last run: none recorded in ${stateDir}`);
+    }
+  }
+  io.out(lines.join('\n') + '\n');
+  return installed && running ? 0 : 3;
+}

@@ -1,0 +1,26 @@
+/**
+ * What the app checks need from the operating system, one adapter per OS family. Each adapter
+ * reads real command output or files through the parsers beside it; the checks pick the adapter
+ * for `ctx.platform`, so a test can drive another OS's rules on this machine where that makes
+ * sense (macOS bundle reading, process rules on stand-in processes).
+ */
+import type { PathContext } from '../config/paths.js';
+import type { AppProcessRule } from './app-process.js';
+import type { LocateResult } from './app-locate.js';
+import type { ProcessInfo, ProcessListing } from './processes.js';
+
+export interface PlatformAdapter {
+  os: 'darwin' | 'win32' | 'linux';
+  /** Anthropic ships a build of Claude Desktop for this OS. */
+  official: boolean;
+  /** Finds installs in the OS's usual places. */
+  locateApp(ctx: PathContext): Promise<LocateResult>;
+  /** Lists processes with start times where the OS gives them. */
+  listProcesses(env: NodeJS.ProcessEnv): Promise<ProcessListing>;
+  /** Fills in start times the listing left out, for the processes that matter. */
+  completeStartTimes(processes: ProcessInfo[]): Promise<void>;
+  /** Which processes are the app by default. */
+  processRule: AppProcessRule;
+  /** How to quit the app fully. */
+  quitInstruction: string;
+}

@@ -1,0 +1,271 @@
+/**
+ * Where Claude Desktop is installed and which version it is (FIELD-NOTES §2, "App version").
+ * Every location is one entry of {@link APP_LOCATIONS}; the readers (Info.plist, `app-<version>`
+ * folders, the uninstall record via `reg query`, `Get-AppxPackage` JSON, app.asar) are pure or
+ * read files, so every branch is tested here on fixture bundles and captured outputs.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { MANAGED_PLIST_DOMAIN, envVar, pathApi, type PathContext } from '../config/paths.js';
+import { readPlistFile } from '../config/plist.js';
+import { queryRegistryKey, type RegistryQueryResult } from '../config/registry.js';
+import { highestVersion, parseVersion } from './app-versions.js';
+import { readAsarPackageJson } from './asar.js';
+import { runPowerShell } from './powershell.js';
+
+/**
+ * Install locations. The macOS ones and the Squirrel/per-user/MSIX Windows ones are from
+ * FIELD-NOTES §2; the uninstall key name is Squirrel's convention (the install folder's name)
+ * and is unconfirmed for Claude.
+ */
+export const APP_LOCATIONS = {
+  /** CFBundleIdentifier of the real app (also the managed-preferences domain). */
+  macBundleId: MANAGED_PLIST_DOMAIN,
+  macBundleName: 'Claude.app',
+  /** `%LOCALAPPDATA%\AnthropicClaude\app-<version>\Claude.exe` (Squirrel installer). */
+  winSquirrelDir: 'AnthropicClaude',
+  /** `%LOCALAPPDATA%\Programs\Claude\Claude.exe` (per-user installer). */
+  winPerUserDir: ['Programs', 'Claude'] as const,
+  winExe: 'Claude.exe',
+  /** Squirrel's uninstall record (DisplayVersion, InstallLocation). Unconfirmed key name. */
+  winUninstallKey: 'HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\AnthropicClaude',
+  /** `Get-AppxPackage` name of the Store/MSIX package. */
+  msixName: 'Claude',
+  /** Where an Electron app keeps its code, relative to its folder. */
+  asarCandidates: [['resources', 'app.asar'], ['app.asar'], ['node_modules', 'electron', 'dist', 'resources', 'app.asar']] as const,
+} as const;
+
+export type InstallKind = 'mac-bundle' | 'squirrel' | 'per-user' | 'msix' | 'electron' | 'unknown';
+
+export interface AppInstall {
+  /** The bundle, exe or folder. */
+  path: string;
+  kind: InstallKind;
+  version?: string;
+  /** Where the version was read. */
+  versionSource?: string;
+  bundleId?: string;
+  /** The install exists but something about it is off. */
+  problem?: { kind: 'bundle-unreadable' | 'bundle-id-mismatch'; message: string };
+}
+
+export interface LocateResult {
+  /** Installs found, the one the user most likely runs first. */
+  installs: AppInstall[];
+  /** Every place looked at. */
+  searched: string[];
+  /** What went wrong on the way (a query that failed), for details. */
+  notes: string[];
+}
+
+async function statOf(p: string) {
+  try {
+    return await stat(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads a macOS bundle's Info.plist: version, bundle id, or why not. */
+export async function inspectMacBundle(bundle: string): Promise<AppInstall> {
+  const plist = path.join(bundle, 'Contents', 'Info.plist');
+  const install: AppInstall = { path: bundle, kind: 'mac-bundle' };
+  const read = await readPlistFile(plist);
+  if (!read.exists) {
+    install.problem = { kind: 'bundle-unreadable', message: `${plist} does not exist` };
+    return install;
+  }
+  if (read.problem) {
+    install.problem = { kind: 'bundle-unreadable', message: `${plist}: ${read.problem.message}` };
+    return install;
+  }
+  const dict = read.dict;
+  const short = dict['CFBundleShortVersionString'];
+  const long = dict['CFBundleVersion'];
+  const version = typeof short === 'string' && short.trim() !== '' ? short.trim() : typeof long === 'string' && long.trim() !== '' ? long.trim() : undefined;
+  if (version !== undefined) {
+    install.version = version;
+    install.versionSource = `${plist} (${typeof short === 'string' && short.trim() !== '' ? 'CFBundleShortVersionString' : 'CFBundleVersion'})`;
+  }
+  const id = dict['CFBundleIdentifier'];
+  if (typeof id === 'string') install.bundleId = id;
+  if (id !== APP_LOCATIONS.macBundleId) {
+    install.problem = {
+      kind: 'bundle-id-mismatch',
+      message: `the bundle id is ${typeof id === 'string' ? `"${id}"` : 'missing'}, not ${APP_LOCATIONS.macBundleId}`,
+    };
+  }
+  return install;
+}
+
+/** `app-1.8089.0` → `1.8089.0`. */
+export function squirrelVersion(folderName: string): string | undefined {
+  const m = /^app-(\d+(?:\.\d+)+)$/i.exec(folderName);
+  return m?.[1];
+}
+
+async function asarVersion(dir: string, p: path.PlatformPath): Promise<{ version: string; source: string } | undefined> {
+  for (const parts of APP_LOCATIONS.asarCandidates) {
+    const file = p.join(dir, ...parts);
+    if (!(await statOf(file))?.isFile()) continue;
+    const read = await readAsarPackageJson(file);
+    if (read.ok && typeof read.packageJson['version'] === 'string') return { version: read.packageJson['version'], source: `${file} (package.json)` };
+  }
+  return undefined;
+}
+
+/**
+ * Inspects a path given with `--app` / `PORTKEY_DOCTOR_APP` (or found by the OS search): a macOS
+ * bundle, a `Claude.exe` or its folder, the Squirrel root with `app-<version>` folders, or an
+ * Electron folder/`app.asar`. Returns undefined when nothing is there.
+ */
+export async function inspectAppPath(target: string, platform: NodeJS.Platform): Promise<AppInstall | undefined> {
+  const p = pathApi(platform);
+  const st = await statOf(target);
+  if (!st) return undefined;
+  if (st.isDirectory() && ((await statOf(p.join(target, 'Contents', 'Info.plist'))) || /\.app$/i.test(target))) {
+    return inspectMacBundle(target);
+  }
+  if (st.isFile() && /\.asar$/i.test(target)) {
+    const read = await readAsarPackageJson(target);
+    const install: AppInstall = { path: target, kind: 'electron' };
+    if (read.ok && typeof read.packageJson['version'] === 'string') {
+      install.version = read.packageJson['version'];
+      install.versionSource = `${target} (package.json)`;
+    }
+    return install;
+  }
+  const dir = st.isDirectory() ? target : p.dirname(target);
+  const kindFor = (exe: boolean): InstallKind => (exe ? 'per-user' : 'electron');
+  const isExe = /\.exe$/i.test(target) || (await statOf(p.join(dir, APP_LOCATIONS.winExe)))?.isFile() === true;
+
+  // …\app-1.8089.0\Claude.exe or the app-1.8089.0 folder itself.
+  const own = squirrelVersion(p.basename(dir));
+  if (own) return { path: target, kind: 'squirrel', version: own, versionSource: `folder name ${p.basename(dir)}` };
+
+  // The Squirrel root: the highest app-<version> folder is the one its launcher starts.
+  if (st.isDirectory()) {
+    let names: string[] = [];
+    try {
+      names = await readdir(dir);
+    } catch {
+      names = [];
+    }
+    const versions = names.map(squirrelVersion).filter((v): v is string => v !== undefined);
+    const top = highestVersion(versions);
+    if (top) return { path: p.join(dir, `app-${top}`, APP_LOCATIONS.winExe), kind: 'squirrel', version: top, versionSource: `folder name app-${top}` };
+  }
+  const asar = await asarVersion(dir, p);
+  if (asar) return { path: target, kind: kindFor(isExe), version: asar.version, versionSource: asar.source };
+  return { path: target, kind: isExe ? 'per-user' : 'unknown' };
+}
+
+/** Squirrel's uninstall record: DisplayVersion and InstallLocation, from `reg query` output. */
+export function uninstallRecord(result: RegistryQueryResult): { version?: string; location?: string } | undefined {
+  if (result.status !== 'found') return undefined;
+  const get = (name: string) => {
+    const v = result.values.find((x) => x.name.toLowerCase() === name.toLowerCase())?.data;
+    return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+  };
+  const out: { version?: string; location?: string } = {};
+  const version = get('DisplayVersion');
+  const location = get('InstallLocation');
+  if (version) out.version = version;
+  if (location) out.location = location;
+  return version || location ? out : undefined;
+}
+
+/** The PowerShell script whose output {@link parseAppxPackages} reads. */
+export const APPX_SCRIPT = [
+  "$ErrorActionPreference = 'Stop'",
+  '[Console]::OutputEncoding = [System.Text.Encoding]::UTF8',
+  `Get-AppxPackage -Name '*${APP_LOCATIONS.msixName}*' | Select-Object Name,Version,InstallLocation,PackageFamilyName,Publisher | ConvertTo-Json -Compress`,
+].join('; ');
+
+/** Parses `Get-AppxPackage … | ConvertTo-Json` (nothing, one object, or an array). */
+export function parseAppxPackages(json: string): { name: string; version?: string; installLocation?: string; publisher?: string }[] {
+  const text = json.replace(/^\uFEFF/, '').trim();
+  if (text === '') return [];
+  const parsed: unknown = JSON.parse(text);
+  const rows = Array.isArray(parsed) ? parsed : [parsed];
+  const out: { name: string; version?: string; installLocation?: string; publisher?: string }[] = [];
+  for (const row of rows) {
+    if (!row || typeof row !== 'object') continue;
+    const r = row as Record<string, unknown>;
+    if (typeof r['Name'] !== 'string') continue;
+    const item: { name: string; version?: string; installLocation?: string; publisher?: string } = { name: r['Name'] };
+    if (typeof r['Version'] === 'string') item.version = r['Version'];
+    if (typeof r['InstallLocation'] === 'string') item.installLocation = r['InstallLocation'];
+    if (typeof r['Publisher'] === 'string') item.publisher = r['Publisher'];
+    out.push(item);
+  }
+  // Only Claude itself: `*Claude*` also matches unrelated packages that contain the word.
+  return out.filter((x) => new RegExp(`(?:^|\\.)${APP_LOCATIONS.msixName}$`, 'i').test(x.name));
+}
+
+export async function locateDarwin(ctx: PathContext): Promise<LocateResult> {
+  const candidates = [path.posix.join('/Applications', APP_LOCATIONS.macBundleName), path.posix.join(ctx.homedir, 'Applications', APP_LOCATIONS.macBundleName)];
+  const installs: AppInstall[] = [];
+  for (const c of candidates) {
+    if ((await statOf(c))?.isDirectory()) installs.push(await inspectMacBundle(c));
+  }
+  return { installs, searched: candidates, notes: [] };
+}
+
+export interface Win32LocateDeps {
+  readRegistry?: (key: string) => Promise<RegistryQueryResult>;
+  appxJson?: () => Promise<{ ok: true; stdout: string } | { ok: false; reason: string }>;
+}
+
+export async function locateWin32(ctx: PathContext, deps: Win32LocateDeps = {}): Promise<LocateResult> {
+  const w = path.win32;
+  const local = envVar(ctx.env, 'LOCALAPPDATA', 'win32') ?? w.join(ctx.homedir, 'AppData', 'Local');
+  const squirrelRoot = w.join(local, APP_LOCATIONS.winSquirrelDir);
+  const perUser = w.join(local, ...APP_LOCATIONS.winPerUserDir, APP_LOCATIONS.winExe);
+  const installs: AppInstall[] = [];
+  const notes: string[] = [];
+  const searched = [APP_LOCATIONS.winUninstallKey, squirrelRoot, perUser, `Get-AppxPackage ${APP_LOCATIONS.msixName}`];
+
+  const readRegistry = deps.readRegistry ?? ((key: string) => queryRegistryKey(key, { platform: 'win32', env: ctx.env as NodeJS.ProcessEnv }));
+  const reg = await readRegistry(APP_LOCATIONS.winUninstallKey);
+  if (reg.status === 'error') notes.push(`reg query ${APP_LOCATIONS.winUninstallKey}: ${reg.message}`);
+  const record = uninstallRecord(reg);
+
+  const fromFolder = (await statOf(squirrelRoot))?.isDirectory() ? await inspectAppPath(squirrelRoot, 'win32') : undefined;
+  if (record?.version || fromFolder?.version) {
+    // The uninstall record names the version Squirrel installed; the folder is what runs.
+    const install: AppInstall = fromFolder ?? { path: record?.location ?? squirrelRoot, kind: 'squirrel' };
+    if (!install.version && record?.version) {
+      install.version = record.version;
+      install.versionSource = `registry ${APP_LOCATIONS.winUninstallKey} DisplayVersion`;
+    }
+    installs.push(install);
+  }
+  if ((await statOf(perUser))?.isFile()) {
+    const install = await inspectAppPath(perUser, 'win32');
+    if (install) installs.push(install);
+  }
+  const appx = await (deps.appxJson ?? (() => runPowerShell(APPX_SCRIPT, { env: ctx.env as NodeJS.ProcessEnv })))();
+  if (appx.ok) {
+    try {
+      for (const pkg of parseAppxPackages(appx.stdout)) {
+        const install: AppInstall = { path: pkg.installLocation ?? pkg.name, kind: 'msix' };
+        if (pkg.version) {
+          install.version = pkg.version;
+          install.versionSource = 'Get-AppxPackage';
+        }
+        installs.push(install);
+      }
+    } catch {
+      notes.push('Get-AppxPackage output is not JSON');
+    }
+  } else if (process.platform === 'win32') {
+    notes.push(`Get-AppxPackage: ${appx.reason}`);
+  }
+  return { installs, searched, notes };
+}
+
+/** Whether a version string is usable for comparisons. */
+export function isComparableVersion(v: string | undefined): v is string {
+  return v !== undefined && parseVersion(v) !== undefined;
+}

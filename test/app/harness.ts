@@ -1,0 +1,49 @@
+/**
+ * Runs app checks as units: real discovery of a fixture Claude-3p folder, the real target
+ * resolution and the real engine (so `needs` and upstream details behave as in the CLI), with an
+ * environment whose HOME is an empty folder so the machine's own settings never leak in.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Check, CheckResult } from '../../src/check.js';
+import claudeSettings from '../../src/checks/claude-settings.js';
+import { discoverSettings } from '../../src/config/discover.js';
+import { resolveTarget } from '../../src/config/resolve-target.js';
+import { runChecks } from '../../src/runner.js';
+
+export function emptyHome(): string {
+  return mkdtempSync(join(tmpdir(), 'pkd-home-'));
+}
+
+export interface RunOptions {
+  claudeDir?: string;
+  env?: Record<string, string>;
+  platform?: NodeJS.Platform;
+}
+
+/** Runs `checks` (claude-settings is added first) and returns results by id. */
+export async function runAppChecks(checks: Check[], opts: RunOptions = {}): Promise<Record<string, CheckResult>> {
+  const home = opts.env?.HOME ?? emptyHome();
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), ...opts.env };
+  const platform = opts.platform ?? 'linux';
+  const discovery = await discoverSettings({
+    platform,
+    env,
+    homedir: home,
+    username: 'tester',
+    ...(opts.claudeDir ? { claudeDir: opts.claudeDir } : {}),
+    readRegistry: async () => ({ status: 'missing' }),
+  });
+  const target = resolveTarget(discovery, {}, env);
+  const all = [claudeSettings, ...checks];
+  const results = await runChecks(
+    all,
+    { target, discovery, policy: undefined, options: { live: false, samples: 1, insecure: false }, env, platform, now: () => new Date() },
+    { checkTimeoutMs: 30_000, runTimeoutMs: 60_000 },
+  );
+  return Object.fromEntries(results.map((r) => [r.id, r]));
+}
+
+/** Status and code only: what tests assert on. */
+export const verdict = (r: CheckResult | undefined) => ({ status: r?.status, code: r?.code });
