@@ -122,7 +122,7 @@ describe('the schema', () => {
 
   it('has a property for every Policy field', () => {
     const props = policySchema()['properties'] as Record<string, { properties?: Record<string, unknown> }>;
-    expect(Object.keys(props).sort()).toEqual(['$schema', 'gateway', 'latency', 'metadata', 'routing']);
+    expect(Object.keys(props).sort()).toEqual(['$schema', 'daemon', 'gateway', 'latency', 'metadata', 'routing']);
     expect(Object.keys(props['gateway']?.properties ?? {})).toEqual(['allowedBaseUrls', 'caFile']);
     expect(Object.keys(props['metadata']?.properties ?? {})).toEqual(['requiredKeys', 'allowedValues']);
     expect(Object.keys(props['routing']?.properties ?? {})).toEqual(['expectedProviders', 'expectedModels']);
