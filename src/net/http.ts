@@ -16,13 +16,14 @@ import { isIP, type LookupFunction, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { rootCertificates } from 'node:tls';
 
-import { Agent, buildConnector, type Dispatcher } from 'undici';
+import type { Agent, buildConnector, Dispatcher } from 'undici';
 
 import { Secret, scrub } from '../secret.js';
 import { classify, makeFailure, NetFailureError, OWN_CODES, type NetFailure, type NetPhase } from './errors.js';
 import { bareHost, isLoopbackHost } from './loopback.js';
 import { proxyConnect, proxyFor, type ProxyDecision } from './proxy.js';
 import { SseReader, type SseSummary } from './sse.js';
+import { undici } from './undici.js';
 import { armSendHeaders, errorTimelines, observeSocket, phaseOf, socketTimelines, type ConnTimeline } from './timeline.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -196,6 +197,7 @@ export class HttpClient {
       ...(opts.insecure ? { rejectUnauthorized: false } : {}),
       ...(opts.lookup ? { lookup: opts.lookup } : {}),
     };
+    const { Agent, buildConnector } = undici();
     this.#direct = buildConnector(tlsOptions) as unknown as SocketConnector;
     const keepAlive = opts.keepAliveTimeoutMs ?? DEFAULT_KEEPALIVE;
     this.#agent = new Agent({
