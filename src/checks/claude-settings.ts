@@ -118,7 +118,17 @@ function normalise(s: SettingsSource): Record<string, string> {
         /* keep the string */
       }
     }
-    out[k] = JSON.stringify(value) ?? '';
+    out[k] = safeJson(value) ?? safeJson(v) ?? '';
   }
   return out;
+}
+
+/** JSON text of a value, or undefined when it has none or cannot be serialised (e.g. a decoded
+ * managed string nested too deeply for the recursive JSON.stringify). */
+function safeJson(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
 }

@@ -58,9 +58,32 @@ export function pickInferenceValues(obj: Record<string, unknown>, caseInsensitiv
     if (actual === undefined || !Object.hasOwn(obj, actual)) continue;
     const value = obj[actual];
     if (value === undefined) continue;
-    out[key as InferenceKey] = key === 'inferenceGatewayApiKey' ? protectKey(value) : value;
+    const bounded = boundDepth(value);
+    out[key as InferenceKey] = key === 'inferenceGatewayApiKey' ? protectKey(bounded) : bounded;
   }
   return out;
+}
+
+/**
+ * Containers nested deeper than this are cut (replaced by an empty one of the same kind). No
+ * setting is nested more than three levels, but `JSON.parse` is iterative and accepts a 5 MB
+ * file of `[[[[…`: passed on as is, such a value overflows the stack of every recursive consumer
+ * (protectKey, `JSON.stringify` in the checks and the reports) and crashes the doctor.
+ */
+export const MAX_VALUE_DEPTH = 64;
+
+/**
+ * A copy of a value with nesting deeper than {@link MAX_VALUE_DEPTH} cut, and bytes (a plist
+ * `<data>` or a REG_BINARY value: never a valid setting) reduced to their length, as for the key:
+ * a 3 MB `<data>` otherwise became a 34 MB JSON report and millions of per-byte header findings.
+ */
+export function boundDepth(value: unknown, depth = 0): unknown {
+  if (value instanceof Uint8Array) return { binary: true, length: value.length };
+  if (Array.isArray(value)) return depth >= MAX_VALUE_DEPTH ? [] : value.map((v: unknown) => boundDepth(v, depth + 1));
+  if (isPlainObject(value)) {
+    return depth >= MAX_VALUE_DEPTH ? {} : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, boundDepth(v, depth + 1)]));
+  }
+  return value;
 }
 
 function protectKey(value: unknown): unknown {
@@ -232,7 +255,7 @@ async function readLegacy(
     source.problem = obj.problem;
     return source;
   }
-  if (Object.hasOwn(obj.object, 'deploymentMode')) source.deploymentMode = obj.object['deploymentMode'];
+  if (Object.hasOwn(obj.object, 'deploymentMode')) source.deploymentMode = boundDepth(obj.object['deploymentMode']);
   const enterprise = obj.object['enterpriseConfig'];
   if (enterprise === undefined) {
     // The file exists (it also holds other app settings) but carries no inference settings.

@@ -103,6 +103,110 @@ function findBareAmpersand(text: string): number {
   return -1;
 }
 
+/** The parser would expand more nodes than this (a settings dict has a few dozen). */
+const MAX_BINARY_PLIST_NODES = 100_000;
+
+/** `bplist-parser`'s way of reading a big-endian integer (32-bit, sign included), so the walk below sees what it will. */
+function readUIntLikeParser(buf: Buffer, start: number, size: number): number {
+  let l = 0;
+  for (let i = start; i < Math.min(start + size, buf.length); i++) {
+    l <<= 8;
+    l |= buf[i]! & 0xff;
+  }
+  return l;
+}
+
+/**
+ * `bplist-parser` trusts the file. It expands references recursively without remembering what it
+ * expanded, so a small file whose containers share children layer upon layer expands
+ * exponentially; and a container whose reference size is 0, or whose length runs past the end
+ * of the file, makes it loop up to 2^31 times. Either hangs or exhausts the doctor synchronously,
+ * where no deadline can stop it. This walks the object graph the way the parser will, bounded, and
+ * says what is wrong; undefined when the parser can be let loose on it.
+ */
+function binaryPlistProblem(buf: Buffer): string | undefined {
+  if (buf.length < 8 + 32) return 'too short';
+  const t = buf.length - 32;
+  const offsetSize = buf[t + 6]!;
+  const refSize = buf[t + 7]!;
+  if (offsetSize < 1 || offsetSize > 8 || refSize < 1 || refSize > 8) return 'bad offset or reference size';
+  // The parser reads only the low 32 bits of these 64-bit fields.
+  const numObjects = buf.readUInt32BE(t + 12);
+  const top = buf.readUInt32BE(t + 20);
+  const tableOffset = buf.readUInt32BE(t + 28);
+  if (buf.readUInt32BE(t + 8) !== 0 || buf.readUInt32BE(t + 16) !== 0 || buf.readUInt32BE(t + 24) !== 0) return 'trailer out of range';
+  if (numObjects === 0 || top >= numObjects || tableOffset + numObjects * offsetSize > t) return 'trailer out of range';
+  const offsets: number[] = [];
+  for (let i = 0; i < numObjects; i++) offsets.push(readUIntLikeParser(buf, tableOffset + i * offsetSize, offsetSize));
+
+  /** References of a container object; [] for any other object; a string when it cannot be read. */
+  const children = (index: number): number[] | string => {
+    const offset = offsets[index];
+    if (offset === undefined) return []; // the parser reads a missing object as null
+    if (offset < 0 || offset >= t) return 'object offset out of range';
+    const marker = buf[offset]!;
+    const type = marker >> 4;
+    const info = marker & 0x0f;
+    let length = info;
+    let start = offset + 1;
+    if (info === 0x0f && (type === 0x4 || type === 0x5 || type === 0x6 || type === 0xa || type === 0xd)) {
+      const intMarker = buf[offset + 1] ?? 0;
+      const intSize = 1 << (intMarker & 0x0f);
+      if (intMarker >> 4 !== 0x1 || intSize > 4) return 'bad length';
+      length = readUIntLikeParser(buf, offset + 2, intSize);
+      start = offset + 2 + intSize;
+    }
+    if (type === 0x3 && info !== 0x3) return 'bad date';
+    if (type !== 0xa && type !== 0xd) return [];
+    const count = type === 0xa ? length : 2 * length;
+    if (length < 0 || start + count * refSize > t) return 'container runs past the end';
+    const refs: number[] = [];
+    for (let k = 0; k < count; k++) refs.push(readUIntLikeParser(buf, start + k * refSize, refSize));
+    return refs;
+  };
+
+  // Iterative depth-first walk: a reference back to an object being expanded is a cycle; the
+  // number of nodes the parser will build is the number of paths, summed bottom-up.
+  const state = new Uint8Array(numObjects); // 0 new, 1 on the path, 2 done
+  const paths = new Float64Array(numObjects);
+  const stack: { index: number; refs: number[]; next: number; sum: number }[] = [];
+  const enter = (index: number): string | undefined => {
+    const refs = children(index);
+    if (typeof refs === 'string') return refs;
+    state[index] = 1;
+    stack.push({ index, refs, next: 0, sum: 1 });
+    return undefined;
+  };
+  const first = enter(top);
+  if (first) return first;
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    if (frame.next < frame.refs.length) {
+      const ref = frame.refs[frame.next++]!;
+      if (ref < 0 || ref >= numObjects) {
+        frame.sum += 1;
+        continue;
+      }
+      if (state[ref] === 1) return 'an object contains itself';
+      if (state[ref] === 2) {
+        frame.sum += paths[ref]!;
+      } else {
+        const problem = enter(ref);
+        if (problem) return problem;
+        continue;
+      }
+    } else {
+      stack.pop();
+      state[frame.index] = 2;
+      paths[frame.index] = frame.sum;
+      const parent = stack[stack.length - 1];
+      if (parent) parent.sum += frame.sum;
+    }
+    if ((stack[stack.length - 1]?.sum ?? 0) > MAX_BINARY_PLIST_NODES) return 'expands to too many objects';
+  }
+  return undefined;
+}
+
 /** Reads a plist file into its top-level dict. */
 export async function readPlistFile(file: string): Promise<PlistFileRead> {
   const read = await readBytes(file);
@@ -119,6 +223,8 @@ export async function readPlistFile(file: string): Promise<PlistFileRead> {
   let format: 'xml' | 'binary';
   if (bytes.subarray(0, BINARY_MAGIC.length).toString('latin1') === BINARY_MAGIC) {
     format = 'binary';
+    const structural = binaryPlistProblem(bytes);
+    if (structural) return invalid(`binary plist is damaged (${structural})`);
     try {
       value = bplist.parseBuffer(bytes)[0];
     } catch (err) {

@@ -94,6 +94,18 @@ function escapeSegment(s: string): string {
   return s.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
+/**
+ * jsonc-parser's tree, only to locate an error: its parser is recursive and overflows the stack on
+ * deeply nested text that JSON.parse (iterative) accepted; then the error is given without a position.
+ */
+function safeParseTree(text: string): JsonNode | undefined {
+  try {
+    return parseTree(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Line and column of the value (or, with `key`, the property name) a pointer names. */
 function locate(text: string, tree: JsonNode | undefined, pointer: string, key: boolean): { line?: number; column?: number } {
   if (!tree) return {};
@@ -166,7 +178,7 @@ export async function loadPolicy(file: string, opts: { required: boolean }): Pro
     if (!first) return { error: { file: source, message: 'does not match the policy schema' } };
     const described = describeSchemaError(first);
     // jsonc-parser's tree maps the pointer to an offset in the text.
-    const tree = parseTree(read.text);
+    const tree = safeParseTree(read.text);
     const error: PolicyError = {
       file: source,
       pointer: described.pointer,
@@ -180,7 +192,7 @@ export async function loadPolicy(file: string, opts: { required: boolean }): Pro
   const latency = value.latency;
   if (latency?.warnMs !== undefined && latency.failMs !== undefined && latency.failMs < latency.warnMs) {
     const pointer = '/latency/failMs';
-    const position = locate(read.text, parseTree(read.text), pointer, false);
+    const position = locate(read.text, safeParseTree(read.text), pointer, false);
     return {
       error: { file: source, pointer, message: `${latency.failMs} must not be below /latency/warnMs (${latency.warnMs})`, ...position },
     };

@@ -153,7 +153,11 @@ function fromCustomHeaders(field: Field, managed: boolean, problems: HeaderProbl
         message: `the value of header ${name} is ${kindOf(v)}, not a string`,
         hint: 'JSON-encode it: {"x-portkey-metadata": "{\\"team\\":\\"eng\\"}"}',
       });
-      if (v !== null && typeof v === 'object') out.push({ name, value: JSON.stringify(v), origin: field.origin, from: key });
+      if (v !== null && typeof v === 'object') {
+        // Sent as its JSON text (what was meant); a value nested too deeply to serialise is dropped.
+        const text = safeJson(v);
+        if (text !== undefined) out.push({ name, value: text, origin: field.origin, from: key });
+      }
       continue;
     }
     out.push({ name, value: v, origin: field.origin, from: key });
@@ -180,6 +184,14 @@ function fromGatewayHeaders(field: Field, managed: boolean, problems: HeaderProb
     out.push({ name: entry.slice(0, colon).trim(), value: entry.slice(colon + 1).trim(), origin: field.origin, from: key });
   });
   return out;
+}
+
+function safeJson(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
 }
 
 export function kindOf(value: unknown): string {

@@ -69,7 +69,9 @@ export function analyzeMetadata(text: string, policy: Policy | undefined): Metad
   }
 
   const required = policy?.metadata?.requiredKeys ?? [];
-  const missing = required.filter((k) => !(k in record));
+  // Own keys only: `k in record` also sees Object.prototype, so a required "constructor" or
+  // "valueOf" was never reported missing.
+  const missing = required.filter((k) => !Object.hasOwn(record, k));
   const caseOnly = missing.filter((k) => keys.some((have) => have !== k && have.toLowerCase() === k.toLowerCase()));
   if (caseOnly.length > 0) {
     const pairs = caseOnly.map((k) => `${keys.find((h) => h.toLowerCase() === k.toLowerCase())} → ${k}`);
