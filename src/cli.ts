@@ -22,8 +22,8 @@ async function main(argv: string[]): Promise<number> {
   const command = first !== undefined && COMMANDS.has(first) ? first : 'doctor';
   const args = first !== undefined && COMMANDS.has(first) ? rest : argv;
   if (first !== undefined && !first.startsWith('-') && !COMMANDS.has(first)) {
-    const { UsageError } = await import('./usage-error.js');
-    throw new UsageError(`unknown command "${first}".`, 'Run portkey-doctor --help for the commands.');
+    const { UsageError, safeArg } = await import('./usage-error.js');
+    throw new UsageError(`unknown command "${safeArg(first)}".`, 'Run portkey-doctor --help for the commands.');
   }
   switch (command) {
     case 'key': {

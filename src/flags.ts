@@ -5,7 +5,7 @@
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import type { ExtraHeader } from './config/target.js';
-import { UsageError } from './usage-error.js';
+import { redactQuotedArgs, UsageError } from './usage-error.js';
 
 export interface DoctorFlags {
   json: boolean;
@@ -107,7 +107,7 @@ export function parseDoctorFlags(args: string[]): DoctorFlags {
     noPolicy: values['no-policy'] ?? false,
     baseUrl: values['base-url'],
     authScheme: values['auth-scheme'],
-    apiKeyEnv: nonEmpty(values['api-key-env'], '--api-key-env'),
+    apiKeyEnv: envName(nonEmpty(values['api-key-env'], '--api-key-env')),
     apiKeyFile: nonEmpty(values['api-key-file'], '--api-key-file'),
     headers: (values.header ?? []).map(parseHeaderFlag),
     timeoutMs: seconds(values.timeout, '--timeout', DEFAULT_TIMEOUT_S),
@@ -130,6 +130,15 @@ function nonEmpty(value: string | undefined, flag: string): string | undefined {
   if (value === undefined) return undefined;
   if (value.trim() === '') throw new UsageError(`${flag} needs a value, got an empty string.`);
   return value;
+}
+
+/** `--api-key-env` takes a variable's name; anything else is most likely the key itself. */
+function envName(name: string | undefined): string | undefined {
+  if (name === undefined || /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return name;
+  throw new UsageError(
+    '--api-key-env takes the name of an environment variable (letters, digits, _), not the key.',
+    'For example: export PORTKEY_KEY=… then --api-key-env PORTKEY_KEY',
+  );
 }
 
 function seconds(value: string | undefined, flag: string, fallback: number): number {
@@ -181,19 +190,6 @@ export function parseHeaderFlag(raw: string): ExtraHeader {
 function cleanParseError(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   // parseArgs messages carry a long suggestion about '--' that confuses more than it helps.
-  return redactArguments(message.split('. To specify')[0]!.replace(/\.$/, '') + '.');
+  return redactQuotedArgs(message.split('. To specify')[0]!.replace(/\.$/, '') + '.');
 }
 
-/**
- * parseArgs quotes the offending argument, and it may carry a key pasted by mistake
- * (`-- --api-key=pk-…` makes it a positional, echoed whole): keep an option's name, never a
- * value after `=`, and only the start of a long positional.
- */
-function redactArguments(message: string): string {
-  return message.replace(/'([^']*)'/g, (quoted, arg: string) => {
-    const eq = arg.indexOf('=');
-    if (arg.startsWith('-') && eq > 0) return `'${arg.slice(0, eq)}=…'`;
-    if (!arg.startsWith('-') && arg.length >= 16) return `'${arg.slice(0, 4)}…'`;
-    return quoted;
-  });
-}

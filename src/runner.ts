@@ -5,6 +5,7 @@
  * the checks that need a check that did not pass are `skip`ped as "blocked by …".
  * Results come out in registration order whatever order they finished in.
  */
+import { setMaxListeners } from 'node:events';
 import type { Check, CheckContext, CheckOutcome, CheckResult } from './check.js';
 
 /** Codes the engine itself emits (documented with the checks' codes). */
@@ -76,6 +77,8 @@ export async function runChecks(
   const results = new Map<string, CheckResult>();
   const settled = new Map<string, Promise<CheckResult>>();
   const runController = new AbortController();
+  // One abort listener per running check is by design, not a leak: lift the warning's limit.
+  setMaxListeners(0, runController.signal);
   let done = 0;
 
   const onOuterAbort = () => runController.abort(new Deadline('run'));

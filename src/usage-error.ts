@@ -12,3 +12,19 @@ export class UsageError extends Error {
     super(message);
   }
 }
+
+/**
+ * A command-line argument as it may be echoed in an error: a key pasted in the wrong place must
+ * not come back on the screen. Keeps an option's name but never a value after `=`, and only
+ * the first 4 characters of a long word (a path or a name of 15 characters or fewer is kept).
+ */
+export function safeArg(arg: string): string {
+  const eq = arg.indexOf('=');
+  if (arg.startsWith('-') && eq > 0) return `${arg.slice(0, eq)}=…`;
+  return arg.length >= 16 && !/[\\/]/.test(arg) ? `${arg.slice(0, 4)}…` : arg;
+}
+
+/** Passes every '…'-quoted argument in a parser's message through {@link safeArg}. */
+export function redactQuotedArgs(message: string): string {
+  return message.replace(/'([^']*)'/g, (_, arg: string) => `'${safeArg(arg)}'`);
+}

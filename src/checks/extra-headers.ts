@@ -27,6 +27,10 @@ export default defineCheck({
       fix: 'Write the value as a string: {"x-portkey-metadata": "{\\"team\\":\\"eng\\"}"}.',
     },
     HEADERS_ENTRY_MALFORMED: { title: 'An entry of inferenceGatewayHeaders is not "Name: Value"', fix: 'Write each entry as "Header-Name: value".' },
+    HEADERS_BAD_VALUE: {
+      title: 'A header value contains a line break or control character',
+      fix: 'Write the value on one line: in JSON a line break inside a string must not be there at all (metadata is one JSON object on one line).',
+    },
     HEADERS_BAD_NAME: { title: 'A header name is not a valid HTTP header name', fix: 'Use only letters, digits and - in header names (e.g. x-portkey-metadata).' },
     HEADERS_CREDENTIAL: {
       title: 'A credential header is set among the extra headers',

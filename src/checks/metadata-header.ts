@@ -2,7 +2,7 @@
  * `x-portkey-metadata`: strict JSON object of short string values, with the keys the policy
  * requires. Invalid metadata is silently dropped by Portkey, so policies "don't apply".
  */
-import { defineCheck, fail, ok, type CheckOutcome } from '../check.js';
+import { defineCheck, fail, ok, skip, type CheckOutcome } from '../check.js';
 import { resolveHeaders } from '../inference/headers.js';
 import { analyzeMetadata } from '../inference/metadata.js';
 import { METADATA_HEADER, METADATA_MAX_VALUE_LENGTH } from '../portkey.js';
@@ -11,8 +11,14 @@ export default defineCheck({
   id: 'metadata-header',
   title: 'x-portkey-metadata',
   group: 'settings',
-  needs: ['extra-headers'],
+  // Not behind extra-headers: metadata that breaks the header (a multi-line value) is still
+  // worth analysing, with the line and column of its own errors.
+  needs: ['claude-settings'],
   codes: {
+    METADATA_HEADERS_UNREADABLE: {
+      title: 'The extra headers could not be read, so the metadata header cannot be examined',
+      fix: 'Fix the extra headers first (see the extra-headers check).',
+    },
     METADATA_REQUIRED_NOT_SET: {
       title: 'The policy requires metadata, but no x-portkey-metadata header is set',
       fix: 'Add the extra header x-portkey-metadata with a JSON object holding the required keys.',
@@ -38,7 +44,11 @@ export default defineCheck({
     METADATA_VALUE_NOT_ALLOWED: { title: 'A metadata value is not one the policy allows', fix: 'Use one of the values the policy lists for that key (see details).' },
   },
   run({ target, policy }): CheckOutcome {
-    const header = resolveHeaders(target).headers.find((h) => h.name.toLowerCase() === METADATA_HEADER);
+    const resolution = resolveHeaders(target);
+    const header = resolution.headers.find((h) => h.name.toLowerCase() === METADATA_HEADER);
+    if (!header && resolution.problems.some((p) => p.code !== 'HEADERS_BOTH_KEYS' && p.code !== 'HEADERS_DUPLICATE')) {
+      return skip('METADATA_HEADERS_UNREADABLE', 'the extra headers could not be read (see extra-headers), so the metadata is unknown');
+    }
     const required = policy?.metadata?.requiredKeys ?? [];
     if (!header) {
       if (required.length > 0) {

@@ -26,8 +26,8 @@ import { renderConsole } from '../reporters/console.js';
 import { renderJson } from '../reporters/json.js';
 import { createProgress } from '../reporters/progress.js';
 import { runChecks } from '../runner.js';
-import { scrub, Secret } from '../secret.js';
-import { UsageError } from '../usage-error.js';
+import { knownSecrets, scrub, Secret } from '../secret.js';
+import { safeArg, UsageError } from '../usage-error.js';
 import { VERSION } from '../version.js';
 
 /** Everything one run needs, resolved from flags, environment, policy and discovery. */
@@ -100,7 +100,7 @@ export async function runOnce(prepared: Prepared, onProgress?: Parameters<typeof
     {
       checkTimeoutMs: Math.min(flags.checkTimeoutMs, flags.timeoutMs),
       runTimeoutMs: flags.timeoutMs,
-      scrub: (text) => scrub(text, secrets),
+      scrub: (text) => scrub(text, outputSecrets(secrets)),
       ...(onProgress ? { onProgress } : {}),
       ...(signal ? { signal } : {}),
     },
@@ -134,8 +134,17 @@ export async function doctorCommand(args: string[], env: NodeJS.ProcessEnv): Pro
     ? renderJson(report)
     : renderConsole(report, { verbose: flags.verbose, color: palette(!flags.noColor && colorEnabled(process.stdout, env)) });
   // Last line of defence: whatever a lower layer let through, the key's value never leaves.
-  process.stdout.write(scrub(text, prepared.secrets));
+  process.stdout.write(scrub(text, outputSecrets(prepared.secrets)));
   return report.exitCode;
+}
+
+/**
+ * What every output is scrubbed of: the run's own keys and every other secret this process has
+ * read — a settings key overridden by PORTKEY_DOCTOR_API_KEY or --api-key-* (still pasted, say, into
+ * the base URL), a proxy password — as the daemon's reporters already do.
+ */
+export function outputSecrets(secrets: readonly Secret[]): Secret[] {
+  return [...new Set([...secrets, ...knownSecrets()])];
 }
 
 async function readPolicy(flags: DoctorFlags, env: NodeJS.ProcessEnv): Promise<Policy | undefined> {
@@ -160,17 +169,17 @@ async function readKeyOverride(flags: DoctorFlags, env: NodeJS.ProcessEnv): Prom
       text = await readFile(flags.apiKeyFile, 'utf8');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'error';
-      throw new UsageError(`cannot read --api-key-file ${flags.apiKeyFile} (${code}).`, 'Check the path and that this user may read it.');
+      throw new UsageError(`cannot read --api-key-file ${safeArg(flags.apiKeyFile)} (${code}).`, 'Check the path and that this user may read it.');
     }
     // A key file ends with a newline by convention; take the first line as it is otherwise.
     const first = text.replace(/^\uFEFF/, '').split(/\r?\n/)[0] ?? '';
-    if (first === '') throw new UsageError(`--api-key-file ${flags.apiKeyFile} is empty.`, 'Put the Portkey API key on its first line.');
+    if (first === '') throw new UsageError(`--api-key-file ${safeArg(flags.apiKeyFile)} is empty.`, 'Put the Portkey API key on its first line.');
     return { secret: new Secret(first), origin: 'flag' };
   }
   if (flags.apiKeyEnv !== undefined) {
     const value = env[flags.apiKeyEnv];
     if (value === undefined || value === '') {
-      throw new UsageError(`--api-key-env ${flags.apiKeyEnv}: that environment variable is not set or empty.`, `export ${flags.apiKeyEnv}=… before running.`);
+      throw new UsageError(`--api-key-env ${safeArg(flags.apiKeyEnv)}: that environment variable is not set or empty.`, 'Export that variable before running (the flag takes its name, not the key).');
     }
     return { secret: new Secret(value), origin: 'env' };
   }

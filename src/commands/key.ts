@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { deleteCredential, readCredential, storeCredential, type KeychainRead } from '../platform/keychain.js';
 import { appOptions, type KeychainRef } from '../platform/options.js';
 import { Secret } from '../secret.js';
-import { UsageError } from '../usage-error.js';
+import { redactQuotedArgs, safeArg, UsageError } from '../usage-error.js';
 
 export const KEY_HELP = `portkey-doctor key — the doctor's probe key in the OS keychain
 
@@ -71,7 +71,7 @@ export async function keyCommand(args: string[], env: NodeJS.ProcessEnv): Promis
     parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
     const message = (err instanceof Error ? err.message : String(err)).split('. To specify')[0]!.replace(/\.$/, '');
-    throw new UsageError(`${redactQuoted(message)}.`, 'Run portkey-doctor key --help.');
+    throw new UsageError(`${redactQuotedArgs(message)}.`, 'Run portkey-doctor key --help.');
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -131,16 +131,6 @@ export async function keyCommand(args: string[], env: NodeJS.ProcessEnv): Promis
 }
 
 /** An argument as it may be shown: a long one (possibly a key) cut to its first 4 characters. */
-function safeArg(arg: string): string {
-  const eq = arg.indexOf('=');
-  if (arg.startsWith('-') && eq > 0) return `${arg.slice(0, eq)}=…`;
-  return arg.length >= 16 ? `${arg.slice(0, 4)}…` : arg;
-}
-
-/** parseArgs quotes the offending argument: pass each quoted one through {@link safeArg}. */
-function redactQuoted(message: string): string {
-  return message.replace(/'([^']*)'/g, (_, arg: string) => `'${safeArg(arg)}'`);
-}
 
 function unavailable(store: string, reason: string): number {
   process.stderr.write(`portkey-doctor: the keychain is unavailable: ${store}: ${reason}\n`);

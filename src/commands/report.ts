@@ -11,7 +11,7 @@ import { renderMarkdown } from '../reporters/markdown.js';
 import { scrub } from '../secret.js';
 import { redact } from '../support/redact.js';
 import { UsageError } from '../usage-error.js';
-import { prepare, runOnce } from './doctor.js';
+import { outputSecrets, prepare, runOnce } from './doctor.js';
 
 const OWN = {
   output: { type: 'string', short: 'o' },
@@ -46,14 +46,16 @@ export async function reportCommand(args: string[], env: NodeJS.ProcessEnv): Pro
   const full = await runOnce(prepared);
   const { value: report, redactions } = values['include-personal'] ? { value: full, redactions: [] } : redact(full, { homedir: homedir(), username: safeUser() });
   if (redactions.length) report.redactions = redactions;
-  const text = scrub(format === 'json' ? renderJson(report) : renderMarkdown(report), prepared.secrets);
+  const secrets = outputSecrets(prepared.secrets);
+  const text = scrub(format === 'json' ? renderJson(report) : renderMarkdown(report), secrets);
 
   if (values.output === '-') {
     process.stdout.write(text);
   } else {
     const path = values.output ?? defaultName(format, new Date());
     await writePrivate(path, text);
-    process.stderr.write(`portkey-doctor: report written to ${path} (${format}, mode 0600). ${report.summary ?? ''}\n`);
+    // The summary quotes findings (a base URL, a page title): scrubbed like the report itself.
+    process.stderr.write(scrub(`portkey-doctor: report written to ${path} (${format}, mode 0600). ${report.summary ?? ''}\n`, secrets));
   }
   return report.exitCode;
 }

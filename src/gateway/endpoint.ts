@@ -97,7 +97,7 @@ export function apiKey(ctx: Pick<CheckContext, 'target'>): Secret | undefined {
  */
 export function appHeaders(ctx: Pick<CheckContext, 'target'>, opts: { json?: boolean } = {}): Record<string, HeaderValue> {
   const headers: Record<string, HeaderValue> = {};
-  for (const h of resolveHeaders(ctx.target).headers) headers[h.name] = h.value;
+  for (const h of resolveHeaders(ctx.target).headers) if (!h.invalid) headers[h.name] = h.value;
   headers['anthropic-version'] = '2023-06-01';
   headers['user-agent'] = 'portkey-doctor (claude-desktop-3p probe)';
   if (opts.json) headers['content-type'] = 'application/json';

@@ -75,6 +75,18 @@ describe('the key never leaks', () => {
     }
   });
 
+  it.each([
+    [['--api-key-env', TEST_KEY]],
+    [['--api-key-file', TEST_KEY]],
+    [[TEST_KEY]],
+    [['--', `--api-key=${TEST_KEY}`]],
+    [['key', 'status', TEST_KEY]],
+  ])('a key pasted in the wrong place on the command line is not echoed: %j', async (args) => {
+    const run = await runCli(args);
+    expect(run.code).toBe(2);
+    expect(findLeak(run.stdout + run.stderr, TEST_KEY)).toBeUndefined();
+  });
+
   it('refuses the key as a command-line value without echoing it', async () => {
     const run = await runCli(['--api-key', TEST_KEY]);
     expect(run.code).toBe(2);

@@ -89,6 +89,7 @@ const CASES: Case[] = [
     alsoChanges: ['metadata-header'],
   },
   { name: 'header with a bad name', mutate: set('inferenceCustomHeaders', { 'x portkey metadata': '{}' }), check: 'extra-headers', status: 'fail', code: 'HEADERS_BAD_NAME', alsoChanges: ['metadata-header'] },
+  { name: 'header value with a line break', mutate: metadata('{"team":\n"eng"}'), check: 'extra-headers', status: 'fail', code: 'HEADERS_BAD_VALUE' },
   { name: 'credential in extra headers', mutate: set('inferenceCustomHeaders', { 'x-portkey-metadata': '{"team":"eng"}', 'x-portkey-api-key': TEST_KEY }), check: 'extra-headers', status: 'warn', code: 'HEADERS_CREDENTIAL' },
   {
     name: 'both header keys',
