@@ -3,8 +3,9 @@
  * with `plist`, binary ones (`bplist00…`) with `bplist-parser`. The result is the top-level dict,
  * untouched, or a {@link ReadProblem}; this module never throws.
  */
-import { parse as parseXml } from 'plist';
-import bplist from 'bplist-parser';
+import type { parse as ParseXml } from 'plist';
+import type BplistModule from 'bplist-parser';
+import { requireLazy } from '../lazy.js';
 import type { ReadProblem } from './settings.js';
 import { isPlainObject, readBytes, typeName } from './read-file.js';
 import { lineColumn, stripBom } from './json.js';
@@ -36,7 +37,7 @@ interface XmlOutcome {
  * so those count as failures here, and they are caught rather than printed (printing would break
  * the JSON report on stdout's neighbour and could echo file content).
  */
-function parseXmlPlist(text: string): XmlOutcome {
+function parseXmlPlist(text: string, parseXml: typeof ParseXml): XmlOutcome {
   const reports: { level: string; message: string; line?: number; column?: number }[] = [];
   const original = console.error;
   console.error = (...args: unknown[]): void => {
@@ -226,7 +227,7 @@ export async function readPlistFile(file: string): Promise<PlistFileRead> {
     const structural = binaryPlistProblem(bytes);
     if (structural) return invalid(`binary plist is damaged (${structural})`);
     try {
-      value = bplist.parseBuffer(bytes)[0];
+      value = (requireLazy('bplist-parser') as typeof BplistModule).parseBuffer(bytes)[0];
     } catch (err) {
       return invalid(`binary plist is damaged (${safeReason(err instanceof Error ? err.message : 'parse failed')})`);
     }
@@ -245,7 +246,9 @@ export async function readPlistFile(file: string): Promise<PlistFileRead> {
       const { line, column } = lineColumn(text, amp);
       return invalid('a bare "&" must be written "&amp;"', line, column);
     }
-    const outcome = parseXmlPlist(text);
+    // plist (and its XML parser) is an ES module: loaded here, when a plist is actually read.
+    const { parse } = await import('plist');
+    const outcome = parseXmlPlist(text, parse);
     if (outcome.error) return invalid(outcome.error.reason, outcome.error.line, outcome.error.column);
     value = outcome.value;
   }

@@ -5,8 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { findNodeAtLocation, parseTree, type Node as JsonNode } from 'jsonc-parser';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type * as Jsonc from 'jsonc-parser';
+import type { Node as JsonNode } from 'jsonc-parser';
+import { requireLazy } from '../lazy.js';
 import type { Policy } from './policy.js';
 import { defaultPolicyPath, envVar, POLICY_ENV_VAR } from './paths.js';
 import { readJsonFile, typeName } from './read-file.js';
@@ -67,8 +69,8 @@ export function policySchema(): Record<string, unknown> {
 
 function getValidator(): ValidateFunction {
   if (!validator) {
-    // ajv is CommonJS; under NodeNext its class is the module's `default` property.
-    const Ajv = AjvModule.default;
+    // Loaded only when a policy file exists. ajv is CommonJS: its class is the `default` export.
+    const Ajv = (requireLazy('ajv') as typeof import('ajv')).default;
     const ajv = new Ajv({ allErrors: false, verbose: true, strict: true });
     validator = ajv.compile(policySchema());
   }
@@ -85,10 +87,13 @@ function pointerSegments(pointer: string, tree: JsonNode | undefined): (string |
     const isIndex = node?.type === 'array' && /^\d+$/.test(seg);
     const step: string | number = isIndex ? Number(seg) : seg;
     out.push(step);
-    node = node ? findNodeAtLocation(node, [step]) : undefined;
+    node = node ? jsonc().findNodeAtLocation(node, [step]) : undefined;
   }
   return out;
 }
+
+/** jsonc-parser, loaded only to locate an error in a policy file. */
+const jsonc = (): typeof Jsonc => requireLazy('jsonc-parser') as typeof Jsonc;
 
 function escapeSegment(s: string): string {
   return s.replace(/~/g, '~0').replace(/\//g, '~1');
@@ -100,7 +105,7 @@ function escapeSegment(s: string): string {
  */
 function safeParseTree(text: string): JsonNode | undefined {
   try {
-    return parseTree(text);
+    return jsonc().parseTree(text);
   } catch {
     return undefined;
   }
@@ -109,7 +114,7 @@ function safeParseTree(text: string): JsonNode | undefined {
 /** Line and column of the value (or, with `key`, the property name) a pointer names. */
 function locate(text: string, tree: JsonNode | undefined, pointer: string, key: boolean): { line?: number; column?: number } {
   if (!tree) return {};
-  const node = findNodeAtLocation(tree, pointerSegments(pointer, tree));
+  const node = jsonc().findNodeAtLocation(tree, pointerSegments(pointer, tree));
   if (!node) return {};
   // For a property, the parent is the `property` node, whose first child is the key.
   const target = key && node.parent?.type === 'property' ? (node.parent.children?.[0] ?? node) : node;
