@@ -44,6 +44,14 @@ const KEY_SCENARIO: Record<string, PortkeyScenario> = {
   [PORTKEY_KEYS.serverError]: 'server-error',
 };
 
+/**
+ * Makes `key` known to every fake (in this process) with the behaviour `scenario` (default: a valid
+ * key), for tests that bring their own distinctive key. Additive: the keys above keep theirs.
+ */
+export function registerPortkeyKey(key: string, scenario: PortkeyScenario = 'ok'): void {
+  KEY_SCENARIO[key] = scenario;
+}
+
 /** Error bodies exactly as Portkey sends them (field notes §4). */
 export const PORTKEY_BODIES = {
   invalidKey: { status: 'failure', message: 'Portkey Error: Invalid API Key. Error Code: 03' },
