@@ -80,15 +80,15 @@ export function resolveHeaders(target: Target): HeaderResolution {
       problems.push({ code: 'HEADERS_BAD_NAME', key: header.from, message: `header name ${JSON.stringify(header.name.slice(0, 40))} is not a valid HTTP header name` });
       continue;
     }
+    if (CREDENTIALS.has(header.name.toLowerCase()) && header.from !== 'flag') {
+      problems.push({ code: 'HEADERS_CREDENTIAL', key: header.from, message: `header ${header.name} carries a credential in the extra headers` });
+    }
     // CR, LF, NUL and other control characters (tab aside) cannot go into an HTTP header: the
     // app's request would fail, and a CR/LF could smuggle a header of its own.
     if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(header.value)) {
       problems.push({ code: 'HEADERS_BAD_VALUE', key: header.from, message: `the value of header ${header.name} contains a line break or control character` });
       byName.set(header.name.toLowerCase(), { ...header, invalid: true });
       continue;
-    }
-    if (CREDENTIALS.has(header.name.toLowerCase()) && header.from !== 'flag') {
-      problems.push({ code: 'HEADERS_CREDENTIAL', key: header.from, message: `header ${header.name} carries a credential in the extra headers` });
     }
     byName.set(header.name.toLowerCase(), header);
   }
