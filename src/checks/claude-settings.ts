@@ -7,6 +7,7 @@ import { defineCheck, fail, ok, warn } from '../check.js';
 import type { ReadProblem, SettingsSource } from '../config/settings.js';
 import { basename } from 'node:path';
 import { describeSource } from '../reporters/console.js';
+import { safeJson } from '../inference/text.js';
 
 const PROBLEM_CODE: Record<ReadProblem['kind'], string> = {
   unreadable: 'SETTINGS_UNREADABLE',
@@ -121,14 +122,4 @@ function normalise(s: SettingsSource): Record<string, string> {
     out[k] = safeJson(value) ?? safeJson(v) ?? '';
   }
   return out;
-}
-
-/** JSON text of a value, or undefined when it has none or cannot be serialised (e.g. a decoded
- * managed string nested too deeply for the recursive JSON.stringify). */
-function safeJson(value: unknown): string | undefined {
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return undefined;
-  }
 }

@@ -8,6 +8,7 @@
  */
 import { parseJsonStrict } from '../config/json.js';
 import type { Field, Origin, Target } from '../config/target.js';
+import { safeJson } from './text.js';
 
 export type HeaderSettingKey = 'inferenceCustomHeaders' | 'inferenceGatewayHeaders';
 
@@ -197,13 +198,6 @@ function fromGatewayHeaders(field: Field, managed: boolean, problems: HeaderProb
   return out;
 }
 
-function safeJson(value: unknown): string | undefined {
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return undefined;
-  }
-}
 
 export function kindOf(value: unknown): string {
   if (value === null) return 'null';

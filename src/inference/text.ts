@@ -7,3 +7,13 @@ export function invisibleCodePoints(text: string): string[] {
   for (const ch of text) if (INVISIBLE.test(ch)) found.add(`U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
   return [...found];
 }
+
+/** JSON text of a value, or undefined when it has none or cannot be serialised (a value nested
+ * too deeply for the recursive JSON.stringify: settings are untrusted input). */
+export function safeJson(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
+}

@@ -20,7 +20,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { connect } from 'node:net';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -38,6 +37,7 @@ import { PORTKEY_KEYS, startPortkeySaas, type FakePortkey } from '../support/por
 import { startConnectProxy, type TestProxy } from '../support/proxy.js';
 import {
   closedPort,
+  refusedPort,
   startBlackHole,
   startDelayedServer,
   startDribbleServer,
@@ -107,26 +107,6 @@ function canned(req: IncomingMessage, res: ServerResponse): void {
   const answer = CANNED[name];
   if (answer) answer(res, path.slice(name.length + 1));
   else res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-}
-
-/**
- * A loopback port where nothing listens and nothing will: a port below 1024 that refuses now.
- * Servers started with port 0 (here or in any other process on the machine) only ever get
- * ports from the ephemeral range, so unlike `closedPort()` no one can take it mid-run.
- */
-async function refusedPort(): Promise<number> {
-  for (const port of [9, 1, 7, 13, 17, 19, 37, 79]) {
-    const refused = await new Promise<boolean>((resolve) => {
-      const s = connect({ host: '127.0.0.1', port });
-      s.once('connect', () => {
-        s.destroy();
-        resolve(false);
-      });
-      s.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'));
-    });
-    if (refused) return port;
-  }
-  return closedPort();
 }
 
 let w: World;

@@ -30,7 +30,7 @@ import { testPki, type TestPki } from '../support/certs.js';
 import { onExit } from '../support/exit.js';
 import { registerPortkeyKey, startPortkeySaas, type FakePortkey, type PortkeyScenario } from '../support/portkey-saas.js';
 import { startConnectProxy, type TestProxy } from '../support/proxy.js';
-import { startHttpServer, type TestServer } from '../support/servers.js';
+import { refusedPort, startHttpServer, type TestServer } from '../support/servers.js';
 import { startEchoGateway, type EchoGateway } from './echo-gateway.js';
 
 // ---------------------------------------------------------------------------------------
@@ -210,23 +210,6 @@ const inCi = process.env.CI === 'true';
 if (!hasRsyslog) console.warn(`no-leak: ${RSYSLOG_MISSING}; the daemon runs without --syslog here`);
 else if (!hasLogger) console.warn('no-leak: util-linux logger with --sd-id is not installed; the daemon syslogs over UDP and TCP only (not unix://)');
 if (ssMissing !== undefined) console.warn(`no-leak: ${ssMissing}; the keychain scenarios (key set/status, key from the keychain) are skipped`);
-
-/** A port where nothing listens and nothing will (below 1024, refused now). */
-async function refusedPort(): Promise<number> {
-  const { connect } = await import('node:net');
-  for (const port of [9, 1, 7, 13, 17, 19, 37, 79]) {
-    const refused = await new Promise<boolean>((resolve) => {
-      const s = connect({ host: '127.0.0.1', port });
-      s.once('connect', () => {
-        s.destroy();
-        resolve(false);
-      });
-      s.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'));
-    });
-    if (refused) return port;
-  }
-  throw new Error('no refused port below 1024 on 127.0.0.1');
-}
 
 let w: World;
 

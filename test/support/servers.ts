@@ -222,3 +222,24 @@ export async function startBlackHole(lifetimeMs = 60_000): Promise<TestServer & 
     },
   };
 }
+
+/**
+ * A loopback port where nothing listens and nothing will: a port below 1024 that refuses now.
+ * Servers started on port 0 (here or in any other process) only get ephemeral ports, so unlike
+ * `closedPort()` no one can take it mid-run.
+ */
+export async function refusedPort(): Promise<number> {
+  const { connect } = await import('node:net');
+  for (const port of [9, 1, 7, 13, 17, 19, 37, 79]) {
+    const refused = await new Promise<boolean>((resolve) => {
+      const s = connect({ host: '127.0.0.1', port });
+      s.once('connect', () => {
+        s.destroy();
+        resolve(false);
+      });
+      s.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'));
+    });
+    if (refused) return port;
+  }
+  return closedPort();
+}
