@@ -5,6 +5,7 @@
  * strings and deep nesting once the text is built.
  */
 import fc from 'fast-check';
+import { INFERENCE_KEYS } from '../../src/config/settings.js';
 import { TEST_KEY } from './support.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -296,15 +297,8 @@ export const settingsObject: fc.Arbitrary<Record<string, unknown>> = fc
   )
   .map(([known, extra]) => ({ ...extra, ...known }));
 
-export const INFERENCE_KEY_NAMES = [
-  'inferenceProvider',
-  'inferenceGatewayBaseUrl',
-  'inferenceGatewayApiKey',
-  'inferenceGatewayAuthScheme',
-  'inferenceCustomHeaders',
-  'inferenceGatewayHeaders',
-  'inferenceModels',
-] as const;
+/** The keys the app reads: the project's own list, so the fuzzer follows it when it grows. */
+export const INFERENCE_KEY_NAMES = INFERENCE_KEYS;
 
 /** Settings objects with one huge, long or deeply nested value (in an inference key or another). */
 export const settingsObjectWithBig: fc.Arbitrary<Record<string, unknown>> = fc
