@@ -1,9 +1,11 @@
 /** Runs the built CLI (dist/cli.js) as a separate process, the way a user does. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { expect } from 'vitest';
 
 export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -48,10 +50,31 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 
       },
       (err, stdout, stderr) => {
         const code = err && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : err ? -1 : 0;
+        recordReport(stdout);
         resolve({ code, stdout, stderr });
       },
     );
   });
+}
+
+/**
+ * With PKD_REPORT_LOG=file, every JSON report a test gets is appended to that file as one line:
+ * the test file and each check's id, status and primary code. Two such logs, taken before and
+ * after a refactoring, show that no verdict changed (scripts/compare-report-logs.mjs).
+ */
+function recordReport(stdout: string): void {
+  const log = process.env.PKD_REPORT_LOG;
+  if (!log) return;
+  let checks: unknown;
+  try {
+    checks = (JSON.parse(stdout) as { checks?: unknown }).checks;
+  } catch {
+    return;
+  }
+  if (!Array.isArray(checks)) return;
+  const file = (expect.getState().testPath ?? '?').replace(/^.*\/test\//, 'test/');
+  const verdicts = checks.map((c: { id: string; status: string; code?: string }) => `${c.id}:${c.status}:${c.code ?? ''}`);
+  appendFileSync(log, `${JSON.stringify({ file, verdicts })}\n`);
 }
 
 /** Writes a current-layout Claude-3p folder with one applied profile; returns the folder. */
