@@ -4,7 +4,7 @@
  * against bare node); commands are imported only when used. Sets process.exitCode rather than
  * calling process.exit, so output is flushed.
  */
-import { VERSION } from './version.js';
+import { VERSION } from './core/version.js';
 
 const COMMANDS = new Set(['doctor', 'report', 'daemon', 'agent', 'key']);
 
@@ -15,14 +15,14 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (first !== 'key' && (first === '--help' || first === '-h' || first === 'help' || argv.includes('--help') || argv.includes('-h'))) {
-    const { HELP } = await import('./help.js');
+    const { HELP } = await import('./commands/help.js');
     process.stdout.write(HELP);
     return 0;
   }
   const command = first !== undefined && COMMANDS.has(first) ? first : 'doctor';
   const args = first !== undefined && COMMANDS.has(first) ? rest : argv;
   if (first !== undefined && !first.startsWith('-') && !COMMANDS.has(first)) {
-    const { UsageError, safeArg } = await import('./usage-error.js');
+    const { UsageError, safeArg } = await import('./core/usage-error.js');
     throw new UsageError(`unknown command "${safeArg(first)}".`, 'Run portkey-doctor --help for the commands.');
   }
   switch (command) {
@@ -54,7 +54,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   async (err: unknown) => {
-    const { UsageError } = await import('./usage-error.js');
+    const { UsageError } = await import('./core/usage-error.js');
     if (err instanceof UsageError) {
       process.stderr.write(`portkey-doctor: ${err.message}\n${err.hint ? `  ${err.hint}\n` : ''}`);
       process.exitCode = 2;
@@ -62,7 +62,7 @@ main(process.argv.slice(2)).then(
     }
     // An unexpected failure of the doctor itself: one line, no stack (it could carry values);
     // PORTKEY_DOCTOR_DEBUG=1 shows the stack for a developer.
-    const { scrub, knownSecrets } = await import('./secret.js');
+    const { scrub, knownSecrets } = await import('./core/secret.js');
     const clean = (t: string) => scrub(t, knownSecrets());
     const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     process.stderr.write(`portkey-doctor: internal error: ${clean(message).slice(0, 500)}\n  Please report this (run with PORTKEY_DOCTOR_DEBUG=1 for details).\n`);

@@ -23,18 +23,18 @@ import { CronJob, CronTime } from 'cron';
 import { resolvePolicyPath } from './config/policy-load.js';
 import { prepare, runOnce, type Prepared } from './commands/doctor.js';
 import { parseDaemonArgs, resolveDaemonConfig, type DaemonConfig, type ParsedDaemonArgs } from './daemon/config.js';
-import { processStats, type DaemonEvent, type RunSummary } from './daemon/events.js';
-import { DIR_MODE, RotatingJsonl } from './daemon/files.js';
+import { processStats, type DaemonEvent, type RunSummary } from './reporters/events.js';
+import { DIR_MODE, RotatingJsonl } from './reporters/rotating-file.js';
 import { acquireLock, releaseLock } from './daemon/lock.js';
-import { ReporterSet, withDeadline, type DaemonReporter } from './daemon/reporter.js';
+import { ReporterSet, withDeadline, type DaemonReporter } from './reporters/reporter-set.js';
 import { HISTORY_FILE, loadState, saveState, summarize, Tracker, type DaemonState, type Transition } from './daemon/state.js';
-import { createLogger, type Logger } from './log.js';
-import type { Report } from './report.js';
-import { ConsoleEventReporter } from './reporters/daemon-console.js';
+import { createLogger, type Logger } from './core/log.js';
+import type { Report } from './report/report.js';
+import { ConsoleEventReporter } from './reporters/console-events.js';
 import { JsonFileReporter } from './reporters/json-file.js';
 import { SyslogReporter } from './reporters/syslog.js';
-import { UsageError } from './usage-error.js';
-import { VERSION } from './version.js';
+import { UsageError } from './core/usage-error.js';
+import { VERSION } from './core/version.js';
 
 export interface DaemonDeps {
   env: NodeJS.ProcessEnv;

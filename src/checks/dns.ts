@@ -2,7 +2,7 @@
  * DNS: the first hop's name resolves (the proxy's when a proxy is used — the proxy resolves
  * the gateway's name itself). All addresses and families, and the one a connection tries first.
  */
-import { defineCheck, fail, ok, type CheckOutcome } from '../check.js';
+import { defineCheck, fail, ok, type CheckOutcome } from '../core/check.js';
 import { firstHop, probeTimeout } from '../gateway/endpoint.js';
 import { failureDetails, firstHopFailure, NET_CODE_INFO, netCode } from '../gateway/failure-codes.js';
 import { resolveHost } from '../net/index.js';

@@ -4,12 +4,12 @@
  * answered: a captive portal, a proxy's block page, a redirect to a login, an HTML page where
  * an API was expected. No key is sent here.
  */
-import { defineCheck, fail, ok, warn, type CheckContext, type CheckOutcome } from '../check.js';
+import { defineCheck, fail, ok, warn, type CheckContext, type CheckOutcome } from '../core/check.js';
 import { appHeaders, clientOptions, defaultPort, endpoint, gatewayUrl, MAX_BODY_BYTES, probeTimeout, proxyDecision } from '../gateway/endpoint.js';
 import { failureDetails, NET_CODE_INFO, netCode } from '../gateway/failure-codes.js';
 import { htmlTitle, isHtml, isJson, parseJson, readError } from '../gateway/responses.js';
 import { createHttpClient, tlsHandshake, type HttpOk, type HttpResult } from '../net/index.js';
-import { PORTKEY_SAAS_API_HOSTS } from '../portkey.js';
+import { PORTKEY_SAAS_API_HOSTS } from '../core/portkey.js';
 
 /** What `GET /` of the open-source gateway answers. */
 const OSS_GREETING = 'AI Gateway says hey!';

@@ -2,7 +2,7 @@
  * The registry of checks, in report order (root causes first). Adding a check: write one file
  * in this folder with `defineCheck`, then add it here. Prerequisites must come earlier.
  */
-import type { Check } from '../check.js';
+import type { Check } from '../core/check.js';
 import apiKey from './api-key.js';
 import authScheme from './auth-scheme.js';
 import baseUrl from './base-url.js';

@@ -2,10 +2,10 @@
  * `x-portkey-metadata`: strict JSON object of short string values, with the keys the policy
  * requires. Invalid metadata is silently dropped by Portkey, so policies "don't apply".
  */
-import { defineCheck, fail, ok, skip, type CheckOutcome } from '../check.js';
+import { defineCheck, fail, ok, skip, type CheckOutcome } from '../core/check.js';
 import { resolveHeaders } from '../inference/headers.js';
 import { analyzeMetadata } from '../inference/metadata.js';
-import { METADATA_HEADER, METADATA_MAX_VALUE_LENGTH } from '../portkey.js';
+import { METADATA_HEADER, METADATA_MAX_VALUE_LENGTH } from '../core/portkey.js';
 
 export default defineCheck({
   id: 'metadata-header',

@@ -2,7 +2,7 @@
  * TCP: the first hop accepts a connection. Every address family found is tried: a broken IPv6
  * path beside a working IPv4 one is a warning (connections may stall before falling back).
  */
-import { defineCheck, fail, ok, warn, type CheckOutcome } from '../check.js';
+import { defineCheck, fail, ok, warn, type CheckOutcome } from '../core/check.js';
 import { firstHop, probeTimeout } from '../gateway/endpoint.js';
 import { failureDetails, firstHopFailure, NET_CODE_INFO, netCode } from '../gateway/failure-codes.js';
 import { tcpConnect, type ResolvedAddress, type TcpResult } from '../net/index.js';

@@ -4,11 +4,11 @@
  * roots plus NODE_EXTRA_CA_CERTS and the policy's caFile are what the doctor trusts; Claude
  * Desktop trusts the OS store, so anything trusted only through an extra CA is pointed out.
  */
-import { defineCheck, fail, ok, warn, type CheckOutcome } from '../check.js';
+import { defineCheck, fail, ok, warn, type CheckOutcome } from '../core/check.js';
 import { defaultPort, extraCas, gatewayUrl, probeTimeout, proxyDecision } from '../gateway/endpoint.js';
 import { failureDetails, NET_CODE_INFO, netCode } from '../gateway/failure-codes.js';
 import { chainAnchor, expiresWithin, isPrivatelyRooted, proxyConnect, tlsHandshake, type PeerCert, type TlsResult } from '../net/index.js';
-import { PORTKEY_SAAS_API_HOSTS } from '../portkey.js';
+import { PORTKEY_SAAS_API_HOSTS } from '../core/portkey.js';
 
 /** Warn this many days before the certificate expires. */
 export const EXPIRY_WARNING_DAYS = 14;

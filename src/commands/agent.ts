@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { defaultStateDir, parseDaemonArgs, PATH_FLAGS, splitDaemonArgs } from '../daemon/config.js';
 import { hiddenBySystemUnit, planService, type PlannedCommand, type Scope, type ServicePlan } from '../daemon/service.js';
 import { STATE_FILE } from '../daemon/state.js';
-import { UsageError } from '../usage-error.js';
+import { UsageError } from '../core/usage-error.js';
 
 const OPTIONS = {
   'dry-run': { type: 'boolean' },

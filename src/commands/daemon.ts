@@ -5,7 +5,7 @@
  */
 import { format } from 'node:util';
 import { Daemon } from '../daemon.js';
-import { createLogger, isLogLevel, LOG_LEVEL_ENV_VAR, type Logger } from '../log.js';
+import { createLogger, isLogLevel, LOG_LEVEL_ENV_VAR, type Logger } from '../core/log.js';
 
 /** Libraries that print (cron's "missed execution" warning) go into the JSON log instead. */
 function routeConsole(log: Logger): () => void {

@@ -6,9 +6,9 @@ import { homedir, userInfo } from 'node:os';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { CHECKS } from '../checks/index.js';
-import { GROUPS, type Check, type CheckResult } from '../check.js';
-import { loadPlugins } from '../plugins.js';
-import { validateRegistry } from '../runner.js';
+import { GROUPS, type Check, type CheckResult } from '../core/check.js';
+import { loadPlugins } from '../engine/plugins.js';
+import { validateRegistry } from '../engine/runner.js';
 import { discoverSettings } from '../config/discover.js';
 import { loadPolicy, resolvePolicyPath } from '../config/policy-load.js';
 import type { Policy } from '../config/policy.js';
@@ -16,19 +16,19 @@ import { resolveTarget } from '../config/resolve-target.js';
 import type { Discovery } from '../config/settings.js';
 import type { Target } from '../config/target.js';
 import { envVar } from '../config/paths.js';
-import { parseDoctorFlags, type DoctorFlags } from '../flags.js';
+import { parseDoctorFlags, type DoctorFlags } from '../config/flags.js';
 import { withAppFlags } from '../platform/options.js';
 import { readProbeKey } from './key.js';
 import { resolveHeaders } from '../inference/headers.js';
-import { buildReport, type Report } from '../report.js';
+import { buildReport, type Report } from '../report/report.js';
 import { colorEnabled, palette } from '../reporters/color.js';
 import { renderConsole } from '../reporters/console.js';
 import { renderJson } from '../reporters/json.js';
 import { createProgress } from '../reporters/progress.js';
-import { runChecks } from '../runner.js';
-import { knownSecrets, scrub, Secret } from '../secret.js';
-import { safeArg, UsageError } from '../usage-error.js';
-import { VERSION } from '../version.js';
+import { runChecks } from '../engine/runner.js';
+import { knownSecrets, scrub, Secret } from '../core/secret.js';
+import { safeArg, UsageError } from '../core/usage-error.js';
+import { VERSION } from '../core/version.js';
 
 /** Everything one run needs, resolved from flags, environment, policy and discovery. */
 export interface Prepared {

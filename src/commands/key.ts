@@ -10,8 +10,8 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { deleteCredential, readCredential, storeCredential, type KeychainRead } from '../platform/keychain.js';
 import { appOptions, type KeychainRef } from '../platform/options.js';
-import { Secret } from '../secret.js';
-import { redactQuotedArgs, safeArg, UsageError } from '../usage-error.js';
+import { Secret } from '../core/secret.js';
+import { redactQuotedArgs, safeArg, UsageError } from '../core/usage-error.js';
 
 export const KEY_HELP = `portkey-doctor key — the doctor's probe key in the OS keychain
 

@@ -5,12 +5,12 @@
 import { open } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { parseDoctorFlags } from '../flags.js';
+import { parseDoctorFlags } from '../config/flags.js';
 import { renderJson } from '../reporters/json.js';
 import { renderMarkdown } from '../reporters/markdown.js';
-import { scrub } from '../secret.js';
-import { redact } from '../support/redact.js';
-import { UsageError } from '../usage-error.js';
+import { scrub } from '../core/secret.js';
+import { redact } from '../report/redact.js';
+import { UsageError } from '../core/usage-error.js';
 import { outputSecrets, prepare, runOnce } from './doctor.js';
 
 const OWN = {

@@ -5,7 +5,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { Secret } from '../secret.js';
+import { Secret } from '../core/secret.js';
 import {
   INFERENCE_KEYS,
   type Discovery,

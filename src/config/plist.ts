@@ -5,7 +5,7 @@
  */
 import type { parse as ParseXml } from 'plist';
 import type BplistModule from 'bplist-parser';
-import { requireLazy } from '../lazy.js';
+import { requireLazy } from '../core/lazy.js';
 import type { ReadProblem } from './settings.js';
 import { isPlainObject, readBytes, typeName } from './read-file.js';
 import { lineColumn, stripBom } from './json.js';

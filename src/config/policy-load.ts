@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type * as Jsonc from 'jsonc-parser';
 import type { Node as JsonNode } from 'jsonc-parser';
-import { requireLazy } from '../lazy.js';
+import { requireLazy } from '../core/lazy.js';
 import type { Policy } from './policy.js';
 import { defaultPolicyPath, envVar, POLICY_ENV_VAR } from './paths.js';
 import { readJsonFile, typeName } from './read-file.js';

@@ -3,7 +3,7 @@
  * and environment variables overriding them field by field. Every field keeps its origin, so the
  * report can say "base URL from --base-url" and the checks know whether the app itself would send it.
  */
-import { Secret } from '../secret.js';
+import { Secret } from '../core/secret.js';
 import type { Discovery, InferenceKey } from './settings.js';
 import type { ExtraHeader, Field, Origin, Target } from './target.js';
 import { envVar } from './paths.js';

@@ -2,7 +2,7 @@
  * Shapes of what settings discovery finds. Discovery reads files and registry keys and says
  * what it saw; it never decides whether a value is good — the settings checks do that.
  */
-import type { Secret } from '../secret.js';
+import type { Secret } from '../core/secret.js';
 import type { JsonHintCode } from './json.js';
 
 /** The inference keys Claude Desktop reads in third-party mode (FIELD-NOTES §2). */

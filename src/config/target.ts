@@ -2,7 +2,7 @@
  * The gateway the doctor examines: the settings in force, with any flag or environment
  * override applied per field, each field remembering where it came from.
  */
-import type { Secret } from '../secret.js';
+import type { Secret } from '../core/secret.js';
 import type { SourceKind } from './settings.js';
 
 /** Where a value came from. */

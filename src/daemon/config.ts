@@ -8,10 +8,10 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Policy } from '../config/policy.js';
 import { envVar, pathApi } from '../config/paths.js';
-import { parseDoctorFlags, type DoctorFlags } from '../flags.js';
-import { DEFAULT_LOG_LEVEL, isLogLevel, LOG_LEVEL_ENV_VAR, LOG_LEVELS, type LogLevel } from '../log.js';
+import { parseDoctorFlags, type DoctorFlags } from '../config/flags.js';
+import { DEFAULT_LOG_LEVEL, isLogLevel, LOG_LEVEL_ENV_VAR, LOG_LEVELS, type LogLevel } from '../core/log.js';
 import { appNameProblem, DEFAULT_APP_NAME, DEFAULT_FACILITY, FACILITIES, isFacility, parseSyslogUrl, type Facility, type SyslogTarget } from '../reporters/syslog.js';
-import { UsageError } from '../usage-error.js';
+import { UsageError } from '../core/usage-error.js';
 import { DEFAULT_SCHEDULE, defaultSplayMs, machineFraction, scheduleIntervalMs, scheduleProblem } from './schedule.js';
 
 export const DEFAULT_RAISE_AFTER = 2;

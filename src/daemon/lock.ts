@@ -6,7 +6,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { uptime } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from './files.js';
+import { writeFileAtomic } from '../reporters/rotating-file.js';
 
 export const LOCK_FILE = 'daemon.pid';
 

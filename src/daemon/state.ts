@@ -11,10 +11,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CheckResult, Status } from '../check.js';
-import type { Report } from '../report.js';
-import type { ClearedEvent, RaisedEvent, RaisedProblem, RunSummary } from './events.js';
-import { writeFileAtomic } from './files.js';
+import type { CheckResult, Status } from '../core/check.js';
+import type { Report } from '../report/report.js';
+import type { ClearedEvent, RaisedEvent, RaisedProblem, RunSummary } from '../reporters/events.js';
+import { writeFileAtomic } from '../reporters/rotating-file.js';
 
 export const STATE_FILE = 'state.json';
 export const HISTORY_FILE = 'history.jsonl';

@@ -4,11 +4,11 @@
  * extra headers. Built from the check context; pure except for reading CA files.
  */
 import { readFile } from 'node:fs/promises';
-import type { CheckContext } from '../check.js';
+import type { CheckContext } from '../core/check.js';
 import { resolveHeaders } from '../inference/headers.js';
 import { bearer, proxyFor, serversLookup, type HeaderValue, type HttpClientOptions, type ProxyDecision } from '../net/index.js';
-import { DEFAULT_AUTH_SCHEME } from '../portkey.js';
-import { Secret } from '../secret.js';
+import { DEFAULT_AUTH_SCHEME } from '../core/portkey.js';
+import { Secret } from '../core/secret.js';
 
 /** The gateway's base URL as the base-url check accepted it (that check is a prerequisite). */
 export function gatewayUrl(ctx: Pick<CheckContext, 'target'>): URL {

@@ -3,7 +3,7 @@
  * and what to do. Every network and gateway check reports a failed request through it, so the
  * same wire problem has the same code wherever it shows up.
  */
-import type { CodeInfo } from '../check.js';
+import type { CodeInfo } from '../core/check.js';
 import type { NetFailure, NetFailureKind } from '../net/index.js';
 
 export const NET_FAILURE_CODES: Record<NetFailureKind, CodeInfo & { code: string }> = {

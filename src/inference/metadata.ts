@@ -5,7 +5,7 @@
  */
 import { parseJsonStrict } from '../config/json.js';
 import type { Policy } from '../config/policy.js';
-import { METADATA_MAX_VALUE_LENGTH } from '../portkey.js';
+import { METADATA_MAX_VALUE_LENGTH } from '../core/portkey.js';
 
 export type MetadataCode =
   | 'METADATA_INVALID_JSON'

@@ -5,8 +5,8 @@
  * Checks match on `kind` (stable) and may show `rawCode` (what Node or undici said);
  * they never match on `message`, which is prose from a lower layer.
  */
-import type { Secret } from '../secret.js';
-import { scrub } from '../secret.js';
+import type { Secret } from '../core/secret.js';
+import { scrub } from '../core/secret.js';
 
 /** The network layers, bottom-up, in the order the doctor checks them. */
 export type NetLayer = 'dns' | 'tcp' | 'proxy' | 'tls' | 'http';

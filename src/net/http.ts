@@ -18,7 +18,7 @@ import { rootCertificates } from 'node:tls';
 
 import type { Agent, buildConnector, Dispatcher } from 'undici';
 
-import { Secret, scrub } from '../secret.js';
+import { Secret, scrub } from '../core/secret.js';
 import { classify, makeFailure, NetFailureError, OWN_CODES, type NetFailure, type NetPhase } from './errors.js';
 import { bareHost, isLoopbackHost } from './loopback.js';
 import { proxyConnect, proxyFor, type ProxyDecision } from './proxy.js';

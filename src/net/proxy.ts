@@ -17,7 +17,7 @@ import { connect as netConnect, type LookupFunction, type Socket } from 'node:ne
 import { performance } from 'node:perf_hooks';
 import { connect as tlsConnect, rootCertificates } from 'node:tls';
 
-import { Secret } from '../secret.js';
+import { Secret } from '../core/secret.js';
 import { classify, makeFailure, OWN_CODES, type NetFailure } from './errors.js';
 
 /** A proxy chosen from the environment. */

@@ -11,7 +11,7 @@
  *
  * A value read is wrapped in a {@link Secret} at once; only its fingerprint ever leaves here.
  */
-import { Secret } from '../secret.js';
+import { Secret } from '../core/secret.js';
 import type { KeychainRef } from './options.js';
 
 export type KeychainProblem = 'no-service' | 'no-keyring' | 'locked' | 'denied' | 'timeout' | 'error';

@@ -9,12 +9,12 @@
  * are kept (bounded) and appended before the next ones.
  */
 import { resolve } from 'node:path';
-import type { DaemonEvent, RunSummary } from '../daemon/events.js';
-import { RotatingJsonl, writeFileAtomic } from '../daemon/files.js';
-import type { DaemonReporter } from '../daemon/reporter.js';
-import { scrubDeep } from '../log.js';
-import type { Report } from '../report.js';
-import { knownSecrets, scrub } from '../secret.js';
+import type { DaemonEvent, RunSummary } from './events.js';
+import { RotatingJsonl, writeFileAtomic } from './rotating-file.js';
+import type { DaemonReporter } from './reporter-set.js';
+import { scrubDeep } from '../core/log.js';
+import type { Report } from '../report/report.js';
+import { knownSecrets, scrub } from '../core/secret.js';
 import { renderJson } from './json.js';
 
 export interface JsonFileReporterOptions {

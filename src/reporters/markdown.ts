@@ -2,8 +2,8 @@
  * The support report as Markdown, for pasting into a ticket: the summary first, then the facts
  * support asks for, a table of every check, and each problem with its fix and details.
  */
-import type { CheckResult, Status } from '../check.js';
-import type { Report } from '../report.js';
+import type { CheckResult, Status } from '../core/check.js';
+import type { Report } from '../report/report.js';
 import { describeSource } from './console.js';
 
 const MARK: Record<Status, string> = { ok: '✅ ok', warn: '⚠️ warn', fail: '❌ fail', skip: '⏭️ skip', error: '💥 error' };

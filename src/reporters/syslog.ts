@@ -14,12 +14,12 @@ import { execFile } from 'node:child_process';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, isIP, type Socket } from 'node:net';
 import { hostname } from 'node:os';
-import type { DaemonEvent } from '../daemon/events.js';
-import { describeEvent } from '../daemon/events.js';
-import type { DaemonReporter } from '../daemon/reporter.js';
-import type { Logger } from '../log.js';
-import { knownSecrets, scrub } from '../secret.js';
-import { VERSION } from '../version.js';
+import type { DaemonEvent } from './events.js';
+import { describeEvent } from './events.js';
+import type { DaemonReporter } from './reporter-set.js';
+import type { Logger } from '../core/log.js';
+import { knownSecrets, scrub } from '../core/secret.js';
+import { VERSION } from '../core/version.js';
 
 /** Facility names and codes (RFC 5424 §6.2.1), as `logger -p` knows them. */
 export const FACILITIES = {

@@ -6,7 +6,7 @@
  * Results come out in registration order whatever order they finished in.
  */
 import { setMaxListeners } from 'node:events';
-import type { Check, CheckContext, CheckOutcome, CheckResult } from './check.js';
+import type { Check, CheckContext, CheckOutcome, CheckResult } from '../core/check.js';
 
 /** Codes the engine itself emits (documented with the checks' codes). */
 export const ENGINE_CODES = {

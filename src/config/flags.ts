@@ -4,8 +4,8 @@
  */
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
-import type { ExtraHeader } from './config/target.js';
-import { redactQuotedArgs, UsageError } from './usage-error.js';
+import type { ExtraHeader } from './target.js';
+import { redactQuotedArgs, UsageError } from '../core/usage-error.js';
 
 export interface DoctorFlags {
   json: boolean;

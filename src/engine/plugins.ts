@@ -5,8 +5,8 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { GROUPS, type Check } from './check.js';
-import { UsageError } from './usage-error.js';
+import { GROUPS, type Check } from '../core/check.js';
+import { UsageError } from '../core/usage-error.js';
 
 export async function loadPlugins(files: string[]): Promise<Check[]> {
   const checks: Check[] = [];

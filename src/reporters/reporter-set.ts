@@ -4,8 +4,8 @@
  * retry; it never stops the daemon or the other reporters: calls to one reporter are chained
  * (so its output stays in order) and isolated from the others and from the run.
  */
-import type { Logger } from '../log.js';
-import type { Report } from '../report.js';
+import type { Logger } from '../core/log.js';
+import type { Report } from '../report/report.js';
 import type { DaemonEvent, RunSummary } from './events.js';
 
 export interface DaemonReporter {

@@ -2,11 +2,11 @@
  * Console reporter of the daemon: one line per event on stdout (the journal under systemd,
  * StandardOutPath under launchd); with `--verbose`, one line per run too.
  */
-import type { DaemonEvent, RunSummary } from '../daemon/events.js';
-import { describeEvent } from '../daemon/events.js';
-import type { DaemonReporter } from '../daemon/reporter.js';
-import type { Report } from '../report.js';
-import { knownSecrets, scrub } from '../secret.js';
+import type { DaemonEvent, RunSummary } from './events.js';
+import { describeEvent } from './events.js';
+import type { DaemonReporter } from './reporter-set.js';
+import type { Report } from '../report/report.js';
+import { knownSecrets, scrub } from '../core/secret.js';
 
 export class ConsoleEventReporter implements DaemonReporter {
   readonly name = 'console';

@@ -3,9 +3,9 @@
  * the ids it needs, the diagnosis codes it may emit, and a `run` that observes and returns an
  * outcome; it never throws to mean "unhealthy" (a throw means the check itself broke).
  */
-import type { Discovery } from './config/settings.js';
-import type { Policy } from './config/policy.js';
-import type { Target } from './config/target.js';
+import type { Discovery } from '../config/settings.js';
+import type { Policy } from '../config/policy.js';
+import type { Target } from '../config/target.js';
 
 /** `error` means the check itself broke or ran out of time, not that the thing it checks is bad. */
 export type Status = 'ok' | 'warn' | 'fail' | 'skip' | 'error';

@@ -3,10 +3,10 @@
  * Its JSON form is described by schema/report.schema.json (bump SCHEMA_VERSION with it).
  */
 import { release } from 'node:os';
-import type { CheckResult, Status } from './check.js';
-import type { Discovery } from './config/settings.js';
-import type { Target } from './config/target.js';
-import { Secret } from './secret.js';
+import type { CheckResult, Status } from '../core/check.js';
+import type { Discovery } from '../config/settings.js';
+import type { Target } from '../config/target.js';
+import { Secret } from '../core/secret.js';
 
 /** Version of the report's JSON shape (semver: minor = compatible additions). */
 export const SCHEMA_VERSION = '1.1.0';
