@@ -2,7 +2,7 @@
  * The key's shape, without ever showing it: present, a bare token with nothing pasted around
  * it, and a Portkey key rather than a provider's. Findings describe the key, never quote it.
  */
-import { defineCheck, fail, ok, warn } from '../core/check.js';
+import { defineCheck, fail, ok, warn } from '../contract/check.js';
 import { invisibleCodePoints } from '../inference/text.js';
 import { PORTKEY_SAAS_API_HOSTS } from '../core/portkey.js';
 import { Secret } from '../core/secret.js';

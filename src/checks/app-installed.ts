@@ -3,7 +3,7 @@
  * Squirrel folder / uninstall record / per-user install / MSIX package, or whatever `--app`
  * (`PORTKEY_DOCTOR_APP`) names. Linux has no official build: a `skip` unless `--app` names one.
  */
-import { defineCheck, fail, ok, skip, warn, type CheckOutcome } from '../core/check.js';
+import { defineCheck, fail, ok, skip, warn, type CheckOutcome } from '../contract/check.js';
 import { APP_LOCATIONS, inspectAppPath, type AppInstall } from '../platform/app-locate.js';
 import { platformAdapter } from '../platform/index.js';
 import { appOptions, APP_ENV_VARS, pathContextFrom } from '../platform/options.js';

@@ -4,7 +4,7 @@
  * (platform/app-process.ts) or by `--app-process` / `PORTKEY_DOCTOR_APP_PROCESS`. Not running is
  * fine: the app reads its settings when it starts.
  */
-import { defineCheck, ok, skip, warn, type CheckOutcome } from '../core/check.js';
+import { defineCheck, ok, skip, warn, type CheckOutcome } from '../contract/check.js';
 import { customRule, findAppProcesses } from '../platform/app-process.js';
 import { localTime } from '../platform/format.js';
 import { platformAdapter } from '../platform/index.js';

@@ -3,7 +3,7 @@
  * table in platform/app-versions.ts. An older build silently ignores `inferenceCustomHeaders`,
  * so metadata policies never apply; where no minimum is known the doctor says so.
  */
-import { defineCheck, fail, ok, warn, type CheckOutcome } from '../core/check.js';
+import { defineCheck, fail, ok, warn, type CheckOutcome } from '../contract/check.js';
 import type { Field, Target } from '../config/target.js';
 import { compareVersions, parseVersion, requirementFor, SETTING_REQUIREMENTS } from '../platform/app-versions.js';
 import type { InferenceKey } from '../config/settings.js';

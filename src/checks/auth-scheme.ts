@@ -1,5 +1,5 @@
 /** The auth scheme: Portkey reads `Authorization: Bearer`; `x-api-key` is rejected with 401. */
-import { defineCheck, fail, ok, warn } from '../core/check.js';
+import { defineCheck, fail, ok, warn } from '../contract/check.js';
 import { AUTH_SCHEMES, DEFAULT_AUTH_SCHEME } from '../core/portkey.js';
 
 export default defineCheck({

@@ -3,7 +3,7 @@
  * (plus a path only on a self-hosted gateway that lives under one), https except on loopback,
  * and free of anything pasted along with it.
  */
-import { defineCheck, fail, ok, type CheckOutcome } from '../core/check.js';
+import { defineCheck, fail, ok, type CheckOutcome } from '../contract/check.js';
 import { invisibleCodePoints } from '../inference/text.js';
 import { isLoopbackHost, PORTKEY_NON_API_HOSTS, PORTKEY_SAAS_API_HOSTS, PORTKEY_SAAS_BASE_URL } from '../core/portkey.js';
 

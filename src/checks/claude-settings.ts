@@ -3,7 +3,7 @@
  * exist (a local profile that managed settings shadow is worth telling), and every reason the
  * app itself would fail to read them.
  */
-import { defineCheck, fail, ok, warn } from '../core/check.js';
+import { defineCheck, fail, ok, warn } from '../contract/check.js';
 import type { ReadProblem, SettingsSource } from '../config/settings.js';
 import { basename } from 'node:path';
 import { describeSource } from '../reporters/console.js';

@@ -2,7 +2,7 @@
  * Extra headers under both setting keys and both forms (FIELD-NOTES §2). Names only are
  * reported: header values may be personal data or credentials.
  */
-import { defineCheck, fail, ok, warn, type CheckOutcome } from '../core/check.js';
+import { defineCheck, fail, ok, warn, type CheckOutcome } from '../contract/check.js';
 import { resolveHeaders, type HeaderProblemCode } from '../inference/headers.js';
 
 const WARN_ONLY: HeaderProblemCode[] = ['HEADERS_DUPLICATE', 'HEADERS_BOTH_KEYS', 'HEADERS_CREDENTIAL'];

@@ -4,7 +4,7 @@
  * answered: a captive portal, a proxy's block page, a redirect to a login, an HTML page where
  * an API was expected. No key is sent here.
  */
-import { defineCheck, fail, ok, warn, type CheckContext, type CheckOutcome } from '../core/check.js';
+import { defineCheck, fail, ok, warn, type CheckContext, type CheckOutcome } from '../contract/check.js';
 import { appHeaders, clientOptions, defaultPort, endpoint, gatewayUrl, MAX_BODY_BYTES, probeTimeout, proxyDecision } from '../gateway/endpoint.js';
 import { failureDetails, NET_CODE_INFO, netCode } from '../gateway/failure-codes.js';
 import { htmlTitle, isHtml, isJson, parseJson, readError } from '../gateway/responses.js';

@@ -2,7 +2,7 @@
  * The registry of checks, in report order (root causes first). Adding a check: write one file
  * in this folder with `defineCheck`, then add it here. Prerequisites must come earlier.
  */
-import type { Check } from '../core/check.js';
+import type { Check } from '../contract/check.js';
 import apiKey from './api-key.js';
 import authScheme from './auth-scheme.js';
 import baseUrl from './base-url.js';
@@ -13,10 +13,10 @@ import metadataHeader from './metadata-header.js';
 import models from './models.js';
 import appInstalled from './app-installed.js';
 import appVersion from './app-version.js';
-import developerMode from './app-developer-mode.js';
+import developerMode from './developer-mode.js';
 import appRunning from './app-running.js';
-import relaunchNeeded from './app-relaunch-needed.js';
-import keychain from './app-keychain.js';
+import relaunchNeeded from './relaunch-needed.js';
+import keychain from './keychain.js';
 import dns from './dns.js';
 import tcp from './tcp.js';
 import proxy from './proxy.js';

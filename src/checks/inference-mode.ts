@@ -1,5 +1,5 @@
 /** Third-party mode is on and the provider is the gateway (not Vertex, Bedrock or Foundry). */
-import { defineCheck, fail, ok, skip } from '../core/check.js';
+import { defineCheck, fail, ok, skip } from '../contract/check.js';
 
 export default defineCheck({
   id: 'inference-mode',

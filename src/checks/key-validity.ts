@@ -2,7 +2,7 @@
  * Key validity: `GET /v1/models` with the configured auth scheme and extra headers, exactly as
  * the app discovers models. Proves the key is valid and can list the workspace's catalog.
  */
-import { defineCheck, fail, finding, ok, skip, warn, type CheckOutcome } from '../core/check.js';
+import { defineCheck, fail, finding, ok, skip, warn, type CheckOutcome } from '../contract/check.js';
 import { apiKey, appHeaders, authScheme, clientOptions, endpoint, MAX_BODY_BYTES, probeTimeout } from '../gateway/endpoint.js';
 import { failureDetails, NET_CODE_INFO, netCode } from '../gateway/failure-codes.js';
 import { parseJson } from '../gateway/responses.js';

@@ -3,14 +3,14 @@
  * which model answered against the one asked for, and whether streaming works; when the stream
  * fails it tries once without streaming, to tell "streaming broken" from "gateway broken".
  */
-import { defineCheck, fail, finding, ok, skip, warn, type CheckOutcome } from '../core/check.js';
+import { defineCheck, fail, finding, ok, skip, warn, type CheckOutcome } from '../contract/check.js';
 import { appHeaders, clientOptions, endpoint, MAX_BODY_BYTES, probeTimeout } from '../gateway/endpoint.js';
 import { failureDetails, NET_CODE_INFO, netCode } from '../gateway/failure-codes.js';
 import { probeModel, sameModel } from '../gateway/models.js';
 import { parseJson, routingHeaders } from '../gateway/responses.js';
 import { describeStatus, diagnoseStatus, GATEWAY_STATUS_CODES } from '../gateway/status-codes.js';
 import { httpRequest, type HttpResult } from '../net/index.js';
-import type { CheckContext } from '../core/check.js';
+import type { CheckContext } from '../contract/check.js';
 
 export default defineCheck({
   id: 'live-message',

@@ -2,7 +2,7 @@
  * `x-portkey-metadata`: strict JSON object of short string values, with the keys the policy
  * requires. Invalid metadata is silently dropped by Portkey, so policies "don't apply".
  */
-import { defineCheck, fail, ok, skip, type CheckOutcome } from '../core/check.js';
+import { defineCheck, fail, ok, skip, type CheckOutcome } from '../contract/check.js';
 import { resolveHeaders } from '../inference/headers.js';
 import { analyzeMetadata } from '../inference/metadata.js';
 import { METADATA_HEADER, METADATA_MAX_VALUE_LENGTH } from '../core/portkey.js';

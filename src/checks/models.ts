@@ -2,7 +2,7 @@
  * `inferenceModels`: an array of model names or {name, supports1m} objects; a JSON string in
  * managed settings. Unset is fine: the app then asks the gateway (GET /v1/models).
  */
-import { defineCheck, fail, ok, warn, type CheckOutcome } from '../core/check.js';
+import { defineCheck, fail, ok, warn, type CheckOutcome } from '../contract/check.js';
 import { parseJsonStrict } from '../config/json.js';
 import { kindOf } from '../inference/headers.js';
 

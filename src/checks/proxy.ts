@@ -4,7 +4,7 @@
  * Claude Desktop itself follows the OS proxy settings; the doctor follows the environment, so
  * the details say which variable decided.
  */
-import { defineCheck, fail, ok, type CheckOutcome } from '../core/check.js';
+import { defineCheck, fail, ok, type CheckOutcome } from '../contract/check.js';
 import { defaultPort, extraCas, gatewayUrl, probeTimeout, proxyDecision } from '../gateway/endpoint.js';
 import { failureDetails, NET_CODE_INFO, NET_FAILURE_CODES, netCode } from '../gateway/failure-codes.js';
 import { proxyConnect } from '../net/index.js';

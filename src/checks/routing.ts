@@ -3,7 +3,7 @@
  * the whole route (config, provider, fallbacks) without generating output. Reports the provider
  * that answered, whether a fallback target did, and the trace id to look up in Portkey's logs.
  */
-import { defineCheck, fail, finding, ok, warn, type CheckOutcome } from '../core/check.js';
+import { defineCheck, fail, finding, ok, warn, type CheckOutcome } from '../contract/check.js';
 import { appHeaders, clientOptions, endpoint, MAX_BODY_BYTES, probeTimeout } from '../gateway/endpoint.js';
 import { failureDetails, NET_CODE_INFO, netCode } from '../gateway/failure-codes.js';
 import { probeModel } from '../gateway/models.js';

@@ -4,7 +4,7 @@
  * roots plus NODE_EXTRA_CA_CERTS and the policy's caFile are what the doctor trusts; Claude
  * Desktop trusts the OS store, so anything trusted only through an extra CA is pointed out.
  */
-import { defineCheck, fail, ok, warn, type CheckOutcome } from '../core/check.js';
+import { defineCheck, fail, ok, warn, type CheckOutcome } from '../contract/check.js';
 import { defaultPort, extraCas, gatewayUrl, probeTimeout, proxyDecision } from '../gateway/endpoint.js';
 import { failureDetails, NET_CODE_INFO, netCode } from '../gateway/failure-codes.js';
 import { chainAnchor, expiresWithin, isPrivatelyRooted, proxyConnect, tlsHandshake, type PeerCert, type TlsResult } from '../net/index.js';

@@ -3,7 +3,7 @@
  * from what the catalog reveals, against the policy and the app's models. The result says
  * plainly what was established and what could not be.
  */
-import { defineCheck, fail, ok, warn, type CheckOutcome } from '../core/check.js';
+import { defineCheck, fail, ok, warn, type CheckOutcome } from '../contract/check.js';
 import { appModels, inCatalog } from '../gateway/models.js';
 
 export default defineCheck({

@@ -6,7 +6,7 @@ import { homedir, userInfo } from 'node:os';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { CHECKS } from '../checks/index.js';
-import { GROUPS, type Check, type CheckResult } from '../core/check.js';
+import { GROUPS, type Check, type CheckResult } from '../contract/check.js';
 import { loadPlugins } from '../engine/plugins.js';
 import { validateRegistry } from '../engine/runner.js';
 import { discoverSettings } from '../config/discover.js';

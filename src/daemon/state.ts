@@ -11,7 +11,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CheckResult, Status } from '../core/check.js';
+import type { CheckResult, Status } from '../contract/check.js';
 import type { Report } from '../report/report.js';
 import type { ClearedEvent, RaisedEvent, RaisedProblem, RunSummary } from '../reporters/events.js';
 import { writeFileAtomic } from '../reporters/rotating-file.js';

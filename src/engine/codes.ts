@@ -1,6 +1,6 @@
 /** Every diagnosis code the doctor can emit, from the check registry and the engine: one table. */
 import { CHECKS } from '../checks/index.js';
-import type { CodeInfo } from '../core/check.js';
+import type { CodeInfo } from '../contract/check.js';
 import { ENGINE_CODES } from './runner.js';
 
 export interface CodeRow extends CodeInfo {

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { GROUPS, type Check } from '../core/check.js';
+import { GROUPS, type Check } from '../contract/check.js';
 import { UsageError } from '../core/usage-error.js';
 
 export async function loadPlugins(files: string[]): Promise<Check[]> {

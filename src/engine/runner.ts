@@ -6,7 +6,7 @@
  * Results come out in registration order whatever order they finished in.
  */
 import { setMaxListeners } from 'node:events';
-import type { Check, CheckContext, CheckOutcome, CheckResult } from '../core/check.js';
+import type { AnyCheck, CheckContext, CheckResult, Finding, Outcome, ReportedFinding, RunContext } from '../contract/check.js';
 
 /** Codes the engine itself emits (documented with the checks' codes). */
 export const ENGINE_CODES = {
@@ -46,7 +46,15 @@ export interface RunnerOptions {
 }
 
 /** The context a check gets, minus what the runner fills in per check. */
-export type BaseContext = Omit<CheckContext, 'signal' | 'upstream' | 'timeoutMs'>;
+export type BaseContext = RunContext;
+
+/**
+ * The ids a check needs. Built-in and TypeScript checks name their prerequisites as check
+ * values; a plain-JavaScript `--plugin` may also name them by id.
+ */
+export function needIds(check: AnyCheck): string[] {
+  return (check.needs as readonly (AnyCheck | string)[]).map((n) => (typeof n === 'string' ? n : n.id));
+}
 
 class Deadline extends Error {
   constructor(readonly kind: 'check' | 'run') {
@@ -55,11 +63,11 @@ class Deadline extends Error {
 }
 
 /** Throws at startup if the registry is inconsistent (duplicate ids, unknown or later prerequisites). */
-export function validateRegistry(checks: readonly Check[]): void {
+export function validateRegistry(checks: readonly AnyCheck[]): void {
   const seen = new Set<string>();
   for (const check of checks) {
     if (seen.has(check.id)) throw new Error(`duplicate check id ${check.id}`);
-    for (const need of check.needs ?? []) {
+    for (const need of needIds(check)) {
       // Requiring prerequisites to be registered earlier keeps the graph acyclic by construction.
       if (!seen.has(need)) throw new Error(`check ${check.id} needs ${need}, which is not registered before it`);
     }
@@ -68,13 +76,15 @@ export function validateRegistry(checks: readonly Check[]): void {
 }
 
 export async function runChecks(
-  checks: readonly Check[],
+  checks: readonly AnyCheck[],
   base: BaseContext,
   options: RunnerOptions,
 ): Promise<CheckResult[]> {
   validateRegistry(checks);
   const scrub = options.scrub ?? ((t: string) => t);
   const results = new Map<string, CheckResult>();
+  // What each check handed to its dependents; kept apart from the results, never reported.
+  const data = new Map<string, unknown>();
   const settled = new Map<string, Promise<CheckResult>>();
   const runController = new AbortController();
   // One abort listener per running check is by design, not a leak: lift the warning's limit.
@@ -85,15 +95,15 @@ export async function runChecks(
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const runTimer = setTimeout(() => runController.abort(new Deadline('run')), options.runTimeoutMs);
 
-  const finish = (check: Check, result: CheckResult): CheckResult => {
+  const finish = (check: AnyCheck, result: CheckResult): CheckResult => {
     results.set(check.id, result);
     done += 1;
     options.onProgress?.({ type: 'end', id: check.id, title: check.title, done, total: checks.length });
     return result;
   };
 
-  const runOne = async (check: Check): Promise<CheckResult> => {
-    const needs = check.needs ?? [];
+  const runOne = async (check: AnyCheck): Promise<CheckResult> => {
+    const needs = needIds(check);
     const upstreamResults = await Promise.all(needs.map((id) => settled.get(id)!));
     const head = { id: check.id, title: check.title, group: check.group };
     const blockedBy = upstreamResults.filter((r) => r.status !== 'ok' && r.status !== 'warn').map((r) => r.id);
@@ -138,26 +148,30 @@ export async function runChecks(
       if (runController.signal.aborted) onRunAbort();
       else runController.signal.addEventListener('abort', onRunAbort, { once: true });
     });
-    const ctx: CheckContext = {
+    const ctx: CheckContext<AnyCheck> = {
       ...base,
       signal: controller.signal,
       timeoutMs,
-      upstream: (id) => (needs.includes(id) ? results.get(id) : undefined),
+      // Typed at compile time (only checks in `needs`); guarded here for plugins.
+      upstream: (need) => (needs.includes(need.id) ? data.get(need.id) : undefined) as never,
     };
-    let outcome: CheckOutcome;
+    let reported: Reported;
     try {
-      outcome = await Promise.race([Promise.resolve().then(() => check.run(ctx)), deadline]);
-      outcome = validateOutcome(check, outcome);
+      const outcome = await Promise.race([Promise.resolve().then(() => check.run(ctx)), deadline]);
+      reported = validateOutcome(check, outcome);
+      if (reported.status === 'ok' || reported.status === 'warn') data.set(check.id, (outcome as { data?: unknown }).data);
     } catch (err) {
-      outcome = errorOutcome(err, timeoutMs, scrub);
+      reported = errorOutcome(err, timeoutMs, scrub);
     } finally {
       clearTimeout(timer);
       if (onRunAbort) runController.signal.removeEventListener('abort', onRunAbort);
     }
+    const { moreFindings, ...primary } = reported;
     return finish(check, {
       ...head,
-      ...outcome,
-      fix: outcome.fix ?? fixFor(check, outcome.code),
+      ...primary,
+      fix: primary.fix ?? fixFor(check, primary.code),
+      ...(moreFindings?.length ? { moreFindings: moreFindings.map((f) => ({ ...f, fix: f.fix ?? fixFor(check, f.code) })) } : {}),
       durationMs: Math.round((performance.now() - started) * 10) / 10,
     });
   };
@@ -172,20 +186,33 @@ export async function runChecks(
   return checks.map((c) => results.get(c.id)!);
 }
 
-function fixFor(check: Check, code: string | undefined): string | undefined {
+function fixFor(check: AnyCheck, code: string | undefined): string | undefined {
   if (!code) return undefined;
   return check.codes[code]?.fix ?? (ENGINE_CODES as Record<string, { fix: string }>)[code]?.fix;
 }
 
-function validateOutcome(check: Check, outcome: CheckOutcome): CheckOutcome {
+/** An outcome as the engine reports it: without `data`, secondary findings without details. */
+type Reported = Omit<CheckResult, 'id' | 'title' | 'group' | 'durationMs' | 'blockedBy'>;
+
+/**
+ * Checks written in TypeScript cannot return an undeclared code (a compile error); plugins in
+ * plain JavaScript can, so the engine still checks at run time.
+ */
+function validateOutcome(check: AnyCheck, outcome: Outcome): Reported {
+  const declared = (code: unknown) => typeof code === 'string' && Object.hasOwn(check.codes, code);
+  const isFinding = (f: Finding) => f && typeof f === 'object' && ['warn', 'fail', 'skip'].includes(f.status) && typeof f.summary === 'string' && declared(f.code);
+  const more: unknown = outcome?.moreFindings;
   const valid =
     outcome &&
     typeof outcome === 'object' &&
-    ['ok', 'warn', 'fail', 'skip'].includes(outcome.status) &&
     typeof outcome.summary === 'string' &&
-    (outcome.status === 'ok' || (typeof outcome.code === 'string' && outcome.code in check.codes)) &&
-    (outcome.code === undefined || outcome.code in check.codes);
-  if (valid) return outcome;
+    (outcome.status === 'ok' ? outcome.code === undefined : isFinding(outcome as Finding)) &&
+    (more === undefined || (Array.isArray(more) && more.every(isFinding)));
+  if (valid) {
+    const { data: _data, moreFindings, ...primary } = outcome as Outcome & { data?: unknown };
+    const secondary: ReportedFinding[] | undefined = moreFindings?.map((f) => ({ status: f.status, code: f.code, summary: f.summary, ...(f.fix ? { fix: f.fix } : {}) }));
+    return { ...primary, ...(secondary?.length ? { moreFindings: secondary } : {}) };
+  }
   return {
     status: 'error',
     code: 'CHECK_BAD_RESULT',
@@ -193,7 +220,7 @@ function validateOutcome(check: Check, outcome: CheckOutcome): CheckOutcome {
   };
 }
 
-function errorOutcome(err: unknown, timeoutMs: number, scrub: (t: string) => string): CheckOutcome {
+function errorOutcome(err: unknown, timeoutMs: number, scrub: (t: string) => string): Reported {
   if (err instanceof Deadline) {
     return err.kind === 'check'
       ? { status: 'error', code: 'CHECK_TIMEOUT', summary: `did not finish within ${timeoutMs} ms` }

@@ -1,10 +1,9 @@
 /**
  * What every network and gateway check needs to reach the gateway the way the app would: the
  * URL, the proxy decision, trusted CAs, the auth header for the configured scheme, and the
- * extra headers. Built from the check context; pure except for reading CA files.
+ * extra headers. Built from the check context; its only I/O is reading CA files, through `ctx.os`.
  */
-import { readFile } from 'node:fs/promises';
-import type { CheckContext } from '../core/check.js';
+import type { CheckContext } from '../contract/check.js';
 import { resolveHeaders } from '../inference/headers.js';
 import { bearer, proxyFor, serversLookup, type HeaderValue, type HttpClientOptions, type ProxyDecision } from '../net/index.js';
 import { DEFAULT_AUTH_SCHEME } from '../core/portkey.js';
@@ -52,12 +51,12 @@ export function caSources(ctx: Pick<CheckContext, 'env' | 'policy'>): { path: st
 }
 
 /** Reads the extra CAs. Unreadable files are returned as problems (the TLS check reports them). */
-export async function extraCas(ctx: Pick<CheckContext, 'env' | 'policy'>): Promise<{ pems: string[]; problems: { path: string; from: string; code: string }[] }> {
+export async function extraCas(ctx: Pick<CheckContext, 'env' | 'policy' | 'os'>): Promise<{ pems: string[]; problems: { path: string; from: string; code: string }[] }> {
   const pems: string[] = [];
   const problems: { path: string; from: string; code: string }[] = [];
   for (const source of caSources(ctx)) {
     try {
-      const text = await readFile(source.path, 'utf8');
+      const text = await ctx.os.readFile(source.path);
       if (!text.includes('-----BEGIN CERTIFICATE-----')) problems.push({ ...source, code: 'NOT_PEM' });
       else pems.push(text);
     } catch (err) {
@@ -68,7 +67,7 @@ export async function extraCas(ctx: Pick<CheckContext, 'env' | 'policy'>): Promi
 }
 
 /** Connection settings for undici, as the app would connect (env proxy, extra CAs). */
-export async function clientOptions(ctx: CheckContext): Promise<HttpClientOptions> {
+export async function clientOptions(ctx: Pick<CheckContext, 'env' | 'policy' | 'os' | 'options' | 'timeoutMs' | 'target'>): Promise<HttpClientOptions> {
   const { pems } = await extraCas(ctx);
   return {
     proxy: 'env',

@@ -3,10 +3,10 @@
  * and what to do. Every network and gateway check reports a failed request through it, so the
  * same wire problem has the same code wherever it shows up.
  */
-import type { CodeInfo } from '../core/check.js';
+import type { CodeInfo } from '../contract/check.js';
 import type { NetFailure, NetFailureKind } from '../net/index.js';
 
-export const NET_FAILURE_CODES: Record<NetFailureKind, CodeInfo & { code: string }> = {
+export const NET_FAILURE_CODES = {
   'dns-not-found': {
     code: 'DNS_NOT_FOUND',
     title: 'The gateway’s host name does not exist in DNS',
@@ -88,15 +88,83 @@ export const NET_FAILURE_CODES: Record<NetFailureKind, CodeInfo & { code: string
   },
   'invalid-request': { code: 'HTTP_INVALID_REQUEST', title: 'The request could not be built (bad URL?)', fix: 'Check the base URL.' },
   aborted: { code: 'PROBE_ABORTED', title: 'The probe was stopped (deadline or shutdown)', fix: 'Run again with a larger --timeout.' },
-};
+} as const satisfies Record<NetFailureKind, CodeInfo & { code: string }>;
 
-/** The codes of the table, as a check's `codes` map. */
-export const NET_CODE_INFO: Record<string, CodeInfo> = Object.fromEntries(
-  Object.values(NET_FAILURE_CODES).map(({ code, title, fix }) => [code, { title, fix }]),
-);
+type FailureTable = typeof NET_FAILURE_CODES;
+/** The diagnosis code of a failure kind, as a string literal type. */
+export type NetCodeOf<K extends NetFailureKind> = FailureTable[K]['code'];
+/** The code table of some failure kinds, keyed by their codes. */
+export type NetCodeTable<K extends NetFailureKind> = { readonly [P in K as FailureTable[P]['code']]: CodeInfo };
 
-export function netCode(failure: NetFailure): string {
-  return NET_FAILURE_CODES[failure.kind]?.code ?? 'HTTP_FAILURE';
+// The table split per layer: a check declares the kinds its own probe can end with, so it
+// declares only their codes. Every probe can also be stopped (`aborted`).
+export const DNS_KINDS = ['dns-not-found', 'dns-timeout', 'dns-failure', 'aborted'] as const satisfies readonly NetFailureKind[];
+export const TCP_KINDS = ['tcp-refused', 'tcp-timeout', 'tcp-reset', 'tcp-unreachable', 'tcp-failure', 'aborted'] as const satisfies readonly NetFailureKind[];
+export const PROXY_KINDS = [
+  'proxy-invalid-url',
+  'proxy-unsupported',
+  'proxy-unresolvable',
+  'proxy-refused',
+  'proxy-unreachable',
+  'proxy-timeout',
+  'proxy-reset',
+  'proxy-auth-required',
+  'proxy-connect-refused',
+  'proxy-failure',
+  'aborted',
+] as const satisfies readonly NetFailureKind[];
+/** The first hop through a proxy: DNS and TCP failures of the hop are the proxy's (see {@link firstHopFailure}). */
+export const PROXY_HOP_KINDS = ['proxy-unresolvable', 'proxy-refused', 'proxy-unreachable', 'proxy-timeout', 'proxy-reset', 'proxy-failure'] as const satisfies readonly NetFailureKind[];
+export const TLS_KINDS = [
+  'tls-self-signed',
+  'tls-unknown-ca',
+  'tls-expired',
+  'tls-not-yet-valid',
+  'tls-revoked',
+  'tls-hostname-mismatch',
+  'tls-handshake-timeout',
+  'tls-reset',
+  'tls-protocol',
+  'tls-failure',
+  'aborted',
+] as const satisfies readonly NetFailureKind[];
+export const HTTP_KINDS = [
+  'http-headers-timeout',
+  'http-body-timeout',
+  'http-too-large',
+  'http-reset',
+  'http-protocol',
+  'http-failure',
+  'insecure-key-transport',
+  'invalid-request',
+  'aborted',
+] as const satisfies readonly NetFailureKind[];
+/** A whole request crosses every layer, so it can end with any kind. */
+export const REQUEST_KINDS = [...DNS_KINDS, ...TCP_KINDS, ...PROXY_KINDS, ...TLS_KINDS, ...HTTP_KINDS] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
+
+/** The codes of some failure kinds, as a check's `codes` map (shared kinds are listed once). */
+export function netCodes<const K extends NetFailureKind>(kinds: readonly K[]): NetCodeTable<K> {
+  const table: Record<string, CodeInfo> = {};
+  for (const kind of kinds) {
+    const { code, title, fix } = NET_FAILURE_CODES[kind];
+    table[code] = { title, fix };
+  }
+  return table as NetCodeTable<K>;
+}
+
+/**
+ * The code of a failure, among the kinds a check declared. A kind outside them (which the
+ * layer below should not produce) is reported as `fallback`, the layer's "other failure".
+ */
+export function netCodeIn<const K extends NetFailureKind>(failure: NetFailure, kinds: readonly K[], fallback: NoInfer<K>): NetCodeOf<K> {
+  const kind = (kinds as readonly NetFailureKind[]).includes(failure.kind) ? (failure.kind as K) : fallback;
+  return NET_FAILURE_CODES[kind].code as NetCodeOf<K>;
+}
+
+/** The code of a failure of a whole request (any layer). */
+export function netCode(failure: NetFailure): NetCodeOf<RequestKind> {
+  return netCodeIn(failure, REQUEST_KINDS, 'http-failure');
 }
 
 /**

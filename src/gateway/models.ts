@@ -1,5 +1,5 @@
 /** Model names from the settings and the policy, and matching them against catalog ids. */
-import type { CheckContext } from '../core/check.js';
+import type { CheckContext } from '../contract/check.js';
 import { parseJsonStrict } from '../config/json.js';
 
 /** Model names from `inferenceModels` (decoding a managed JSON string), in order. */

@@ -3,7 +3,7 @@
  * provider behind it). Shared by the key, routing and live-message checks so that a 401 means
  * the same thing wherever it appears. Facts: FIELD-NOTES §4.
  */
-import type { CodeInfo } from '../core/check.js';
+import type { CodeInfo } from '../contract/check.js';
 import { readError, type ReadError } from './responses.js';
 
 export const GATEWAY_STATUS_CODES: Record<string, CodeInfo> = {

@@ -3,7 +3,7 @@
  * Its JSON form is described by schema/report.schema.json (bump SCHEMA_VERSION with it).
  */
 import { release } from 'node:os';
-import type { CheckResult, Status } from '../core/check.js';
+import type { CheckResult, Status } from '../contract/check.js';
 import type { Discovery } from '../config/settings.js';
 import type { Target } from '../config/target.js';
 import { Secret } from '../core/secret.js';

@@ -2,7 +2,7 @@
  * The human report, in the manner of `flutter doctor`: one line per check with a symbol,
  * grouped by layer, the fix under each problem, details only with -v.
  */
-import { GROUPS, type CheckResult, type Group, type Status } from '../core/check.js';
+import { GROUPS, type CheckResult, type Group, type Status } from '../contract/check.js';
 import type { Report } from '../report/report.js';
 import type { Palette } from './color.js';
 

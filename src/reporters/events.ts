@@ -3,7 +3,7 @@
  * never "still broken" every run: that is what keeps a fleet's log pipeline quiet.
  */
 import { readdirSync } from 'node:fs';
-import type { Status } from '../core/check.js';
+import type { Status } from '../contract/check.js';
 
 /** Memory and handles of the daemon process, for heartbeats and the soak benchmark. */
 export interface ProcessStats {

@@ -2,7 +2,7 @@
  * The support report as Markdown, for pasting into a ticket: the summary first, then the facts
  * support asks for, a table of every check, and each problem with its fix and details.
  */
-import type { CheckResult, Status } from '../core/check.js';
+import type { CheckResult, Status } from '../contract/check.js';
 import type { Report } from '../report/report.js';
 import { describeSource } from './console.js';
 

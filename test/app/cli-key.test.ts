@@ -4,7 +4,7 @@
  * and doctor.ts reading the probe key (readProbeKey) when no other key is given.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Secret } from '../../src/secret.js';
+import { Secret } from '../../src/core/secret.js';
 import { findLeak } from '../cli/leak-check.js';
 import { GOOD_PROFILE, parseReport, runCli, writeProfile } from '../cli/run-cli.js';
 import { secretServiceMissing, startSecretService, type SecretService } from '../platform/secret-service.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import developerMode from '../../src/checks/app-developer-mode.js';
+import developerMode from '../../src/checks/developer-mode.js';
 import { GOOD_PROFILE, writeProfile } from '../cli/run-cli.js';
 import { emptyHome, runAppChecks, verdict } from './harness.js';
 

@@ -6,11 +6,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Check, CheckResult } from '../../src/check.js';
+import type { Check, CheckResult } from '../../src/contract/check.js';
 import claudeSettings from '../../src/checks/claude-settings.js';
 import { discoverSettings } from '../../src/config/discover.js';
 import { resolveTarget } from '../../src/config/resolve-target.js';
-import { runChecks } from '../../src/runner.js';
+import { runChecks } from '../../src/engine/runner.js';
 
 export function emptyHome(): string {
   return mkdtempSync(join(tmpdir(), 'pkd-home-'));

@@ -8,7 +8,7 @@ import { utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import appRunning from '../../src/checks/app-running.js';
-import relaunchNeeded from '../../src/checks/app-relaunch-needed.js';
+import relaunchNeeded from '../../src/checks/relaunch-needed.js';
 import { GOOD_PROFILE, writeProfile } from '../cli/run-cli.js';
 import { runAppChecks, verdict } from './harness.js';
 import { sleep, startStandIn, uniqueAppPath, type StandIn } from './stand-in.js';

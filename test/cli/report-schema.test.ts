@@ -2,7 +2,7 @@
 import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { codesTable } from '../../src/codes.js';
+import { codesTable } from '../../src/engine/codes.js';
 import { reportValidator, ROOT } from './schema.js';
 import { FIXTURES, GOOD_PROFILE, parseReport, runCli, writeProfile } from './run-cli.js';
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { discoverSettings, type DiscoverOptions } from '../../src/config/discover.js';
 import { parseRegQuery, type RegistryQueryResult } from '../../src/config/registry.js';
 import type { Discovery, SettingsSource } from '../../src/config/settings.js';
-import { Secret } from '../../src/secret.js';
+import { Secret } from '../../src/core/secret.js';
 
 const KEY = 'pk-DoctorTestKey-Zq9Xw7Vr4Ty2';
 const PID = '3f9c2a1e-5b7d-4c8e-9a6f-1d2e3f4a5b6c';

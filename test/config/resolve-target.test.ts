@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { discoverSettings } from '../../src/config/discover.js';
 import { resolveTarget } from '../../src/config/resolve-target.js';
 import type { Discovery } from '../../src/config/settings.js';
-import { Secret } from '../../src/secret.js';
+import { Secret } from '../../src/core/secret.js';
 
 const KEY = 'pk-DoctorTestKey-Zq9Xw7Vr4Ty2';
 const layout = (name: string): string => fileURLToPath(new URL(`../fixtures/claude-3p/${name}`, import.meta.url));

@@ -4,7 +4,7 @@ import type { Policy } from '../../src/config/policy.js';
 import { defaultStateDir, parseDaemonArgs, parsePolicyDaemon, resolveDaemonConfig, splitDaemonArgs } from '../../src/daemon/config.js';
 import { defaultSplayMs, machineFraction, scheduleIntervalMs, scheduleProblem } from '../../src/daemon/schedule.js';
 import { startDelayMs } from '../../src/daemon.js';
-import { UsageError } from '../../src/usage-error.js';
+import { UsageError } from '../../src/core/usage-error.js';
 import { spawnDaemon } from './support/daemon.js';
 
 describe('daemon flags', () => {

@@ -1,8 +1,8 @@
 /** The daemon's JSON log: one object per line, level respected, secrets never written. */
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/log.js';
-import { Secret } from '../../src/secret.js';
+import { createLogger } from '../../src/core/log.js';
+import { Secret } from '../../src/core/secret.js';
 import { findLeak } from '../cli/leak-check.js';
 
 const KEY = 'pk-LogTestSecret-Hq4Kx9Pm2';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Status } from '../../src/check.js';
+import type { Status } from '../../src/contract/check.js';
 import { emptyState, loadState, saveState, STATE_FILE, Tracker } from '../../src/daemon/state.js';
 import { expectedTransitions } from './support/daemon.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defineCheck, fail, ok, type Check } from '../../src/check.js';
-import { runChecks, validateRegistry, type BaseContext } from '../../src/runner.js';
+import { defineCheck, fail, ok, type Check } from '../../src/contract/check.js';
+import { runChecks, validateRegistry, type BaseContext } from '../../src/engine/runner.js';
 
 const base = {
   target: { flagHeaders: [], managed: false },

@@ -23,11 +23,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { CheckContext, Status } from '../../src/check.js';
+import type { CheckContext, Status } from '../../src/contract/check.js';
 import keyValidity from '../../src/checks/key-validity.js';
 import { firstHopFailure } from '../../src/gateway/failure-codes.js';
 import { bearer, httpRequest, makeFailure } from '../../src/net/index.js';
-import { Secret } from '../../src/secret.js';
+import { Secret } from '../../src/core/secret.js';
 import { findLeak } from '../cli/leak-check.js';
 import { parseReport, runCli, TEST_KEY, type JsonReport } from '../cli/run-cli.js';
 import { testPki, type TestPki } from '../support/certs.js';

@@ -10,10 +10,10 @@ import { CHECKS } from '../../src/checks/index.js';
 import { selectChecks } from '../../src/commands/doctor.js';
 import type { Discovery, SettingsSource } from '../../src/config/settings.js';
 import type { ExtraHeader, Target } from '../../src/config/target.js';
-import { parseHeaderFlag } from '../../src/flags.js';
+import { parseHeaderFlag } from '../../src/config/flags.js';
 import { resolveHeaders, type HeaderProblemCode } from '../../src/inference/headers.js';
-import { runChecks } from '../../src/runner.js';
-import { UsageError } from '../../src/usage-error.js';
+import { runChecks } from '../../src/engine/runner.js';
+import { UsageError } from '../../src/core/usage-error.js';
 import { customHeadersNative, deep, encodedOrNative, expand, gatewayHeadersNative, headerName, jsonValue, weirdString } from './arbitraries.js';
 import { expectSoundResults, params, printable, testTimeout, withDeadline } from './support.js';
 

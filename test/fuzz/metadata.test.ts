@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CheckResult } from '../../src/check.js';
+import type { CheckResult } from '../../src/contract/check.js';
 import { CHECKS } from '../../src/checks/index.js';
 import { selectChecks } from '../../src/commands/doctor.js';
 import { parseJsonStrict } from '../../src/config/json.js';
@@ -17,8 +17,8 @@ import type { Discovery, SettingsSource } from '../../src/config/settings.js';
 import type { Target } from '../../src/config/target.js';
 import { resolveHeaders } from '../../src/inference/headers.js';
 import { analyzeMetadata, type MetadataCode } from '../../src/inference/metadata.js';
-import { METADATA_MAX_VALUE_LENGTH } from '../../src/portkey.js';
-import { runChecks } from '../../src/runner.js';
+import { METADATA_MAX_VALUE_LENGTH } from '../../src/core/portkey.js';
+import { runChecks } from '../../src/engine/runner.js';
 import { applyTextMutation, jsonValue, metadataText, textMutation, validPolicyObject, weirdString } from './arbitraries.js';
 import { expectSoundResults, params, testTimeout, withDeadline } from './support.js';
 

@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 
 import { describe, expect, it } from 'vitest';
 
-import { Secret } from '../../src/secret.js';
+import { Secret } from '../../src/core/secret.js';
 import { classify, isTimeout, layerOf, NetFailureError, stripUrlCredentials, type NetPhase } from '../../src/net/errors.js';
 import { closedPort } from '../support/servers.js';
 

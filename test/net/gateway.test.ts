@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { Secret } from '../../src/secret.js';
+import { Secret } from '../../src/core/secret.js';
 import { bearer, createHttpClient, httpRequest, type HttpClient } from '../../src/net/http.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { startMockAnthropic, STREAM_EVENT_TYPES, type MockAnthropic } from '../support/mock-anthropic.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { Secret } from '../../src/secret.js';
+import { Secret } from '../../src/core/secret.js';
 import { serversLookup } from '../../src/net/dns.js';
 import { bearer, createHttpClient, httpRequest, type HttpPhases, type HttpResult } from '../../src/net/http.js';
 import { testPki, type TestPki } from '../support/certs.js';

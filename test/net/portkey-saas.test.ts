@@ -3,7 +3,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { Secret } from '../../src/secret.js';
+import { Secret } from '../../src/core/secret.js';
 import { bearer, createHttpClient, type HttpClient, type HttpResult } from '../../src/net/http.js';
 import { testPki, type TestPki } from '../support/certs.js';
 import { CATALOG, PORTKEY_KEYS, startPortkeySaas, type FakePortkey } from '../support/portkey-saas.js';

@@ -1,11 +1,11 @@
 /**
- * Runs the keychain check in a separate process (built module, dist/checks/app-keychain.js), so
+ * Runs the keychain check in a separate process (built module, dist/checks/keychain.js), so
  * it meets the D-Bus environment of that process: the keyring library connects once per process.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const CHECK_MODULE = fileURLToPath(new URL('../../dist/checks/app-keychain.js', import.meta.url));
+const CHECK_MODULE = fileURLToPath(new URL('../../dist/checks/keychain.js', import.meta.url));
 
 const SCRIPT = `
 const { default: check } = await import(process.env.PKD_CHECK_MODULE);

@@ -8,11 +8,11 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DaemonEvent, RunSummary } from '../../src/daemon/events.js';
-import { readJsonl, RotatingJsonl, writeFileAtomic } from '../../src/daemon/files.js';
-import { ReporterSet } from '../../src/daemon/reporter.js';
-import { createLogger } from '../../src/log.js';
-import type { Report } from '../../src/report.js';
+import type { DaemonEvent, RunSummary } from '../../src/reporters/events.js';
+import { readJsonl, RotatingJsonl, writeFileAtomic } from '../../src/reporters/rotating-file.js';
+import { ReporterSet } from '../../src/reporters/reporter-set.js';
+import { createLogger } from '../../src/core/log.js';
+import type { Report } from '../../src/report/report.js';
 import { eventsPathFor, JsonFileReporter } from '../../src/reporters/json-file.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'pkd-json-'));

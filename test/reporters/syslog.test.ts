@@ -5,8 +5,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DaemonEvent } from '../../src/daemon/events.js';
-import { createLogger } from '../../src/log.js';
+import type { DaemonEvent } from '../../src/reporters/events.js';
+import { createLogger } from '../../src/core/log.js';
 import {
   backoff,
   escapeSdValue,
@@ -19,7 +19,7 @@ import {
   type SyslogMessage,
   type SyslogTransport,
 } from '../../src/reporters/syslog.js';
-import { Secret } from '../../src/secret.js';
+import { Secret } from '../../src/core/secret.js';
 import { findLeak } from '../cli/leak-check.js';
 import { ours, parse5424 } from '../daemon/support/rfc5424.js';
 import { findRsyslogd, RSYSLOG_MISSING, startRsyslog, type Rsyslog } from '../daemon/support/rsyslog.js';

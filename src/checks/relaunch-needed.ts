@@ -6,7 +6,7 @@
  * that uncertainty of the start is not called a relaunch: the app may write its own files while
  * starting.
  */
-import { defineCheck, ok, skip, warn, type CheckOutcome } from '../core/check.js';
+import { defineCheck, ok, skip, warn, type CheckOutcome } from '../contract/check.js';
 import type { Discovery } from '../config/settings.js';
 import { quitInstruction } from '../platform/app-process.js';
 import { localTime, roughDuration } from '../platform/format.js';

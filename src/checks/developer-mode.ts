@@ -6,7 +6,7 @@
  * has to configure the app (no settings found).
  */
 import { stat } from 'node:fs/promises';
-import { defineCheck, fail, ok, skip, warn, type CheckOutcome } from '../core/check.js';
+import { defineCheck, fail, ok, skip, warn, type CheckOutcome } from '../contract/check.js';
 import { claudeDataDirCandidates, developerSettingsPath } from '../config/paths.js';
 import { isPlainObject, readJsonFile, typeName } from '../config/read-file.js';
 import { appOptions, APP_ENV_VARS, pathContextFrom } from '../platform/options.js';

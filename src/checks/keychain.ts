@@ -5,7 +5,7 @@
  * gateway key is not documented, so the doctor cannot inspect it (FIELD-NOTES §2, Credentials).
  * A keychain that cannot be used is a `skip` (or a `warn` when merely locked) with the reason.
  */
-import { defineCheck, ok, skip, warn, type CheckOutcome } from '../core/check.js';
+import { defineCheck, ok, skip, warn, type CheckOutcome } from '../contract/check.js';
 import type { Origin } from '../config/target.js';
 import { KEYCHAIN_TIMEOUT_MS, keychainStoreName, readCredential } from '../platform/keychain.js';
 import { appOptions } from '../platform/options.js';

@@ -1,0 +1,82 @@
+/**
+ * The I/O a check may do, as services on its context. Checks never import `net/`, `platform/`
+ * or the keychain themselves: they ask `ctx.net`, `ctx.os`, `ctx.keychain` and `ctx.appLog`.
+ * The real implementations (src/io/real.ts) delegate to those layers; the fakes
+ * (src/io/fakes.ts) answer from tables, so one check is tested alone, in-process, in
+ * milliseconds (test/checks/, with the CheckTester).
+ */
+import type { HttpClientOptions, HttpRequestOptions, HttpResult, RequestOptions } from '../net/http.js';
+import type { ProxyChoice, ProxyConnectOptions, ProxyConnectResult } from '../net/proxy.js';
+import type { ResolveOptions, ResolveResult } from '../net/dns.js';
+import type { TcpOptions, TcpResult } from '../net/tcp.js';
+import type { TlsOptions, TlsResult } from '../net/tls.js';
+import type { KeychainOptions, KeychainRead } from '../platform/keychain.js';
+import type { KeychainRef } from '../platform/options.js';
+import type { PlatformAdapter } from '../platform/adapter.js';
+import type { AppInstall } from '../platform/app-locate.js';
+
+/** An HTTP client that keeps one connection per origin (latency samples, gateway probes). */
+export interface HttpClientLike {
+  request(opts: RequestOptions): Promise<HttpResult>;
+  close(): Promise<void>;
+}
+
+/** The network, layer by layer, as src/net/ offers it. */
+export interface NetIO {
+  resolveHost(host: string, opts: ResolveOptions): Promise<ResolveResult>;
+  tcpConnect(address: string, family: 4 | 6, port: number, opts: TcpOptions): Promise<TcpResult>;
+  proxyConnect(proxy: ProxyChoice | string, host: string, port: number, opts: ProxyConnectOptions): Promise<ProxyConnectResult>;
+  tlsHandshake(host: string, port: number, opts: TlsOptions): Promise<TlsResult>;
+  httpRequest(opts: HttpRequestOptions): Promise<HttpResult>;
+  createHttpClient(opts: HttpClientOptions): HttpClientLike;
+}
+
+/** What `stat` tells a check. */
+export interface FileStat {
+  isFile: boolean;
+  isDirectory: boolean;
+  size: number;
+  mtime: Date;
+  /** Permission bits (e.g. 0o644). */
+  mode: number;
+}
+
+/** The operating system: platform, clock, files, the app's install and processes. */
+export interface OsIO {
+  platform: NodeJS.Platform;
+  now(): Date;
+  /** Reads a text file (UTF-8). Rejects as `fs` does (`err.code` ENOENT, EACCES, …). */
+  readFile(path: string): Promise<string>;
+  /** Rejects as `fs.stat` does. */
+  stat(path: string): Promise<FileStat>;
+  /** The OS's way of finding the app and its processes (for `platform`). */
+  adapter: PlatformAdapter;
+  /** What is at a path given with --app. `undefined` when nothing is there. */
+  inspectAppPath(path: string): Promise<AppInstall | undefined>;
+}
+
+/** The OS keychain (macOS Keychain, Windows Credential Manager, Secret Service). */
+export interface KeychainIO {
+  /** The store's name for messages ("macOS Keychain", …). */
+  storeName: string;
+  read(ref: KeychainRef, opts?: KeychainOptions): Promise<KeychainRead>;
+}
+
+/** The tail of Claude Desktop's own log (`main.log`), the witness of what the app really did. */
+export type AppLogTail =
+  | { status: 'found'; path: string; lines: string[]; truncated: boolean }
+  | { status: 'missing'; searched: string[] }
+  | { status: 'unreadable'; path: string; reason: string };
+
+export interface AppLogIO {
+  /** The last lines of the app's log, bounded, control characters removed. */
+  tail(opts?: { maxBytes?: number }): Promise<AppLogTail>;
+}
+
+/** Every I/O service a check context carries. */
+export interface CheckIO {
+  net: NetIO;
+  os: OsIO;
+  keychain: KeychainIO;
+  appLog: AppLogIO;
+}

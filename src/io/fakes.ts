@@ -1,0 +1,239 @@
+/**
+ * Fake I/O services for testing one check alone (test/checks/, through the CheckTester): each
+ * answers from what the test gives it and records what the check asked. An operation the test
+ * did not script throws, so the check ends CHECK_CRASHED and the test sees exactly which call
+ * it forgot — a fake never invents an answer.
+ *
+ * Builders (`httpOk`, `netFail`, …) make results with the same shapes src/net returns.
+ */
+import { Socket } from 'node:net';
+
+import type { AppLogIO, AppLogTail, CheckIO, FileStat, HttpClientLike, KeychainIO, NetIO, OsIO } from '../contract/io.js';
+import type { HttpPhases, HttpRequestOptions, HttpResult, RequestOptions } from '../net/http.js';
+import type { ResolveResult } from '../net/dns.js';
+import { layerOf, makeFailure, type NetFailure, type NetFailureKind, type NetPhase } from '../net/errors.js';
+import type { ProxyConnectResult } from '../net/proxy.js';
+import type { TcpResult } from '../net/tcp.js';
+import type { TlsResult } from '../net/tls.js';
+import type { PlatformAdapter } from '../platform/adapter.js';
+import type { AppInstall, LocateResult } from '../platform/app-locate.js';
+import { DARWIN_RULE, LINUX_RULE, WIN32_RULE } from '../platform/app-process.js';
+import type { KeychainRead } from '../platform/keychain.js';
+import type { ProcessInfo, ProcessListing } from '../platform/processes.js';
+
+/** Thrown by a fake asked something its test did not script. */
+export class NotScripted extends Error {
+  constructor(what: string) {
+    super(`fake I/O: no scripted answer for ${what}`);
+    this.name = 'NotScripted';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Builders
+
+/** A failure of `kind`, as src/net would classify it. */
+export function netFail(kind: NetFailureKind, opts: { rawCode?: string; message?: string; status?: number; phase?: NetPhase } = {}): NetFailure {
+  const failure = makeFailure(kind, opts.rawCode ?? kind.toUpperCase(), opts.message ?? kind.replace(/-/g, ' '), {
+    ...(opts.status !== undefined ? { status: opts.status } : {}),
+    phase: opts.phase ?? layerOf(kind),
+  });
+  return failure;
+}
+
+/** Phases of a request that took `totalMs` (defaults: nothing measured but the total). */
+export function phases(p: Partial<HttpPhases> = {}): HttpPhases {
+  return { dnsMs: null, connectMs: null, proxyTunnelMs: null, tlsMs: null, ttfbMs: null, totalMs: 5, reusedSocket: false, proxied: false, ...p };
+}
+
+/** A response. Header names are lower-cased as src/net gives them. */
+export function httpOk(status: number, body: unknown = '', opts: { headers?: Record<string, string>; phases?: Partial<HttpPhases>; truncated?: boolean } = {}): HttpResult {
+  const headers = Object.fromEntries(Object.entries(opts.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  if (typeof body !== 'string' && !('content-type' in headers)) headers['content-type'] = 'application/json';
+  return { ok: true, status, headers, body: text, truncated: opts.truncated ?? false, phases: phases(opts.phases) };
+}
+
+/** A request that got no response. */
+export function httpFail(kind: NetFailureKind, opts: { phases?: Partial<HttpPhases>; status?: number } = {}): HttpResult {
+  return { ok: false, failure: netFail(kind), phases: phases(opts.phases), ...(opts.status !== undefined ? { status: opts.status } : {}) };
+}
+
+export function resolved(host: string, addresses: string[]): ResolveResult {
+  const list = addresses.map((address) => ({ address, family: (address.includes(':') ? 6 : 4) as 4 | 6 }));
+  if (list.length === 0) return { ok: false, host, failure: netFail('dns-not-found'), durationMs: 1 };
+  return { ok: true, host, addresses: list, chosen: list[0]!, literal: false, order: 'verbatim', durationMs: 1 };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Net
+
+/** What a request looked like to the fake (header values that carry a key are shown as `<secret>`). */
+export interface SeenRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface FakeNetScript {
+  resolve?: (host: string) => ResolveResult;
+  tcp?: (address: string, family: 4 | 6, port: number) => TcpResult;
+  proxy?: (host: string, port: number) => ProxyConnectResult;
+  tls?: (host: string, port: number) => TlsResult;
+  /** Every HTTP request, through `httpRequest` or a client. */
+  http?: (req: SeenRequest) => HttpResult | Promise<HttpResult>;
+}
+
+export interface FakeNet extends NetIO {
+  /** Every call, in order: `resolve host`, `tcp addr:port`, `GET url`, … */
+  calls: string[];
+  requests: SeenRequest[];
+}
+
+function seen(opts: RequestOptions): SeenRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(opts.headers ?? {})) headers[name.toLowerCase()] = typeof value === 'string' ? value : '<secret>';
+  return {
+    url: String(opts.url),
+    method: opts.method ?? 'GET',
+    headers,
+    ...(opts.body !== undefined ? { body: typeof opts.body === 'string' ? opts.body : Buffer.from(opts.body).toString('utf8') } : {}),
+  };
+}
+
+export function fakeNet(script: FakeNetScript = {}): FakeNet {
+  const calls: string[] = [];
+  const requests: SeenRequest[] = [];
+  const request = async (opts: RequestOptions): Promise<HttpResult> => {
+    const req = seen(opts);
+    calls.push(`${req.method} ${req.url}`);
+    requests.push(req);
+    if (!script.http) throw new NotScripted(`${req.method} ${req.url}`);
+    return script.http(req);
+  };
+  return {
+    calls,
+    requests,
+    async resolveHost(host) {
+      calls.push(`resolve ${host}`);
+      if (!script.resolve) throw new NotScripted(`resolveHost(${host})`);
+      return script.resolve(host);
+    },
+    async tcpConnect(address, family, port) {
+      calls.push(`tcp ${address}:${port}`);
+      if (!script.tcp) throw new NotScripted(`tcpConnect(${address}:${port})`);
+      return script.tcp(address, family, port);
+    },
+    async proxyConnect(_proxy, host, port) {
+      calls.push(`proxy ${host}:${port}`);
+      if (!script.proxy) throw new NotScripted(`proxyConnect(${host}:${port})`);
+      return script.proxy(host, port);
+    },
+    async tlsHandshake(host, port) {
+      calls.push(`tls ${host}:${port}`);
+      if (!script.tls) throw new NotScripted(`tlsHandshake(${host}:${port})`);
+      return script.tls(host, port);
+    },
+    httpRequest: (opts: HttpRequestOptions) => request(opts),
+    createHttpClient(): HttpClientLike {
+      return { request, close: async () => {} };
+    },
+  };
+}
+
+/** An open tunnel for a scripted `proxy` answer (never connected; the TLS fake ignores it). */
+export function fakeTunnel(): Socket {
+  return new Socket();
+}
+
+// ---------------------------------------------------------------------------------------------
+// OS
+
+export interface FakeOsScript {
+  platform?: NodeJS.Platform;
+  now?: Date;
+  /** path → content; a missing path rejects with ENOENT. An Error value rejects with it. */
+  files?: Record<string, string | Error>;
+  /** path → stat; paths in `files` get a default stat. */
+  stats?: Record<string, Partial<FileStat>>;
+  installs?: LocateResult;
+  /** What --app paths hold. */
+  appPaths?: Record<string, AppInstall>;
+  processes?: ProcessInfo[] | ProcessListing;
+  /** Overrides parts of the platform's adapter (the real OS rules are kept otherwise). */
+  adapter?: Partial<PlatformAdapter>;
+}
+
+function enoent(path: string): NodeJS.ErrnoException {
+  const err: NodeJS.ErrnoException = new Error(`ENOENT: no such file or directory, '${path}'`);
+  err.code = 'ENOENT';
+  return err;
+}
+
+export function fakeOs(script: FakeOsScript = {}): OsIO {
+  const platform = script.platform ?? 'darwin';
+  const files = script.files ?? {};
+  const official = platform === 'darwin' || platform === 'win32';
+  const adapter: PlatformAdapter = {
+    os: platform === 'darwin' ? 'darwin' : platform === 'win32' ? 'win32' : 'linux',
+    official,
+    async locateApp() {
+      if (!script.installs) throw new NotScripted('locateApp()');
+      return script.installs;
+    },
+    async listProcesses() {
+      if (!script.processes) throw new NotScripted('listProcesses()');
+      return Array.isArray(script.processes) ? { processes: script.processes, source: 'ps-list', startTimeUncertaintyMs: 0, notes: [] } : script.processes;
+    },
+    async completeStartTimes() {},
+    processRule: platform === 'darwin' ? DARWIN_RULE : platform === 'win32' ? WIN32_RULE : LINUX_RULE,
+    quitInstruction: 'quit it (fake)',
+    ...script.adapter,
+  };
+  return {
+    platform,
+    now: () => script.now ?? new Date('2026-12-01T12:00:00Z'),
+    async readFile(path) {
+      const content = files[path];
+      if (content === undefined) throw enoent(path);
+      if (content instanceof Error) throw content;
+      return content;
+    },
+    async stat(path) {
+      const given = script.stats?.[path];
+      const content = files[path];
+      if (!given && (content === undefined || content instanceof Error)) throw enoent(path);
+      return { isFile: true, isDirectory: false, size: typeof content === 'string' ? Buffer.byteLength(content) : 0, mtime: new Date('2026-11-30T12:00:00Z'), mode: 0o644, ...given };
+    },
+    adapter,
+    async inspectAppPath(path) {
+      return script.appPaths?.[path];
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keychain and app log
+
+export function fakeKeychain(answer?: KeychainRead | ((service: string, account: string) => KeychainRead)): KeychainIO & { reads: string[] } {
+  const reads: string[] = [];
+  return {
+    reads,
+    storeName: 'Fake Keychain',
+    async read(ref) {
+      reads.push(`${ref.service}/${ref.account}`);
+      if (answer === undefined) throw new NotScripted(`keychain.read(${ref.service}/${ref.account})`);
+      return typeof answer === 'function' ? answer(ref.service, ref.account) : answer;
+    },
+  };
+}
+
+export function fakeAppLog(tail: AppLogTail = { status: 'missing', searched: [] }): AppLogIO {
+  return { tail: async () => tail };
+}
+
+/** All fakes at once; each part can be replaced. */
+export function fakeIO(parts: Partial<CheckIO> = {}): CheckIO {
+  return { net: fakeNet(), os: fakeOs(), keychain: fakeKeychain(), appLog: fakeAppLog(), ...parts };
+}

@@ -1,0 +1,39 @@
+/**
+ * The real I/O services: thin delegations to src/net, src/platform and the keychain. The run
+ * module builds one set per run; nothing in a check imports these layers directly.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+
+import type { CheckIO, NetIO, OsIO } from '../contract/io.js';
+import { createHttpClient, httpRequest, proxyConnect, resolveHost, tcpConnect, tlsHandshake } from '../net/index.js';
+import { inspectAppPath } from '../platform/app-locate.js';
+import { platformAdapter } from '../platform/index.js';
+import { keychainStoreName, readCredential } from '../platform/keychain.js';
+import { realAppLog } from './app-log.js';
+
+export const realNet: NetIO = { resolveHost, tcpConnect, proxyConnect, tlsHandshake, httpRequest, createHttpClient };
+
+export function realOs(platform: NodeJS.Platform = process.platform): OsIO {
+  return {
+    platform,
+    now: () => new Date(),
+    readFile: (path) => readFile(path, 'utf8'),
+    async stat(path) {
+      const s = await stat(path);
+      return { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, mtime: s.mtime, mode: s.mode & 0o7777 };
+    },
+    adapter: platformAdapter(platform),
+    inspectAppPath: (path) => inspectAppPath(path, platform),
+  };
+}
+
+/** Every real service, for a run on this machine (`platform` may be overridden by tests of OS rules). */
+export function realIO(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): CheckIO {
+  return {
+    net: realNet,
+    os: realOs(platform),
+    keychain: { storeName: keychainStoreName(platform), read: (ref, opts) => readCredential(ref, opts) },
+    appLog: realAppLog(platform, env, env['HOME'] ?? homedir()),
+  };
+}
