@@ -6,7 +6,7 @@
 import { defineCheck, fail, ok, warn } from '../contract/check.js';
 import type { ReadProblem, SettingsSource } from '../config/settings.js';
 import { basename } from 'node:path';
-import { describeSource } from '../reporters/console.js';
+import { describeSource } from '../config/describe-source.js';
 import { safeJson } from '../inference/text.js';
 
 const PROBLEM_CODE: Record<ReadProblem['kind'], string> = {

@@ -26,6 +26,7 @@ import { renderConsole } from '../reporters/console.js';
 import { renderJson } from '../reporters/json.js';
 import { createProgress } from '../reporters/progress.js';
 import { runChecks } from '../engine/runner.js';
+import { realIO } from '../io/real.js';
 import { knownSecrets, scrub, Secret } from '../core/secret.js';
 import { safeArg, UsageError } from '../core/usage-error.js';
 import { VERSION } from '../core/version.js';
@@ -96,7 +97,7 @@ export async function runOnce(prepared: Prepared, onProgress?: Parameters<typeof
   const options = { live: flags.live, samples: flags.samples, insecure: flags.insecure, ...(flags.dnsServers ? { dnsServers: flags.dnsServers } : {}) };
   const checks: CheckResult[] = await runChecks(
     registry,
-    { target, discovery, policy, options, env, platform: process.platform, now: () => new Date() },
+    { target, discovery, policy, options, env, ...realIO(env) },
     {
       checkTimeoutMs: Math.min(flags.checkTimeoutMs, flags.timeoutMs),
       runTimeoutMs: flags.timeoutMs,
@@ -205,7 +206,7 @@ export function selectChecks(all: readonly Check[], names: string[]): Check[] {
   const add = (id: string) => {
     if (chosen.has(id)) return;
     chosen.add(id);
-    for (const need of byId.get(id)?.needs ?? []) add(need);
+    for (const need of byId.get(id)?.needs ?? []) add(need.id);
   };
   for (const c of all) if (names.includes(c.id) || names.includes(c.group)) add(c.id);
   return all.filter((c) => chosen.has(c.id));

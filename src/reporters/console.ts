@@ -5,6 +5,7 @@
 import { GROUPS, type CheckResult, type Group, type Status } from '../contract/check.js';
 import type { Report } from '../report/report.js';
 import type { Palette } from './color.js';
+import { describeSource } from '../config/describe-source.js';
 
 const SYMBOL: Record<Status, string> = { ok: '✓', warn: '!', fail: '✗', skip: '-', error: 'E' };
 const GROUP_TITLE: Record<Group, string> = {
@@ -93,17 +94,3 @@ function formatValue(value: unknown): string {
   return json === undefined ? String(value) : json;
 }
 
-export function describeSource(kind: string): string {
-  switch (kind) {
-    case 'managed-plist':
-      return 'managed preferences';
-    case 'managed-registry':
-      return 'managed policy (registry)';
-    case 'profile':
-      return 'local profile';
-    case 'legacy':
-      return 'legacy enterpriseConfig';
-    default:
-      return kind;
-  }
-}

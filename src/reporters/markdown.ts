@@ -4,7 +4,7 @@
  */
 import type { CheckResult, Status } from '../contract/check.js';
 import type { Report } from '../report/report.js';
-import { describeSource } from './console.js';
+import { describeSource } from '../config/describe-source.js';
 
 const MARK: Record<Status, string> = { ok: '✅ ok', warn: '⚠️ warn', fail: '❌ fail', skip: '⏭️ skip', error: '💥 error' };
 

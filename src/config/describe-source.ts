@@ -1,0 +1,15 @@
+/** How a settings source is named to a person (console, report, findings). */
+export function describeSource(kind: string): string {
+  switch (kind) {
+    case 'managed-plist':
+      return 'managed preferences';
+    case 'managed-registry':
+      return 'managed policy (registry)';
+    case 'profile':
+      return 'local profile';
+    case 'legacy':
+      return 'legacy enterpriseConfig';
+    default:
+      return kind;
+  }
+}
