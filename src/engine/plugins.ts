@@ -5,11 +5,11 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { GROUPS, type Check } from '../contract/check.js';
+import { GROUPS, type AnyCheck } from '../contract/check.js';
 import { UsageError } from '../core/usage-error.js';
 
-export async function loadPlugins(files: string[]): Promise<Check[]> {
-  const checks: Check[] = [];
+export async function loadPlugins(files: string[]): Promise<AnyCheck[]> {
+  const checks: AnyCheck[] = [];
   for (const file of files) {
     let mod: { default?: unknown };
     try {
@@ -25,7 +25,9 @@ export async function loadPlugins(files: string[]): Promise<Check[]> {
     exported.forEach((candidate, i) => {
       const problem = shapeProblem(candidate);
       if (problem) throw new UsageError(`--plugin ${file}: export ${i}: ${problem}.`, 'See docs/checks.md for the shape of a check.');
-      checks.push(candidate as Check);
+      // Plugins written in plain JavaScript may leave `needs` out (the engine reads it as []).
+      const check = candidate as AnyCheck & { needs?: unknown };
+      checks.push(check.needs === undefined ? { ...check, needs: [] } : check);
     });
   }
   return checks;
@@ -39,6 +41,8 @@ function shapeProblem(c: unknown): string | undefined {
   if (!GROUPS.includes(check.group as never)) return `group must be one of ${GROUPS.join(', ')}`;
   if (typeof check.run !== 'function') return 'run must be a function';
   if (!check.codes || typeof check.codes !== 'object') return 'codes must be an object of {title, fix} by code';
-  if (check.needs !== undefined && !(Array.isArray(check.needs) && check.needs.every((n) => typeof n === 'string'))) return 'needs must be an array of check ids';
+  // TypeScript checks name their prerequisites as check values; plain JavaScript may use ids.
+  const isNeed = (n: unknown) => typeof n === 'string' || (typeof n === 'object' && n !== null && typeof (n as { id?: unknown }).id === 'string');
+  if (check.needs !== undefined && !(Array.isArray(check.needs) && check.needs.every(isNeed))) return 'needs must be an array of checks (or check ids)';
   return undefined;
 }
