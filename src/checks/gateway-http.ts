@@ -4,45 +4,61 @@
  * answered: a captive portal, a proxy's block page, a redirect to a login, an HTML page where
  * an API was expected. No key is sent here.
  */
-import { defineCheck, fail, ok, warn, type CheckContext, type CheckOutcome } from '../contract/check.js';
-import { appHeaders, clientOptions, defaultPort, endpoint, gatewayUrl, MAX_BODY_BYTES, probeTimeout, proxyDecision } from '../gateway/endpoint.js';
-import { failureDetails, NET_CODE_INFO, netCode } from '../gateway/failure-codes.js';
-import { htmlTitle, isHtml, isJson, parseJson, readError } from '../gateway/responses.js';
-import { createHttpClient, tlsHandshake, type HttpOk, type HttpResult } from '../net/index.js';
+import { defineCheck, fail, ok, warn, type CheckContext, type CodeOf, type CodeTable, type Outcome } from '../contract/check.js';
+import type { HttpOk, HttpResult } from '../contract/io.js';
 import { PORTKEY_SAAS_API_HOSTS } from '../core/portkey.js';
+import { appHeaders, bareHostname, clientOptions, defaultPort, endpoint, gatewayUrl, MAX_BODY_BYTES, probeTimeout, proxyDecision } from '../gateway/endpoint.js';
+import { failureDetails, KEYLESS_REQUEST_KINDS, netCodeIn, netCodes } from '../gateway/failure-codes.js';
+import { htmlTitle, isHtml, isJson, parseJson, readError } from '../gateway/responses.js';
+import tls from './tls.js';
 
 /** What `GET /` of the open-source gateway answers. */
 const OSS_GREETING = 'AI Gateway says hey!';
 
+/** What answered at the base URL: which Portkey gateway, or an API that is not recognisably Portkey. */
 export type GatewayKind = 'portkey-saas' | 'portkey-enterprise' | 'portkey-oss' | 'portkey' | 'unknown-api';
+
+/** What the gateway-http check hands on (when it passes or warns). */
+export interface GatewayHttpData {
+  /** The kind of gateway that answered (also in the report's `details.kind`). */
+  kind: GatewayKind;
+}
+
+// Whole requests cross every layer (DNS to HTTP); this probe carries no key, so it is never
+// refused for sending one in clear.
+const KINDS = KEYLESS_REQUEST_KINDS;
+
+const codes = {
+  ...netCodes(KINDS),
+  HTTP_HTML_PAGE: {
+    title: 'An HTML page answered where the gateway API was expected (captive portal, proxy block page, or a website)',
+    fix: 'Open the base URL in a browser: log in to the Wi-Fi portal, or ask IT to allow the gateway through the web filter; check that the base URL is the API, not a website.',
+  },
+  HTTP_REDIRECTED: {
+    title: 'The gateway URL redirects elsewhere (a login page or captive portal)',
+    fix: 'Use the final API URL as the base URL, or complete the network login the redirect points to.',
+  },
+  HTTP_GATEWAY_DOWN: { title: 'The gateway (or a load balancer in front of it) answers with a server error', fix: 'The gateway is down or overloaded: check its status page or tell its operator.' },
+  HTTP_NOT_A_GATEWAY: {
+    title: 'Something answers, but not a Portkey gateway API (no JSON on /v1/models)',
+    fix: 'Check the base URL: it must be the gateway’s API root (e.g. https://api.portkey.ai).',
+  },
+  HTTP_UNKNOWN_API: {
+    title: 'An API answers, but it does not identify as a Portkey gateway',
+    fix: 'If this is not your Portkey gateway, correct the base URL; logs only appear in Portkey for requests through Portkey.',
+  },
+} as const satisfies CodeTable;
+
+type GatewayOutcome = Outcome<CodeOf<typeof codes>, GatewayHttpData>;
 
 export default defineCheck({
   id: 'gateway-http',
   title: 'Gateway answers',
   group: 'network',
-  needs: ['tls'],
-  codes: {
-    ...NET_CODE_INFO,
-    HTTP_HTML_PAGE: {
-      title: 'An HTML page answered where the gateway API was expected (captive portal, proxy block page, or a website)',
-      fix: 'Open the base URL in a browser: log in to the Wi-Fi portal, or ask IT to allow the gateway through the web filter; check that the base URL is the API, not a website.',
-    },
-    HTTP_REDIRECTED: {
-      title: 'The gateway URL redirects elsewhere (a login page or captive portal)',
-      fix: 'Use the final API URL as the base URL, or complete the network login the redirect points to.',
-    },
-    HTTP_GATEWAY_DOWN: { title: 'The gateway (or a load balancer in front of it) answers with a server error', fix: 'The gateway is down or overloaded: check its status page or tell its operator.' },
-    HTTP_NOT_A_GATEWAY: {
-      title: 'Something answers, but not a Portkey gateway API (no JSON on /v1/models)',
-      fix: 'Check the base URL: it must be the gateway’s API root (e.g. https://api.portkey.ai).',
-    },
-    HTTP_UNKNOWN_API: {
-      title: 'An API answers, but it does not identify as a Portkey gateway',
-      fix: 'If this is not your Portkey gateway, correct the base URL; logs only appear in Portkey for requests through Portkey.',
-    },
-  },
-  async run(ctx): Promise<CheckOutcome> {
-    const client = createHttpClient(await clientOptions(ctx));
+  needs: [tls],
+  codes,
+  async run(ctx) {
+    const client = ctx.net.createHttpClient(await clientOptions(ctx));
     const headers = appHeaders({ target: { ...ctx.target, apiKey: undefined } }); // no key on an unauthenticated probe
     const timeoutMs = probeTimeout(ctx, 1 / 3);
     const get = (path: string): Promise<HttpResult> =>
@@ -58,21 +74,22 @@ export default defineCheck({
             details: { ...failureDetails(models.failure), speaksTls: true, phases: models.phases },
           });
         }
-        return fail(netCode(models.failure), `GET /v1/models: ${models.failure.kind.replace(/-/g, ' ')}`, { details: { ...failureDetails(models.failure), phases: models.phases } });
+        return fail(netCodeIn(models.failure, KINDS, 'http-failure'), `GET /v1/models: ${models.failure.kind.replace(/-/g, ' ')}`, { details: { ...failureDetails(models.failure), phases: models.phases } });
       }
       const verdict = judgeNonApi(models);
       if (verdict) return verdict;
       const [root, health] = await Promise.all([get('/'), get('/v1/health')]);
-      const kind = gatewayKind(ctx.target.baseUrl?.value as string, models, root, health);
+      const kind = gatewayKind(gatewayUrl(ctx), models, root, health);
       const details = {
         kind,
         status: models.status,
         phases: models.phases,
         ...(readError(models.headers, models.body).message ? { message: readError(models.headers, models.body).message } : {}),
       };
+      const data: GatewayHttpData = { kind };
       const label = LABEL[kind];
-      if (kind === 'unknown-api') return warn('HTTP_UNKNOWN_API', `an API answers at ${gatewayUrl(ctx).host}, but not recognisably Portkey`, { details });
-      return ok(`${label} answers (HTTP ${models.status} in ${Math.round(models.phases.totalMs)} ms)`, details);
+      if (kind === 'unknown-api') return warn('HTTP_UNKNOWN_API', `an API answers at ${gatewayUrl(ctx).host}, but not recognisably Portkey`, { details, data });
+      return ok(`${label} answers (HTTP ${models.status} in ${Math.round(models.phases.totalMs)} ms)`, details, data);
     } finally {
       await client.close();
     }
@@ -88,7 +105,7 @@ const LABEL: Record<GatewayKind, string> = {
 };
 
 /** A response that shows something other than an API answered; undefined when it looks like an API. */
-function judgeNonApi(res: HttpOk): CheckOutcome | undefined {
+function judgeNonApi(res: HttpOk): GatewayOutcome | undefined {
   const details = { status: res.status, contentType: res.headers['content-type'], phases: res.phases };
   if (res.status >= 300 && res.status < 400) {
     const location = res.headers.location ?? '';
@@ -116,10 +133,10 @@ function judgeNonApi(res: HttpOk): CheckOutcome | undefined {
   return undefined;
 }
 
-function gatewayKind(baseUrl: string, models: HttpOk, root: HttpResult, health: HttpResult): GatewayKind {
+function gatewayKind(baseUrl: URL, models: HttpOk, root: HttpResult, health: HttpResult): GatewayKind {
   if (root.ok && root.body.includes(OSS_GREETING)) return 'portkey-oss';
   if (health.ok && health.status === 200 && isJson(health.headers)) return 'portkey-enterprise';
-  const host = new URL(baseUrl).hostname.toLowerCase();
+  const host = baseUrl.hostname.toLowerCase();
   if (PORTKEY_SAAS_API_HOSTS.includes(host)) return 'portkey-saas';
   const portkeyish =
     Object.keys(models.headers).some((h) => h.startsWith('x-portkey-')) || readError(models.headers, models.body).source === 'portkey';
@@ -127,9 +144,9 @@ function gatewayKind(baseUrl: string, models: HttpOk, root: HttpResult, health: 
 }
 
 /** Whether a plain-http base URL's port answers a TLS handshake (direct connections only; any certificate). */
-async function speaksTls(ctx: CheckContext, timeoutMs: number): Promise<boolean> {
+async function speaksTls(ctx: Pick<CheckContext, 'target' | 'env' | 'net' | 'signal'>, timeoutMs: number): Promise<boolean> {
   const url = gatewayUrl(ctx);
   if (url.protocol !== 'http:' || proxyDecision(ctx).proxied) return false;
-  const sniff = await tlsHandshake(url.hostname.replace(/^\[|\]$/g, ''), defaultPort(url), { insecure: true, timeoutMs: Math.min(timeoutMs, 2000), signal: ctx.signal });
+  const sniff = await ctx.net.tlsHandshake(bareHostname(url), defaultPort(url), { insecure: true, timeoutMs: Math.min(timeoutMs, 2000), signal: ctx.signal });
   return sniff.ok;
 }

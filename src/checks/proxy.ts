@@ -4,20 +4,23 @@
  * Claude Desktop itself follows the OS proxy settings; the doctor follows the environment, so
  * the details say which variable decided.
  */
-import { defineCheck, fail, ok, type CheckOutcome } from '../contract/check.js';
-import { defaultPort, extraCas, gatewayUrl, probeTimeout, proxyDecision } from '../gateway/endpoint.js';
-import { failureDetails, NET_CODE_INFO, NET_FAILURE_CODES, netCode } from '../gateway/failure-codes.js';
-import { proxyConnect } from '../net/index.js';
+import { defineCheck, fail, ok } from '../contract/check.js';
+import { bareHostname, defaultPort, extraCas, gatewayUrl, probeTimeout, proxyDecision } from '../gateway/endpoint.js';
+import { failureDetails, NET_FAILURE_CODES, netCodeIn, netCodes, PROXY_TUNNEL_KINDS } from '../gateway/failure-codes.js';
+import tcp from './tcp.js';
 
 const NOTE = 'Claude Desktop uses the operating system’s proxy settings; the doctor uses HTTPS_PROXY/HTTP_PROXY/NO_PROXY. Make them agree.';
+
+// The proxy's own kinds, and the TLS kinds of an https:// proxy's certificate.
+const KINDS = PROXY_TUNNEL_KINDS;
 
 export default defineCheck({
   id: 'proxy',
   title: 'Proxy',
   group: 'network',
-  needs: ['tcp'],
-  codes: NET_CODE_INFO,
-  async run(ctx): Promise<CheckOutcome> {
+  needs: [tcp],
+  codes: netCodes(KINDS),
+  async run(ctx) {
     const decision = proxyDecision(ctx);
     if (!decision.proxied) {
       const why =
@@ -35,12 +38,12 @@ export default defineCheck({
     }
     const url = gatewayUrl(ctx);
     const { pems } = await extraCas(ctx);
-    const result = await proxyConnect(proxy, url.hostname.replace(/^\[|\]$/g, ''), defaultPort(url), { timeoutMs: probeTimeout(ctx), signal: ctx.signal, ca: pems });
+    const result = await ctx.net.proxyConnect(proxy, bareHostname(url), defaultPort(url), { timeoutMs: probeTimeout(ctx), signal: ctx.signal, ca: pems });
     const details: Record<string, unknown> = { proxied: true, proxy: proxy.display, source: proxy.source, authenticated: Boolean(proxy.credentials), note: NOTE };
     if (!result.ok) {
       Object.assign(details, failureDetails(result.failure), result.proxyAuthenticate ? { proxyAuthenticate: result.proxyAuthenticate } : {});
       const status = result.status ? ` (HTTP ${result.status})` : '';
-      return fail(netCode(result.failure), `${proxy.display}: ${result.failure.kind.replace(/-/g, ' ')}${status}`, { details });
+      return fail(netCodeIn(result.failure, KINDS, 'proxy-failure'), `${proxy.display}: ${result.failure.kind.replace(/-/g, ' ')}${status}`, { details });
     }
     result.socket.destroy();
     return ok(`tunnel to ${url.host} through ${proxy.display} (${proxy.source}) in ${Math.round(result.timings.tunnelMs ?? 0)} ms`, details);

@@ -4,22 +4,29 @@
  * roots plus NODE_EXTRA_CA_CERTS and the policy's caFile are what the doctor trusts; Claude
  * Desktop trusts the OS store, so anything trusted only through an extra CA is pointed out.
  */
-import { defineCheck, fail, ok, warn, type CheckOutcome } from '../contract/check.js';
-import { defaultPort, extraCas, gatewayUrl, probeTimeout, proxyDecision } from '../gateway/endpoint.js';
-import { failureDetails, NET_CODE_INFO, netCode } from '../gateway/failure-codes.js';
-import { chainAnchor, expiresWithin, isPrivatelyRooted, proxyConnect, tlsHandshake, type PeerCert, type TlsResult } from '../net/index.js';
+import { defineCheck, fail, ok, warn } from '../contract/check.js';
+import type { PeerCert, TlsResult } from '../contract/io.js';
 import { PORTKEY_SAAS_API_HOSTS } from '../core/portkey.js';
+import { bareHostname, defaultPort, extraCas, gatewayUrl, probeTimeout, proxyDecision } from '../gateway/endpoint.js';
+import { failureDetails, netCodeIn, netCodes, PROXY_TUNNEL_KINDS, TCP_KINDS, TLS_KINDS } from '../gateway/failure-codes.js';
+import { chainAnchor, expiresWithin, isPrivatelyRooted } from '../gateway/tls-facts.js';
+import dns from './dns.js';
+import proxy from './proxy.js';
 
 /** Warn this many days before the certificate expires. */
 export const EXPIRY_WARNING_DAYS = 14;
+
+// A direct handshake first connects to the address (TCP kinds), then speaks TLS; through a
+// proxy, the tunnel can fail first (the proxy's kinds, and an https:// proxy's TLS kinds).
+const HANDSHAKE_KINDS = [...TCP_KINDS, ...TLS_KINDS] as const;
 
 export default defineCheck({
   id: 'tls',
   title: 'TLS certificate',
   group: 'network',
-  needs: ['dns', 'proxy'],
+  needs: [dns, proxy],
   codes: {
-    ...NET_CODE_INFO,
+    ...netCodes([...HANDSHAKE_KINDS, ...PROXY_TUNNEL_KINDS]),
     TLS_INTERCEPTED: {
       title: 'TLS to the gateway is intercepted: its certificate comes from a private (corporate inspection) root, not the public chain',
       fix: 'Ask IT to exempt the gateway’s host from TLS inspection, or install the corporate root CA in the OS trust store (Claude Desktop) and NODE_EXTRA_CA_CERTS (the doctor).',
@@ -35,7 +42,7 @@ export default defineCheck({
     },
     TLS_CA_FILE_UNREADABLE: { title: 'An extra CA file cannot be read or is not PEM', fix: 'Fix the path in NODE_EXTRA_CA_CERTS or the policy’s gateway.caFile.' },
   },
-  async run(ctx): Promise<CheckOutcome> {
+  async run(ctx) {
     const url = gatewayUrl(ctx);
     if (url.protocol === 'http:') return ok('plain http on loopback: no TLS', { protocol: 'http' });
     const { pems, problems } = await extraCas(ctx);
@@ -43,20 +50,23 @@ export default defineCheck({
       const p = problems[0]!;
       return fail('TLS_CA_FILE_UNREADABLE', `${p.from}: ${p.path} (${p.code})`, { details: { problems } });
     }
-    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const host = bareHostname(url);
     const port = defaultPort(url);
     const timeoutMs = probeTimeout(ctx);
     const decision = proxyDecision(ctx);
     let result: TlsResult;
     if (decision.proxied && !decision.proxy.problem) {
-      const tunnel = await proxyConnect(decision.proxy, host, port, { timeoutMs, signal: ctx.signal, ca: pems });
-      if (!tunnel.ok) return fail(netCode(tunnel.failure), `tunnel through ${decision.proxy.display}: ${tunnel.failure.kind}`, { details: failureDetails(tunnel.failure) });
-      result = await tlsHandshake(host, port, { ca: pems, insecure: ctx.options.insecure, timeoutMs, signal: ctx.signal, via: tunnel.socket });
+      const tunnel = await ctx.net.proxyConnect(decision.proxy, host, port, { timeoutMs, signal: ctx.signal, ca: pems });
+      if (!tunnel.ok) {
+        return fail(netCodeIn(tunnel.failure, PROXY_TUNNEL_KINDS, 'proxy-failure'), `tunnel through ${decision.proxy.display}: ${tunnel.failure.kind}`, {
+          details: failureDetails(tunnel.failure),
+        });
+      }
+      result = await ctx.net.tlsHandshake(host, port, { ca: pems, insecure: ctx.options.insecure, timeoutMs, signal: ctx.signal, via: tunnel.socket });
     } else {
       // Connect to the address the DNS check chose, naming the host for SNI and verification.
-      const chosen = ctx.upstream('dns')?.details?.chosen;
-      const address = typeof chosen === 'string' ? chosen : host;
-      result = await tlsHandshake(address, port, { servername: host, ca: pems, insecure: ctx.options.insecure, timeoutMs, signal: ctx.signal });
+      const address = ctx.upstream(dns)?.chosen ?? host;
+      result = await ctx.net.tlsHandshake(address, port, { servername: host, ca: pems, insecure: ctx.options.insecure, timeoutMs, signal: ctx.signal });
     }
 
     const leaf = result.chain[0];
@@ -83,7 +93,9 @@ export default defineCheck({
       }
       const kind = result.failure.kind;
       const extra = kind === 'tls-unknown-ca' ? ` (root: "${rootName}")` : kind === 'tls-expired' && leaf ? ` (expired ${leaf.validTo.slice(0, 10)})` : '';
-      return fail(netCode(result.failure), `${host}: ${kind.replace(/-/g, ' ')}${extra}`, { details: { ...details, ...failureDetails(result.failure) } });
+      return fail(netCodeIn(result.failure, HANDSHAKE_KINDS, 'tls-failure'), `${host}: ${kind.replace(/-/g, ' ')}${extra}`, {
+        details: { ...details, ...failureDetails(result.failure) },
+      });
     }
     if (!result.authorized) {
       return warn('TLS_VERIFY_DISABLED', `not trusted (${result.authorizationError ?? 'unknown reason'}), accepted because of --insecure`, { details });
@@ -92,7 +104,7 @@ export default defineCheck({
       if (publicGateway) return warn('TLS_INTERCEPTED', `${host} is served by a certificate from "${rootName}" (trusted via an extra CA file)`, { details });
       return warn('TLS_PRIVATE_CA', `trusted through an extra CA file (root "${rootName}")`, { details });
     }
-    if (leaf && expiresWithin(leaf, EXPIRY_WARNING_DAYS, ctx.now())) {
+    if (leaf && expiresWithin(leaf, EXPIRY_WARNING_DAYS, ctx.os.now())) {
       return warn('TLS_EXPIRES_SOON', `the certificate expires on ${leaf.validTo.slice(0, 10)}`, { details });
     }
     return ok(`${result.protocol ?? 'TLS'}, issued by "${leaf?.issuerCN ?? leaf?.issuerO ?? '?'}", valid until ${leaf?.validTo.slice(0, 10) ?? '?'}`, details);
@@ -102,4 +114,3 @@ export default defineCheck({
 function summarise(cert: PeerCert) {
   return { subject: cert.subjectCN ?? cert.subjectO, issuer: cert.issuerCN ?? cert.issuerO, validTo: cert.validTo, fingerprint256: cert.fingerprint256 };
 }
-

@@ -15,6 +15,14 @@ import type { KeychainRef } from '../platform/options.js';
 import type { PlatformAdapter } from '../platform/adapter.js';
 import type { AppInstall } from '../platform/app-locate.js';
 
+// The network layer's result types, for checks (which never import src/net/ themselves).
+export type { NetFailure, NetFailureKind, NetLayer } from '../net/errors.js';
+export type { ResolvedAddress, ResolveResult } from '../net/dns.js';
+export type { TcpResult } from '../net/tcp.js';
+export type { ProxyChoice, ProxyConnectResult, ProxyDecision, ProxyTimings } from '../net/proxy.js';
+export type { ChainAnchor, PeerCert, TlsInfo, TlsResult } from '../net/tls.js';
+export type { HeaderValue, HttpFail, HttpOk, HttpPhases, HttpResult } from '../net/http.js';
+
 /** An HTTP client that keeps one connection per origin (latency samples, gateway probes). */
 export interface HttpClientLike {
   request(opts: RequestOptions): Promise<HttpResult>;

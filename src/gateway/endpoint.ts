@@ -23,6 +23,11 @@ export function endpoint(ctx: Pick<CheckContext, 'target'>, path: string): URL {
   return new URL(`${base.origin}${prefix}${path}`);
 }
 
+/** A URL's host as sockets, SNI and certificates name it: an IPv6 address without its brackets. */
+export function bareHostname(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, '');
+}
+
 export function defaultPort(url: URL): number {
   return url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
 }
@@ -39,7 +44,7 @@ export function firstHop(ctx: Pick<CheckContext, 'target' | 'env'>): { host: str
     return { host: decision.proxy.host.replace(/^\[|\]$/g, ''), port: decision.proxy.port, via: 'proxy' };
   }
   const url = gatewayUrl(ctx);
-  return { host: url.hostname.replace(/^\[|\]$/g, ''), port: defaultPort(url), via: 'direct' };
+  return { host: bareHostname(url), port: defaultPort(url), via: 'direct' };
 }
 
 /** Where extra trusted CAs come from: Node's NODE_EXTRA_CA_CERTS and the policy's caFile. */

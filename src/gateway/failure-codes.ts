@@ -139,9 +139,30 @@ export const HTTP_KINDS = [
   'invalid-request',
   'aborted',
 ] as const satisfies readonly NetFailureKind[];
+/**
+ * The TLS kinds the proxy layer passes through: an https:// proxy's own certificate is
+ * verified while connecting to it, and those errors keep their TLS kind (see net/errors.ts).
+ */
+export const PROXY_TLS_KINDS = [
+  'tls-self-signed',
+  'tls-unknown-ca',
+  'tls-expired',
+  'tls-not-yet-valid',
+  'tls-revoked',
+  'tls-hostname-mismatch',
+  'tls-handshake-timeout',
+  'tls-protocol',
+] as const satisfies readonly NetFailureKind[];
+/** What asking a proxy for a tunnel (CONNECT) can end with: the proxy's kinds, and its TLS's when it is an https:// proxy. */
+export const PROXY_TUNNEL_KINDS = [...PROXY_KINDS, ...PROXY_TLS_KINDS] as const;
 /** A whole request crosses every layer, so it can end with any kind. */
 export const REQUEST_KINDS = [...DNS_KINDS, ...TCP_KINDS, ...PROXY_KINDS, ...TLS_KINDS, ...HTTP_KINDS] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
+/**
+ * A request that carries no key: it crosses every layer too, but the HTTP layer never refuses
+ * it for sending a key in clear (`insecure-key-transport`), so that code is not among them.
+ */
+export const KEYLESS_REQUEST_KINDS = REQUEST_KINDS.filter((k): k is Exclude<RequestKind, 'insecure-key-transport'> => k !== 'insecure-key-transport');
 
 /** The codes of some failure kinds, as a check's `codes` map (shared kinds are listed once). */
 export function netCodes<const K extends NetFailureKind>(kinds: readonly K[]): NetCodeTable<K> {

@@ -6,15 +6,17 @@
  *
  * Builders (`httpOk`, `netFail`, …) make results with the same shapes src/net returns.
  */
+import { createHash, X509Certificate } from 'node:crypto';
 import { Socket } from 'node:net';
+import { rootCertificates } from 'node:tls';
 
 import type { AppLogIO, AppLogTail, CheckIO, FileStat, HttpClientLike, KeychainIO, NetIO, OsIO } from '../contract/io.js';
 import type { HttpPhases, HttpRequestOptions, HttpResult, RequestOptions } from '../net/http.js';
 import type { ResolveResult } from '../net/dns.js';
 import { layerOf, makeFailure, type NetFailure, type NetFailureKind, type NetPhase } from '../net/errors.js';
-import type { ProxyConnectResult } from '../net/proxy.js';
+import type { ProxyChoice, ProxyConnectOptions, ProxyConnectResult } from '../net/proxy.js';
 import type { TcpResult } from '../net/tcp.js';
-import type { TlsResult } from '../net/tls.js';
+import { describeCert, type PeerCert, type TlsOptions, type TlsResult } from '../net/tls.js';
 import type { PlatformAdapter } from '../platform/adapter.js';
 import type { AppInstall, LocateResult } from '../platform/app-locate.js';
 import { DARWIN_RULE, LINUX_RULE, WIN32_RULE } from '../platform/app-process.js';
@@ -79,8 +81,10 @@ export interface SeenRequest {
 export interface FakeNetScript {
   resolve?: (host: string) => ResolveResult;
   tcp?: (address: string, family: 4 | 6, port: number) => TcpResult;
-  proxy?: (host: string, port: number) => ProxyConnectResult;
-  tls?: (host: string, port: number) => TlsResult;
+  /** A tunnel to `host:port` through `proxy` (see `tunnelOk`, `tunnelFail`). */
+  proxy?: (host: string, port: number, proxy: ProxyChoice | string, opts: ProxyConnectOptions) => ProxyConnectResult;
+  /** A handshake with `host:port`; `opts.servername` names the host when `host` is an address, `opts.via` is a tunnel (see `tlsOk`, `tlsFail`). */
+  tls?: (host: string, port: number, opts: TlsOptions) => TlsResult;
   /** Every HTTP request, through `httpRequest` or a client. */
   http?: (req: SeenRequest) => HttpResult | Promise<HttpResult>;
 }
@@ -125,15 +129,15 @@ export function fakeNet(script: FakeNetScript = {}): FakeNet {
       if (!script.tcp) throw new NotScripted(`tcpConnect(${address}:${port})`);
       return script.tcp(address, family, port);
     },
-    async proxyConnect(_proxy, host, port) {
+    async proxyConnect(proxy, host, port, opts) {
       calls.push(`proxy ${host}:${port}`);
       if (!script.proxy) throw new NotScripted(`proxyConnect(${host}:${port})`);
-      return script.proxy(host, port);
+      return script.proxy(host, port, proxy, opts);
     },
-    async tlsHandshake(host, port) {
+    async tlsHandshake(host, port, opts) {
       calls.push(`tls ${host}:${port}`);
       if (!script.tls) throw new NotScripted(`tlsHandshake(${host}:${port})`);
-      return script.tls(host, port);
+      return script.tls(host, port, opts);
     },
     httpRequest: (opts: HttpRequestOptions) => request(opts),
     createHttpClient(): HttpClientLike {
@@ -145,6 +149,113 @@ export function fakeNet(script: FakeNetScript = {}): FakeNet {
 /** An open tunnel for a scripted `proxy` answer (never connected; the TLS fake ignores it). */
 export function fakeTunnel(): Socket {
   return new Socket();
+}
+
+/** The proxy opened a tunnel (CONNECT answered 200). */
+export function tunnelOk(opts: { tunnelMs?: number } = {}): ProxyConnectResult {
+  return { ok: true, socket: fakeTunnel(), status: 200, proxyAddress: '192.0.2.20', proxyFamily: 4, timings: { connectMs: 1, tunnelMs: opts.tunnelMs ?? 2 } };
+}
+
+/** The proxy opened no tunnel: `kind` (`proxy-auth-required` with a 407 and its challenges, `proxy-connect-refused` with a 403, …). */
+export function tunnelFail(kind: NetFailureKind, opts: { status?: number; proxyAuthenticate?: string[] } = {}): ProxyConnectResult {
+  return {
+    ok: false,
+    failure: netFail(kind, { ...(opts.status !== undefined ? { status: opts.status } : {}), phase: 'proxy' }),
+    ...(opts.status !== undefined ? { status: opts.status } : {}),
+    ...(opts.proxyAuthenticate ? { proxyAuthenticate: opts.proxyAuthenticate } : {}),
+    timings: { connectMs: 1 },
+    durationMs: 2,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// TLS: certificates and handshakes
+
+/** A made-up fingerprint, stable for the same certificate fields. */
+function fingerprint(...parts: string[]): string {
+  const hex = createHash('sha256').update(parts.join('\n')).digest('hex').toUpperCase();
+  return hex.match(/../g)!.join(':');
+}
+
+/**
+ * A certificate with `CN=subject`, issued by `CN=issuer` (self-issued when they are equal).
+ * Defaults: valid from 2026-01-01 to 2027-12-31 (the fake clock says 2026-12-01), not a CA.
+ */
+export function peerCert(subject: string, issuer: string, opts: Partial<Omit<PeerCert, 'subjectCN' | 'issuerCN'>> = {}): PeerCert {
+  const subjectDn = opts.subject ?? `CN=${subject}`;
+  const issuerDn = opts.issuer ?? `CN=${issuer}`;
+  const validFrom = opts.validFrom ?? '2026-01-01T00:00:00.000Z';
+  const validTo = opts.validTo ?? '2027-12-31T00:00:00.000Z';
+  return {
+    subjectO: undefined,
+    issuerO: undefined,
+    subjectAltNames: [`DNS:${subject}`],
+    serialNumber: '01',
+    isCA: false,
+    pem: '',
+    ...opts,
+    subject: subjectDn,
+    subjectCN: subject,
+    issuer: issuerDn,
+    issuerCN: issuer,
+    validFrom,
+    validTo,
+    selfIssued: subjectDn === issuerDn,
+    fingerprint256: opts.fingerprint256 ?? fingerprint(subjectDn, issuerDn, validFrom, validTo),
+  };
+}
+
+let publicRoot: PeerCert | undefined;
+
+/** A real root from Node's bundled store (ISRG Root X1 when present), so a chain to it counts as public. */
+export function nodeRootCert(): PeerCert {
+  publicRoot ??= (() => {
+    const roots = rootCertificates.map((pem) => describeCert(new X509Certificate(pem)));
+    return roots.find((r) => r.subjectCN === 'ISRG Root X1') ?? roots[0]!;
+  })();
+  return publicRoot;
+}
+
+/** What a public gateway presents: a leaf for `host` issued by a root Node ships, then that root. */
+export function publicChain(host: string, leaf: Partial<Omit<PeerCert, 'subjectCN' | 'issuerCN'>> = {}): PeerCert[] {
+  const root = nodeRootCert();
+  return [peerCert(host, root.subjectCN ?? root.subjectO ?? 'root', { ...leaf, issuer: root.subject }), root];
+}
+
+/** A chain to a private root (corporate inspection, a private CA): leaf for `host`, then the root itself. */
+export function privateChain(host: string, rootName: string, leaf: Partial<Omit<PeerCert, 'subjectCN' | 'issuerCN'>> = {}): PeerCert[] {
+  return [peerCert(host, rootName, leaf), peerCert(rootName, rootName, { isCA: true, subjectAltNames: [] })];
+}
+
+/** A self-signed leaf for `host`, alone. */
+export function selfSignedChain(host: string): PeerCert[] {
+  return [peerCert(host, host)];
+}
+
+/** A handshake that succeeded (trusted unless `authorized: false`, which only `--insecure` lets through). */
+export function tlsOk(chain: PeerCert[], opts: { protocol?: string; handshakeMs?: number; authorized?: boolean; authorizationError?: string; servername?: string } = {}): TlsResult {
+  return {
+    ok: true,
+    protocol: opts.protocol ?? 'TLSv1.3',
+    handshakeMs: opts.handshakeMs ?? 4,
+    authorized: opts.authorized ?? true,
+    ...(opts.authorizationError ? { authorizationError: opts.authorizationError } : {}),
+    chain,
+    servername: opts.servername ?? chain[0]?.subjectCN ?? '',
+  };
+}
+
+/** A handshake that failed with `kind`, having seen `chain` (empty when it never got that far). */
+export function tlsFail(kind: NetFailureKind, chain: PeerCert[] = [], opts: { rawCode?: string; authorizationError?: string; servername?: string } = {}): TlsResult {
+  return {
+    ok: false,
+    failure: netFail(kind, opts.rawCode !== undefined ? { rawCode: opts.rawCode } : {}),
+    ...(chain.length > 0 ? { protocol: 'TLSv1.3', handshakeMs: 4 } : {}),
+    authorized: false,
+    ...(opts.authorizationError ? { authorizationError: opts.authorizationError } : {}),
+    chain,
+    servername: opts.servername ?? chain[0]?.subjectCN ?? '',
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
