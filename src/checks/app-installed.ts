@@ -2,57 +2,65 @@
  * Claude Desktop is installed, and which version: the macOS bundle's Info.plist, the Windows
  * Squirrel folder / uninstall record / per-user install / MSIX package, or whatever `--app`
  * (`PORTKEY_DOCTOR_APP`) names. Linux has no official build: a `skip` unless `--app` names one.
+ * Hands the install on to app-version.
  */
-import { defineCheck, fail, ok, skip, warn, type CheckOutcome } from '../contract/check.js';
-import { APP_LOCATIONS, inspectAppPath, type AppInstall } from '../platform/app-locate.js';
-import { platformAdapter } from '../platform/index.js';
-import { appOptions, APP_ENV_VARS, pathContextFrom } from '../platform/options.js';
+import { APP_LOCATIONS, type AppInstall } from '../app/install.js';
+import { appOptions, APP_ENV_VARS, pathContextFrom } from '../app/options.js';
+import { defineCheck, fail, ok, skip, warn, type CodeOf, type CodeTable, type Outcome } from '../contract/check.js';
+
+const codes = {
+  APP_NOT_FOUND: {
+    title: 'Claude Desktop was not found where it is normally installed',
+    fix: 'Install Claude Desktop from https://claude.ai/download, or point the doctor at it with --app PATH.',
+  },
+  APP_UNSUPPORTED_OS: {
+    title: 'Anthropic ships no Claude Desktop for this OS; the app checks do not apply',
+    fix: `Nothing to do when probing the gateway from here; to check a community build, pass --app PATH (or ${APP_ENV_VARS.app}).`,
+  },
+  APP_PATH_NOT_FOUND: {
+    title: 'The app path given with --app does not exist',
+    fix: 'Give the path of Claude.app, Claude.exe or the app’s install folder.',
+  },
+  APP_BUNDLE_UNREADABLE: {
+    title: 'The app bundle has no readable Info.plist (damaged or incomplete install)',
+    fix: 'Reinstall Claude Desktop from https://claude.ai/download.',
+  },
+  APP_NOT_CLAUDE: {
+    title: 'The bundle found is not Anthropic’s Claude Desktop (other bundle id)',
+    fix: `Install Claude Desktop from https://claude.ai/download (bundle id ${APP_LOCATIONS.macBundleId}), or point --app at it.`,
+  },
+  APP_MULTIPLE_INSTALLS: {
+    title: 'More than one copy of Claude Desktop is installed, with different versions',
+    fix: 'Remove the older copy so the one you open is the current one.',
+  },
+} as const satisfies CodeTable;
+
+/** What app-installed hands on (nothing when no install was found). */
+export interface AppInstalledData {
+  /** The install found first (or given with --app): the one the user most likely runs. */
+  install: AppInstall;
+}
 
 export default defineCheck({
   id: 'app-installed',
   title: 'Claude Desktop installed',
   group: 'app',
   timeoutMs: 20_000,
-  codes: {
-    APP_NOT_FOUND: {
-      title: 'Claude Desktop was not found where it is normally installed',
-      fix: 'Install Claude Desktop from https://claude.ai/download, or point the doctor at it with --app PATH.',
-    },
-    APP_UNSUPPORTED_OS: {
-      title: 'Anthropic ships no Claude Desktop for this OS; the app checks do not apply',
-      fix: `Nothing to do when probing the gateway from here; to check a community build, pass --app PATH (or ${APP_ENV_VARS.app}).`,
-    },
-    APP_PATH_NOT_FOUND: {
-      title: 'The app path given with --app does not exist',
-      fix: 'Give the path of Claude.app, Claude.exe or the app’s install folder.',
-    },
-    APP_BUNDLE_UNREADABLE: {
-      title: 'The app bundle has no readable Info.plist (damaged or incomplete install)',
-      fix: 'Reinstall Claude Desktop from https://claude.ai/download.',
-    },
-    APP_NOT_CLAUDE: {
-      title: 'The bundle found is not Anthropic’s Claude Desktop (other bundle id)',
-      fix: `Install Claude Desktop from https://claude.ai/download (bundle id ${APP_LOCATIONS.macBundleId}), or point --app at it.`,
-    },
-    APP_MULTIPLE_INSTALLS: {
-      title: 'More than one copy of Claude Desktop is installed, with different versions',
-      fix: 'Remove the older copy so the one you open is the current one.',
-    },
-  },
-  async run(ctx): Promise<CheckOutcome> {
-    const opts = appOptions(ctx.env, ctx.platform);
-    const adapter = platformAdapter(ctx.platform);
+  codes,
+  async run(ctx) {
+    const { platform, adapter } = ctx.os;
+    const opts = appOptions(ctx.env, platform);
     if (opts.appPath !== undefined) {
-      const install = await inspectAppPath(opts.appPath, ctx.platform);
+      const install = await ctx.os.inspectAppPath(opts.appPath);
       if (!install) return fail('APP_PATH_NOT_FOUND', `${opts.appPath} does not exist`, { details: { given: opts.appPath } });
       return installOutcome(install, [], { given: opts.appPath });
     }
     if (!adapter.official) {
-      return skip('APP_UNSUPPORTED_OS', `no official Claude Desktop for ${ctx.platform}; not looked for (pass --app to check a community build)`, {
-        details: { platform: ctx.platform },
+      return skip('APP_UNSUPPORTED_OS', `no official Claude Desktop for ${platform}; not looked for (pass --app to check a community build)`, {
+        details: { platform },
       });
     }
-    const found = await adapter.locateApp(pathContextFrom(ctx.env, ctx.platform));
+    const found = await adapter.locateApp(pathContextFrom(ctx.env, platform));
     const [first, ...others] = found.installs;
     if (!first) {
       return warn('APP_NOT_FOUND', `not found; looked in ${found.searched.join(', ')}`, { details: { searched: found.searched, notes: found.notes } });
@@ -71,22 +79,23 @@ function installDetails(i: AppInstall): Record<string, unknown> {
 }
 
 /** The outcome for the install found first (and the others found), exported for tests. */
-export function installOutcome(install: AppInstall, others: AppInstall[], extra: Record<string, unknown>): CheckOutcome {
+export function installOutcome(install: AppInstall, others: AppInstall[], extra: Record<string, unknown>): Outcome<CodeOf<typeof codes>, AppInstalledData> {
   const details: Record<string, unknown> = {
     ...installDetails(install),
     ...(others.length ? { otherInstalls: others.map(installDetails) } : {}),
     ...extra,
   };
+  const data: AppInstalledData = { install };
   if (install.problem?.kind === 'bundle-unreadable') {
     return fail('APP_BUNDLE_UNREADABLE', install.problem.message, { details });
   }
   if (install.problem?.kind === 'bundle-id-mismatch') {
-    return warn('APP_NOT_CLAUDE', `${install.path}: ${install.problem.message}`, { details });
+    return warn('APP_NOT_CLAUDE', `${install.path}: ${install.problem.message}`, { details, data });
   }
   const versionText = install.version !== undefined ? `version ${install.version}` : 'version unknown';
   const differing = others.filter((o) => o.version !== undefined && install.version !== undefined && o.version !== install.version);
   if (differing.length > 0) {
-    return warn('APP_MULTIPLE_INSTALLS', `${install.path} (${versionText}) and ${differing.map((o) => `${o.path} (${o.version})`).join(', ')}`, { details });
+    return warn('APP_MULTIPLE_INSTALLS', `${install.path} (${versionText}) and ${differing.map((o) => `${o.path} (${o.version})`).join(', ')}`, { details, data });
   }
-  return ok(`${versionText} at ${install.path}`, details);
+  return ok(`${versionText} at ${install.path}`, details, data);
 }

@@ -1,15 +1,22 @@
 /**
  * Whether Claude Desktop is running, with its main process told apart from its helpers, and
  * when that main process started (for relaunch-needed). The app is matched by the OS's rule
- * (platform/app-process.ts) or by `--app-process` / `PORTKEY_DOCTOR_APP_PROCESS`. Not running is
+ * (app/process-rules.ts) or by `--app-process` / `PORTKEY_DOCTOR_APP_PROCESS`. Not running is
  * fine: the app reads its settings when it starts.
  */
-import { defineCheck, ok, skip, warn, type CheckOutcome } from '../contract/check.js';
-import { customRule, findAppProcesses } from '../platform/app-process.js';
-import { localTime } from '../platform/format.js';
-import { platformAdapter } from '../platform/index.js';
-import { appOptions } from '../platform/options.js';
-import { errorText, type ProcessInfo } from '../platform/processes.js';
+import { localTime } from '../app/format.js';
+import { appOptions } from '../app/options.js';
+import { errorText, type ProcessInfo } from '../app/process-info.js';
+import { customRule, findAppProcesses } from '../app/process-rules.js';
+import { defineCheck, ok, skip, warn } from '../contract/check.js';
+
+/** What app-running hands on (also when it warns): the main process, if the app runs. */
+export interface AppRunningData {
+  /** The app's main process (the earliest, when several run); absent when the app is not running. */
+  main?: { pid: number; startTime?: Date };
+  /** How far the reported start time may be from the true one, in ms (`ps` prints whole seconds). */
+  startTimeUncertaintyMs: number;
+}
 
 export default defineCheck({
   id: 'app-running',
@@ -30,9 +37,9 @@ export default defineCheck({
       fix: 'Quit every copy of Claude (end the leftovers in Activity Monitor / Task Manager), then start one again.',
     },
   },
-  async run(ctx): Promise<CheckOutcome> {
-    const opts = appOptions(ctx.env, ctx.platform);
-    const adapter = platformAdapter(ctx.platform);
+  async run(ctx) {
+    const { adapter, self } = ctx.os;
+    const opts = appOptions(ctx.env, ctx.os.platform);
     const rule = opts.appProcess !== undefined ? customRule(opts.appProcess) : adapter.processRule;
     let listing;
     try {
@@ -40,8 +47,7 @@ export default defineCheck({
     } catch (err) {
       return skip('APP_PROCESS_LIST_FAILED', `cannot list processes (${errorText(err)})`, { details: { lookedFor: rule.describe } });
     }
-    const ownUid = typeof process.getuid === 'function' ? process.getuid() : undefined;
-    const found = findAppProcesses(listing.processes, rule, { ...(ownUid !== undefined ? { ownUid } : {}), exclude: [process.pid] });
+    const found = findAppProcesses(listing.processes, rule, { ...(self.uid !== undefined ? { ownUid: self.uid } : {}), exclude: [self.pid] });
     try {
       await adapter.completeStartTimes(found.main);
     } catch {
@@ -59,19 +65,23 @@ export default defineCheck({
       ...(listing.notes.length ? { notes: listing.notes } : {}),
     };
     const [main, ...otherMain] = found.main;
+    const data: AppRunningData = {
+      ...(main ? { main: { pid: main.pid, ...(main.startTime ? { startTime: main.startTime } : {}) } } : {}),
+      startTimeUncertaintyMs: listing.startTimeUncertaintyMs,
+    };
     if (!main) {
       if (found.helpers.length > 0) {
-        return warn('APP_HELPERS_ONLY', `${found.helpers.length} helper process(es) (pid ${found.helpers.map((p) => p.pid).join(', ')}) but no main process`, { details });
+        return warn('APP_HELPERS_ONLY', `${found.helpers.length} helper process(es) (pid ${found.helpers.map((p) => p.pid).join(', ')}) but no main process`, { details, data });
       }
-      return ok('not running; it reads the settings when it starts', details);
+      return ok('not running; it reads the settings when it starts', details, data);
     }
     details['main'] = describe(main);
     if (otherMain.length > 0) {
       details['otherMain'] = otherMain.map(describe);
-      return warn('APP_MULTIPLE_MAIN', `${found.main.length} main processes (pid ${found.main.map((p) => p.pid).join(', ')})`, { details });
+      return warn('APP_MULTIPLE_MAIN', `${found.main.length} main processes (pid ${found.main.map((p) => p.pid).join(', ')})`, { details, data });
     }
     const started = main.startTime ? `, started ${localTime(main.startTime)}` : ', start time unknown';
-    return ok(`running: main process pid ${main.pid}${started}; ${found.helpers.length} helper process(es)`, details);
+    return ok(`running: main process pid ${main.pid}${started}; ${found.helpers.length} helper process(es)`, details, data);
   },
 });
 

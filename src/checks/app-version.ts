@@ -1,12 +1,13 @@
 /**
  * The installed app is new enough for the settings it is given: versions come from the one
- * table in platform/app-versions.ts. An older build silently ignores `inferenceCustomHeaders`,
+ * table in app/versions.ts. An older build silently ignores `inferenceCustomHeaders`,
  * so metadata policies never apply; where no minimum is known the doctor says so.
  */
-import { defineCheck, fail, ok, warn, type CheckOutcome } from '../contract/check.js';
-import type { Field, Target } from '../config/target.js';
-import { compareVersions, parseVersion, requirementFor, SETTING_REQUIREMENTS } from '../platform/app-versions.js';
+import { compareVersions, parseVersion, requirementFor, SETTING_REQUIREMENTS } from '../app/versions.js';
 import type { InferenceKey } from '../config/settings.js';
+import type { Field, Target } from '../config/target.js';
+import { defineCheck, fail, ok, warn } from '../contract/check.js';
+import appInstalled from './app-installed.js';
 
 const CUSTOM_HEADERS_MIN = requirementFor('inferenceCustomHeaders')?.minVersion ?? '?';
 const AUTH_SCHEME_MIN = requirementFor('inferenceGatewayAuthScheme')?.minVersion ?? '?';
@@ -16,7 +17,7 @@ export default defineCheck({
   id: 'app-version',
   title: 'App version supports the settings',
   group: 'app',
-  needs: ['app-installed'],
+  needs: [appInstalled],
   codes: {
     APP_VERSION_UNKNOWN: {
       title: 'The app’s version could not be read, so whether it supports the settings is unknown',
@@ -31,9 +32,8 @@ export default defineCheck({
       fix: `${UPDATE} to ${AUTH_SCHEME_MIN} or later.`,
     },
   },
-  run(ctx): CheckOutcome {
-    const installed = ctx.upstream('app-installed')?.details ?? {};
-    const version = typeof installed['version'] === 'string' ? installed['version'] : undefined;
+  run(ctx) {
+    const version = ctx.upstream(appInstalled)?.install.version;
     const used = settingsInUse(ctx.target);
     const known = used.map((s) => ({ setting: s, min: requirementFor(s)?.minVersion })).filter((r) => r.min !== undefined);
     const unknownMinimum = used.filter((s) => requirementFor(s)?.minVersion === undefined);

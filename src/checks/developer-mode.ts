@@ -5,54 +5,56 @@
  * writes exactly this file is unconfirmed: an absent file is only a warning when the user still
  * has to configure the app (no settings found).
  */
-import { stat } from 'node:fs/promises';
-import { defineCheck, fail, ok, skip, warn, type CheckOutcome } from '../contract/check.js';
+import { appOptions, APP_ENV_VARS, pathContextFrom } from '../app/options.js';
 import { claudeDataDirCandidates, developerSettingsPath } from '../config/paths.js';
 import { isPlainObject, readJsonFile, typeName } from '../config/read-file.js';
-import { appOptions, APP_ENV_VARS, pathContextFrom } from '../platform/options.js';
+import { defineCheck, fail, ok, skip, warn, type CodeOf, type CodeTable, type Outcome } from '../contract/check.js';
 
 const WRITE_DEFAULT = 'Replace its contents with {"allowDevTools": true} (or {} to leave developer mode off), then start Claude again.';
+
+const codes = {
+  DEVELOPER_DATA_DIR_NOT_FOUND: {
+    title: 'The app’s Claude data folder was not found (the app has not run for this user here)',
+    fix: `Start Claude Desktop once; or point the doctor at the folder with --claude-data-dir DIR (${APP_ENV_VARS.claudeDataDir}).`,
+  },
+  DEVELOPER_MODE_OFF: {
+    title: 'Developer mode looks off, so the Developer → Configure third-party inference… menu is hidden',
+    fix: 'In Claude Desktop: Help → Troubleshooting → Enable Developer Mode.',
+  },
+  DEVELOPER_SETTINGS_EMPTY: {
+    title: 'developer_settings.json is empty, which stops the app from starting',
+    fix: WRITE_DEFAULT,
+  },
+  DEVELOPER_SETTINGS_INVALID_JSON: {
+    title: 'developer_settings.json is not valid JSON, which stops the app from starting',
+    fix: WRITE_DEFAULT,
+  },
+  DEVELOPER_SETTINGS_BOM: {
+    title: 'developer_settings.json starts with a UTF-8 byte-order mark, which the app cannot parse',
+    fix: 'Save the file as UTF-8 without BOM, or replace its contents with {"allowDevTools": true}.',
+  },
+  DEVELOPER_SETTINGS_NOT_OBJECT: {
+    title: 'developer_settings.json is JSON but not an object',
+    fix: WRITE_DEFAULT,
+  },
+  DEVELOPER_SETTINGS_UNREADABLE: {
+    title: 'developer_settings.json exists but cannot be read',
+    fix: 'Check the file’s owner and permissions: the user who runs Claude must be able to read it.',
+  },
+} as const satisfies CodeTable;
 
 export default defineCheck({
   id: 'developer-mode',
   title: 'Developer mode',
   group: 'app',
-  codes: {
-    DEVELOPER_DATA_DIR_NOT_FOUND: {
-      title: 'The app’s Claude data folder was not found (the app has not run for this user here)',
-      fix: `Start Claude Desktop once; or point the doctor at the folder with --claude-data-dir DIR (${APP_ENV_VARS.claudeDataDir}).`,
-    },
-    DEVELOPER_MODE_OFF: {
-      title: 'Developer mode looks off, so the Developer → Configure third-party inference… menu is hidden',
-      fix: 'In Claude Desktop: Help → Troubleshooting → Enable Developer Mode.',
-    },
-    DEVELOPER_SETTINGS_EMPTY: {
-      title: 'developer_settings.json is empty, which stops the app from starting',
-      fix: WRITE_DEFAULT,
-    },
-    DEVELOPER_SETTINGS_INVALID_JSON: {
-      title: 'developer_settings.json is not valid JSON, which stops the app from starting',
-      fix: WRITE_DEFAULT,
-    },
-    DEVELOPER_SETTINGS_BOM: {
-      title: 'developer_settings.json starts with a UTF-8 byte-order mark, which the app cannot parse',
-      fix: 'Save the file as UTF-8 without BOM, or replace its contents with {"allowDevTools": true}.',
-    },
-    DEVELOPER_SETTINGS_NOT_OBJECT: {
-      title: 'developer_settings.json is JSON but not an object',
-      fix: WRITE_DEFAULT,
-    },
-    DEVELOPER_SETTINGS_UNREADABLE: {
-      title: 'developer_settings.json exists but cannot be read',
-      fix: 'Check the file’s owner and permissions: the user who runs Claude must be able to read it.',
-    },
-  },
-  async run(ctx): Promise<CheckOutcome> {
-    const opts = appOptions(ctx.env, ctx.platform);
-    const candidates = opts.claudeDataDir !== undefined ? [opts.claudeDataDir] : claudeDataDirCandidates(pathContextFrom(ctx.env, ctx.platform));
+  codes,
+  async run(ctx) {
+    const { platform } = ctx.os;
+    const opts = appOptions(ctx.env, platform);
+    const candidates = opts.claudeDataDir !== undefined ? [opts.claudeDataDir] : claudeDataDirCandidates(pathContextFrom(ctx.env, platform));
     let dir: string | undefined;
     for (const c of candidates) {
-      if ((await stat(c).catch(() => undefined))?.isDirectory()) {
+      if ((await ctx.os.stat(c).catch(() => undefined))?.isDirectory) {
         dir = c;
         break;
       }
@@ -60,9 +62,9 @@ export default defineCheck({
     if (dir === undefined) {
       return skip('DEVELOPER_DATA_DIR_NOT_FOUND', `no Claude data folder; looked in ${candidates.join(', ')}`, { details: { searched: candidates } });
     }
-    const file = developerSettingsPath(dir, ctx.platform);
+    const file = developerSettingsPath(dir, platform);
     const details: Record<string, unknown> = { file };
-    const read = await readJsonFile(file);
+    const read = await readJsonFile(file, ctx.os);
     const fixFor = (text: string) => `${text} File: ${file}.`;
     if (!read.exists) {
       return developerModeOff(ctx.discovery.inForce !== undefined, `${file} does not exist`, details);
@@ -95,7 +97,7 @@ export default defineCheck({
   },
 });
 
-function developerModeOff(settingsExist: boolean, why: string, details: Record<string, unknown>): CheckOutcome {
+function developerModeOff(settingsExist: boolean, why: string, details: Record<string, unknown>): Outcome<CodeOf<typeof codes>> {
   const note = 'whether current builds record the toggle in this file is unconfirmed';
   if (settingsExist) {
     // The settings are already there; developer mode only matters to change them in the app.

@@ -5,10 +5,9 @@
  * gateway key is not documented, so the doctor cannot inspect it (FIELD-NOTES §2, Credentials).
  * A keychain that cannot be used is a `skip` (or a `warn` when merely locked) with the reason.
  */
-import { defineCheck, ok, skip, warn, type CheckOutcome } from '../contract/check.js';
+import { appOptions, KEYCHAIN_TIMEOUT_MS } from '../app/options.js';
 import type { Origin } from '../config/target.js';
-import { KEYCHAIN_TIMEOUT_MS, keychainStoreName, readCredential } from '../platform/keychain.js';
-import { appOptions } from '../platform/options.js';
+import { defineCheck, ok, skip, warn } from '../contract/check.js';
 import { Secret } from '../core/secret.js';
 
 const SETTINGS_ORIGINS: readonly Origin[] = ['managed-plist', 'managed-registry', 'profile', 'legacy'];
@@ -36,14 +35,14 @@ export default defineCheck({
       fix: 'Store the key again with `portkey-doctor key set`.',
     },
   },
-  async run(ctx): Promise<CheckOutcome> {
-    const { keychain } = appOptions(ctx.env, ctx.platform);
+  async run(ctx) {
+    const { keychain } = appOptions(ctx.env, ctx.os.platform);
     const where = { service: keychain.service, account: keychain.account };
     const key = ctx.target.apiKey;
     if (key?.origin === 'keychain' && key.value instanceof Secret) {
       return ok(`the doctor read its key from the keychain: ${key.value.describe()}`, {
         ...where,
-        store: keychainStoreName(),
+        store: ctx.keychain.storeName,
         fingerprint: key.value.fingerprint,
         length: key.value.length,
       });
@@ -51,7 +50,7 @@ export default defineCheck({
     if (key && SETTINGS_ORIGINS.includes(key.origin) && !keychain.explicit) {
       return ok(`not needed: the key is in the settings (${key.origin})`, { ...where, consulted: false });
     }
-    const read = await readCredential(where, { signal: ctx.signal, timeoutMs: KEYCHAIN_TIMEOUT_MS });
+    const read = await ctx.keychain.read(where, { signal: ctx.signal, timeoutMs: KEYCHAIN_TIMEOUT_MS });
     const details: Record<string, unknown> = { ...where, store: read.store };
     if (read.status === 'unavailable') {
       details['reason'] = read.reason;

@@ -2,21 +2,22 @@
  * Relaunch needed: the app reads its settings once, at launch (FIELD-NOTES §1, step 3). If the
  * running main process started before the newest change to the settings in force (managed
  * settings, `_meta.json`, the applied profile, the legacy file), it still runs with the old ones.
- * Start times from `ps` have whole-second resolution (platform/processes.ts), so a change within
+ * Start times from `ps` have whole-second resolution (app-running hands on how uncertain), so a change within
  * that uncertainty of the start is not called a relaunch: the app may write its own files while
  * starting.
  */
-import { defineCheck, ok, skip, warn, type CheckOutcome } from '../contract/check.js';
+import { localTime, roughDuration } from '../app/format.js';
+import { quitInstruction } from '../app/process-rules.js';
 import type { Discovery } from '../config/settings.js';
-import { quitInstruction } from '../platform/app-process.js';
-import { localTime, roughDuration } from '../platform/format.js';
-import { PS_START_UNCERTAINTY_MS } from '../platform/processes.js';
+import { defineCheck, ok, skip, warn } from '../contract/check.js';
+import appRunning from './app-running.js';
+import claudeSettings from './claude-settings.js';
 
 export default defineCheck({
   id: 'relaunch-needed',
   title: 'App started after the last settings change',
   group: 'app',
-  needs: ['app-running', 'claude-settings'],
+  needs: [appRunning, claudeSettings],
   codes: {
     RELAUNCH_NEEDED: {
       title: 'The app was started before the settings last changed, so it still runs with the old settings',
@@ -31,13 +32,13 @@ export default defineCheck({
       fix: 'If the policy changed since Claude was opened, quit it fully (tray → Quit) and open it again.',
     },
   },
-  run(ctx): CheckOutcome {
-    const running = ctx.upstream('app-running')?.details ?? {};
-    if (running['running'] !== true) return ok('the app is not running: it reads the settings when it starts');
-    const main = running['main'] as { pid?: number; startTime?: string | null } | undefined;
-    const startMs = typeof main?.startTime === 'string' ? Date.parse(main.startTime) : Number.NaN;
-    if (!main || Number.isNaN(startMs)) {
-      return skip('RELAUNCH_START_UNKNOWN', `the start time of the main process${main?.pid ? ` (pid ${main.pid})` : ''} is not known`, { details: { pid: main?.pid ?? null } });
+  run(ctx) {
+    const running = ctx.upstream(appRunning);
+    const main = running?.main;
+    if (!running || !main) return ok('the app is not running: it reads the settings when it starts');
+    const startMs = main.startTime?.getTime() ?? Number.NaN;
+    if (Number.isNaN(startMs)) {
+      return skip('RELAUNCH_START_UNKNOWN', `the start time of the main process${main.pid ? ` (pid ${main.pid})` : ''} is not known`, { details: { pid: main.pid } });
     }
     if (!ctx.discovery.inForce) return ok('no Claude Desktop settings files to compare (gateway given by flags)');
     const files = settingsFiles(ctx.discovery);
@@ -45,7 +46,7 @@ export default defineCheck({
     if (!newest) {
       return skip('RELAUNCH_NO_FILE_TIMES', `${ctx.discovery.inForce.location} has no modification time to compare`, { details: { source: ctx.discovery.inForce.location } });
     }
-    const uncertainty = typeof running['startTimeUncertaintyMs'] === 'number' ? running['startTimeUncertaintyMs'] : PS_START_UNCERTAINTY_MS;
+    const uncertainty = running.startTimeUncertaintyMs;
     const details: Record<string, unknown> = {
       pid: main.pid,
       startedAt: new Date(startMs).toISOString(),
@@ -60,7 +61,7 @@ export default defineCheck({
       return warn(
         'RELAUNCH_NEEDED',
         `the app (pid ${main.pid}) started ${localTime(startMs)}, ${roughDuration(newest.mtimeMs - startMs)} before the settings changed at ${localTime(newest.mtimeMs)} (${newest.path})`,
-        { details, fix: `${quitInstruction(ctx.platform)} It then reads the settings changed at ${localTime(newest.mtimeMs)}.` },
+        { details, fix: `${quitInstruction(ctx.os.platform)} It then reads the settings changed at ${localTime(newest.mtimeMs)}.` },
       );
     }
     return ok(`started ${localTime(startMs)}, after the last settings change (${localTime(newest.mtimeMs)})`, details);

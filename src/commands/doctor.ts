@@ -17,7 +17,7 @@ import type { Discovery } from '../config/settings.js';
 import type { Target } from '../config/target.js';
 import { envVar } from '../config/paths.js';
 import { parseDoctorFlags, type DoctorFlags } from '../config/flags.js';
-import { withAppFlags } from '../platform/options.js';
+import { withAppFlags } from '../app/options.js';
 import { readProbeKey } from './key.js';
 import { resolveHeaders } from '../inference/headers.js';
 import { buildReport, type Report } from '../report/report.js';

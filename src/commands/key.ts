@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { deleteCredential, readCredential, storeCredential, type KeychainRead } from '../platform/keychain.js';
-import { appOptions, type KeychainRef } from '../platform/options.js';
+import { appOptions, type KeychainRef } from '../app/options.js';
 import { Secret } from '../core/secret.js';
 import { redactQuotedArgs, safeArg, UsageError } from '../core/usage-error.js';
 

@@ -58,13 +58,30 @@ export function ioReason(err: unknown): string {
   }
 }
 
+/**
+ * The two file operations the readers use. Node's by default; a check passes its `ctx.os`
+ * (which has both), so the same reading rules apply to fake files in its tests.
+ */
+export interface FileAccess {
+  stat(path: string): Promise<{ isDirectory: boolean; size: number; mtimeMs: number }>;
+  readBytes(path: string): Promise<Buffer>;
+}
+
+const NODE_FILES: FileAccess = {
+  async stat(path) {
+    const st = await stat(path);
+    return { isDirectory: st.isDirectory(), size: st.size, mtimeMs: st.mtimeMs };
+  },
+  readBytes: (path) => readFile(path),
+};
+
 /** Reads a file's bytes and modification time. Never throws. */
-export async function readBytes(file: string): Promise<BytesRead> {
+export async function readBytes(file: string, files: FileAccess = NODE_FILES): Promise<BytesRead> {
   let mtimeMs: number | undefined;
   try {
-    const st = await stat(file);
+    const st = await files.stat(file);
     mtimeMs = st.mtimeMs;
-    if (st.isDirectory()) {
+    if (st.isDirectory) {
       return { exists: true, mtimeMs, problem: { kind: 'unreadable', file, message: 'Cannot read: is a folder, not a file' } };
     }
     if (st.size > MAX_SETTINGS_FILE_BYTES) {
@@ -74,7 +91,7 @@ export async function readBytes(file: string): Promise<BytesRead> {
         problem: { kind: 'unreadable', file, message: `Not read: ${st.size} bytes is far too large for a settings file` },
       };
     }
-    const bytes = await readFile(file);
+    const bytes = await files.readBytes(file);
     return { exists: true, mtimeMs, bytes };
   } catch (err) {
     if (isMissing(err)) return { exists: false };
@@ -94,8 +111,8 @@ function isUtf16(bytes: Buffer): boolean {
  * so, but the values behind it are still worth showing. Positions are in the text after the BOM,
  * which is what an editor shows.
  */
-export async function readJsonFile(file: string): Promise<JsonFileRead> {
-  const read = await readBytes(file);
+export async function readJsonFile(file: string, files: FileAccess = NODE_FILES): Promise<JsonFileRead> {
+  const read = await readBytes(file, files);
   if (!read.exists) return read;
   if ('problem' in read) return { ...read, bom: false };
   const { bytes, mtimeMs } = read;

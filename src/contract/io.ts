@@ -10,10 +10,10 @@ import type { ProxyChoice, ProxyConnectOptions, ProxyConnectResult } from '../ne
 import type { ResolveOptions, ResolveResult } from '../net/dns.js';
 import type { TcpOptions, TcpResult } from '../net/tcp.js';
 import type { TlsOptions, TlsResult } from '../net/tls.js';
+import type { AppInstall } from '../app/install.js';
+import type { KeychainRef } from '../app/options.js';
 import type { KeychainOptions, KeychainRead } from '../platform/keychain.js';
-import type { KeychainRef } from '../platform/options.js';
 import type { PlatformAdapter } from '../platform/adapter.js';
-import type { AppInstall } from '../platform/app-locate.js';
 
 // The network layer's result types, for checks (which never import src/net/ themselves).
 export type { NetFailure, NetFailureKind, NetLayer } from '../net/errors.js';
@@ -22,6 +22,10 @@ export type { TcpResult } from '../net/tcp.js';
 export type { ProxyChoice, ProxyConnectResult, ProxyDecision, ProxyTimings } from '../net/proxy.js';
 export type { ChainAnchor, PeerCert, TlsInfo, TlsResult } from '../net/tls.js';
 export type { HeaderValue, HttpFail, HttpOk, HttpPhases, HttpResult } from '../net/http.js';
+
+// The OS and keychain services' types, for checks (which never import src/platform/ themselves).
+export type { PlatformAdapter } from '../platform/adapter.js';
+export type { KeychainOptions, KeychainProblem, KeychainRead, KeychainUnavailable } from '../platform/keychain.js';
 
 /** An HTTP client that keeps one connection per origin (latency samples, gateway probes). */
 export interface HttpClientLike {
@@ -45,6 +49,8 @@ export interface FileStat {
   isDirectory: boolean;
   size: number;
   mtime: Date;
+  /** `mtime` in ms, with fs's sub-millisecond part (the settings readers compare these). */
+  mtimeMs: number;
   /** Permission bits (e.g. 0o644). */
   mode: number;
 }
@@ -55,12 +61,19 @@ export interface OsIO {
   now(): Date;
   /** Reads a text file (UTF-8). Rejects as `fs` does (`err.code` ENOENT, EACCES, …). */
   readFile(path: string): Promise<string>;
+  /** Reads a file's bytes (to tell encodings apart: a UTF-16 file is not UTF-8). Rejects as `fs` does. */
+  readBytes(path: string): Promise<Buffer>;
   /** Rejects as `fs.stat` does. */
   stat(path: string): Promise<FileStat>;
   /** The OS's way of finding the app and its processes (for `platform`). */
   adapter: PlatformAdapter;
   /** What is at a path given with --app. `undefined` when nothing is there. */
   inspectAppPath(path: string): Promise<AppInstall | undefined>;
+  /**
+   * The doctor's own process: left out when looking for the app's processes, and its user tells
+   * this user's app from another's (`uid` is undefined where the OS has none: Windows).
+   */
+  self: { pid: number; uid?: number };
 }
 
 /** The OS keychain (macOS Keychain, Windows Credential Manager, Secret Service). */

@@ -17,11 +17,11 @@ import { layerOf, makeFailure, type NetFailure, type NetFailureKind, type NetPha
 import type { ProxyChoice, ProxyConnectOptions, ProxyConnectResult } from '../net/proxy.js';
 import type { TcpResult } from '../net/tcp.js';
 import { describeCert, type PeerCert, type TlsOptions, type TlsResult } from '../net/tls.js';
+import type { AppInstall, LocateResult } from '../app/install.js';
+import type { ProcessInfo, ProcessListing } from '../app/process-info.js';
+import { defaultRule, quitInstruction } from '../app/process-rules.js';
 import type { PlatformAdapter } from '../platform/adapter.js';
-import type { AppInstall, LocateResult } from '../platform/app-locate.js';
-import { DARWIN_RULE, LINUX_RULE, WIN32_RULE } from '../platform/app-process.js';
 import type { KeychainRead } from '../platform/keychain.js';
-import type { ProcessInfo, ProcessListing } from '../platform/processes.js';
 
 /** Thrown by a fake asked something its test did not script. */
 export class NotScripted extends Error {
@@ -264,63 +264,116 @@ export function tlsFail(kind: NetFailureKind, chain: PeerCert[] = [], opts: { ra
 export interface FakeOsScript {
   platform?: NodeJS.Platform;
   now?: Date;
-  /** path → content; a missing path rejects with ENOENT. An Error value rejects with it. */
-  files?: Record<string, string | Error>;
-  /** path → stat; paths in `files` get a default stat. */
-  stats?: Record<string, Partial<FileStat>>;
-  installs?: LocateResult;
-  /** What --app paths hold. */
+  /**
+   * path → content; a missing path rejects with ENOENT. An Error value rejects reads with it
+   * (`stat` still finds the file unless the error is ENOENT/ENOTDIR: a file that exists but
+   * cannot be read).
+   */
+  files?: Record<string, string | Buffer | Error>;
+  /** Folders that exist. */
+  dirs?: string[];
+  /** path → stat (overrides the defaults of `files` and `dirs`); an Error value makes `stat` reject with it. */
+  stats?: Record<string, Partial<FileStat> | Error>;
+  /** What the search of the OS's usual places finds; an Error: the search rejects with it. */
+  installs?: LocateResult | Error;
+  /** What paths given with --app hold; a path not listed holds nothing. */
   appPaths?: Record<string, AppInstall>;
-  processes?: ProcessInfo[] | ProcessListing;
+  /** The process list (a plain list: as ps-list gives it, exact start times); an Error: listing rejects with it. */
+  processes?: ProcessInfo[] | ProcessListing | Error;
+  /**
+   * Start times `completeStartTimes` fills in for processes listed without one, by pid (what
+   * `LC_ALL=C ps` adds when ps-list could not parse them); an Error: it rejects with it.
+   * Unscripted: it fills in nothing, like Windows' adapter.
+   */
+  startTimes?: Record<number, Date> | Error;
+  /** The doctor's own process (default: pid 4242, uid 501). */
+  self?: { pid: number; uid?: number };
   /** Overrides parts of the platform's adapter (the real OS rules are kept otherwise). */
   adapter?: Partial<PlatformAdapter>;
 }
 
-function enoent(path: string): NodeJS.ErrnoException {
-  const err: NodeJS.ErrnoException = new Error(`ENOENT: no such file or directory, '${path}'`);
-  err.code = 'ENOENT';
+/** The default modification time of a scripted file. */
+export const FAKE_MTIME = new Date('2026-11-30T12:00:00Z');
+
+/** An error as `fs` gives it, with a code (`EACCES`, `EISDIR`, …): for `files` and `stats`. */
+export function fsError(code: string, path: string): NodeJS.ErrnoException {
+  const err: NodeJS.ErrnoException = new Error(`${code}: ${path}`);
+  err.code = code;
   return err;
 }
+
+function enoent(path: string): NodeJS.ErrnoException {
+  return fsError('ENOENT', path);
+}
+
+const isMissing = (err: Error) => ['ENOENT', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '');
 
 export function fakeOs(script: FakeOsScript = {}): OsIO {
   const platform = script.platform ?? 'darwin';
   const files = script.files ?? {};
+  const dirs = new Set(script.dirs ?? []);
   const official = platform === 'darwin' || platform === 'win32';
   const adapter: PlatformAdapter = {
     os: platform === 'darwin' ? 'darwin' : platform === 'win32' ? 'win32' : 'linux',
     official,
     async locateApp() {
       if (!script.installs) throw new NotScripted('locateApp()');
+      if (script.installs instanceof Error) throw script.installs;
       return script.installs;
     },
     async listProcesses() {
-      if (!script.processes) throw new NotScripted('listProcesses()');
-      return Array.isArray(script.processes) ? { processes: script.processes, source: 'ps-list', startTimeUncertaintyMs: 0, notes: [] } : script.processes;
+      const given = script.processes;
+      if (!given) throw new NotScripted('listProcesses()');
+      if (given instanceof Error) throw given;
+      // Copies: completeStartTimes fills in start times in place, as the real one does.
+      const listing: ProcessListing = Array.isArray(given) ? { processes: given, source: 'ps-list', startTimeUncertaintyMs: 0, notes: [] } : given;
+      return { ...listing, processes: listing.processes.map((p) => ({ ...p })) };
     },
-    async completeStartTimes() {},
-    processRule: platform === 'darwin' ? DARWIN_RULE : platform === 'win32' ? WIN32_RULE : LINUX_RULE,
-    quitInstruction: 'quit it (fake)',
+    async completeStartTimes(processes) {
+      const times = script.startTimes;
+      if (times instanceof Error) throw times;
+      for (const p of processes) {
+        const start = times?.[p.pid];
+        if (p.startTime === undefined && start) p.startTime = start;
+      }
+    },
+    processRule: defaultRule(platform),
+    quitInstruction: quitInstruction(platform),
     ...script.adapter,
+  };
+  const read = (path: string): string | Buffer => {
+    const content = files[path];
+    if (content === undefined) throw dirs.has(path) ? fsError('EISDIR', path) : enoent(path);
+    if (content instanceof Error) throw content;
+    return content;
   };
   return {
     platform,
     now: () => script.now ?? new Date('2026-12-01T12:00:00Z'),
     async readFile(path) {
-      const content = files[path];
-      if (content === undefined) throw enoent(path);
-      if (content instanceof Error) throw content;
-      return content;
+      const content = read(path);
+      return typeof content === 'string' ? content : content.toString('utf8');
+    },
+    async readBytes(path) {
+      const content = read(path);
+      return typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
     },
     async stat(path) {
       const given = script.stats?.[path];
+      if (given instanceof Error) throw given;
       const content = files[path];
-      if (!given && (content === undefined || content instanceof Error)) throw enoent(path);
-      return { isFile: true, isDirectory: false, size: typeof content === 'string' ? Buffer.byteLength(content) : 0, mtime: new Date('2026-11-30T12:00:00Z'), mode: 0o644, ...given };
+      const isDir = dirs.has(path);
+      if (!given && !isDir && (content === undefined || (content instanceof Error && isMissing(content)))) throw enoent(path);
+      const size = typeof content === 'string' ? Buffer.byteLength(content) : Buffer.isBuffer(content) ? content.length : 0;
+      const mtime = given?.mtime ?? FAKE_MTIME;
+      return { isFile: !isDir, isDirectory: isDir, size, mtime, mtimeMs: mtime.getTime(), mode: 0o644, ...given };
     },
     adapter,
     async inspectAppPath(path) {
-      return script.appPaths?.[path];
+      if (!script.appPaths) throw new NotScripted(`inspectAppPath(${path})`);
+      return script.appPaths[path];
     },
+    self: script.self ?? { pid: 4242, uid: 501 },
   };
 }
 

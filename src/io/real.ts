@@ -19,12 +19,14 @@ export function realOs(platform: NodeJS.Platform = process.platform): OsIO {
     platform,
     now: () => new Date(),
     readFile: (path) => readFile(path, 'utf8'),
+    readBytes: (path) => readFile(path),
     async stat(path) {
       const s = await stat(path);
-      return { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, mtime: s.mtime, mode: s.mode & 0o7777 };
+      return { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, mtime: s.mtime, mtimeMs: s.mtimeMs, mode: s.mode & 0o7777 };
     },
     adapter: platformAdapter(platform),
     inspectAppPath: (path) => inspectAppPath(path, platform),
+    self: { pid: process.pid, ...(typeof process.getuid === 'function' ? { uid: process.getuid() } : {}) },
   };
 }
 
@@ -33,7 +35,8 @@ export function realIO(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = proce
   return {
     net: realNet,
     os: realOs(platform),
-    keychain: { storeName: keychainStoreName(platform), read: (ref, opts) => readCredential(ref, opts) },
+    // The keychain is always this machine's, whatever platform the OS rules pretend.
+    keychain: { storeName: keychainStoreName(), read: (ref, opts) => readCredential(ref, opts) },
     appLog: realAppLog(platform, env, env['HOME'] ?? homedir()),
   };
 }

@@ -5,9 +5,9 @@
  * sense (macOS bundle reading, process rules on stand-in processes).
  */
 import type { PathContext } from '../config/paths.js';
-import type { AppProcessRule } from './app-process.js';
-import type { LocateResult } from './app-locate.js';
-import type { ProcessInfo, ProcessListing } from './processes.js';
+import type { LocateResult } from '../app/install.js';
+import type { ProcessInfo, ProcessListing } from '../app/process-info.js';
+import type { AppProcessRule } from '../app/process-rules.js';
 
 export interface PlatformAdapter {
   os: 'darwin' | 'win32' | 'linux';

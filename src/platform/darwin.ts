@@ -1,6 +1,6 @@
 /** macOS: `/Applications/Claude.app` (Info.plist), processes via ps-list / `ps`. */
 import type { PlatformAdapter } from './adapter.js';
-import { DARWIN_RULE, quitInstruction } from './app-process.js';
+import { DARWIN_RULE, quitInstruction } from '../app/process-rules.js';
 import { locateDarwin } from './app-locate.js';
 import { fillStartTimes, listPosixProcesses } from './processes.js';
 

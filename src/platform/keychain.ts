@@ -11,8 +11,9 @@
  *
  * A value read is wrapped in a {@link Secret} at once; only its fingerprint ever leaves here.
  */
+import { settleOnce } from '../core/deadline.js';
 import { Secret } from '../core/secret.js';
-import type { KeychainRef } from './options.js';
+import { KEYCHAIN_TIMEOUT_MS, type KeychainRef } from '../app/options.js';
 
 export type KeychainProblem = 'no-service' | 'no-keyring' | 'locked' | 'denied' | 'timeout' | 'error';
 
@@ -34,8 +35,6 @@ export interface KeychainOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
 }
-
-export const KEYCHAIN_TIMEOUT_MS = 8_000;
 
 /** What the store is called on each OS, for messages. */
 export function keychainStoreName(platform: NodeJS.Platform = process.platform): string {
@@ -89,34 +88,32 @@ async function withEntry<T>(
     loaded = undefined;
     return { status: 'unavailable', kind: 'error', reason: `the keychain module cannot be loaded here (${err instanceof Error ? err.message.split('\n', 1)[0] : String(err)})`, store };
   }
-  if (opts.signal?.aborted) return { status: 'unavailable', kind: 'timeout', reason: 'stopped: the check reached its deadline', store };
+  const stopped: KeychainUnavailable = { status: 'unavailable', kind: 'timeout', reason: 'stopped: the check reached its deadline', store };
+  // Aborted when the deadline or the caller's signal comes first, so the native call stops too.
   const controller = new AbortController();
-  const onAbort = () => controller.abort();
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      resolve('timeout');
-    }, timeoutMs);
-  });
-  try {
-    const entry = new mod.AsyncEntry(ref.service, ref.account, platform === 'linux' ? { linux: { store: 'secret-service' } } : undefined);
-    const pending = op(entry, controller.signal).then((value) => ({ value }));
-    // If the deadline wins, the operation may still reject later (aborted): never unhandled.
-    pending.catch(() => {});
-    const result = await Promise.race([pending, deadline]);
-    if (result === 'timeout') {
-      return { status: 'unavailable', kind: 'timeout', reason: `the keychain did not answer within ${timeoutMs} ms (waiting for an unlock prompt?)`, store };
-    }
-    return { ok: true, value: result.value };
-  } catch (err) {
-    if (opts.signal?.aborted) return { status: 'unavailable', kind: 'timeout', reason: 'stopped: the check reached its deadline', store };
-    return { status: 'unavailable', ...classifyKeychainError(err), store };
-  } finally {
-    clearTimeout(timer);
-    opts.signal?.removeEventListener('abort', onAbort);
-  }
+  return settleOnce<{ ok: true; value: T } | KeychainUnavailable>(
+    {
+      timeoutMs,
+      signal: opts.signal,
+      onTimeout: () => ({ status: 'unavailable', kind: 'timeout', reason: `the keychain did not answer within ${timeoutMs} ms (waiting for an unlock prompt?)`, store }),
+      onAbort: () => stopped,
+      onSettled: (_r, by) => {
+        if (by !== 'result') controller.abort();
+      },
+    },
+    (s) => {
+      const failed = (err: unknown): void => {
+        s.settle({ status: 'unavailable', ...classifyKeychainError(err), store });
+      };
+      try {
+        const entry = new mod.AsyncEntry(ref.service, ref.account, platform === 'linux' ? { linux: { store: 'secret-service' } } : undefined);
+        // After the deadline or the signal the operation may still reject (aborted): handled, and ignored.
+        op(entry, controller.signal).then((value) => s.settle({ ok: true, value }), failed);
+      } catch (err) {
+        failed(err);
+      }
+    },
+  );
 }
 
 /** Reads the credential stored under `ref`. */

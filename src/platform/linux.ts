@@ -3,7 +3,7 @@
  * `--app` names an install; processes are matched against the names community builds use.
  */
 import type { PlatformAdapter } from './adapter.js';
-import { LINUX_RULE, quitInstruction } from './app-process.js';
+import { LINUX_RULE, quitInstruction } from '../app/process-rules.js';
 import { fillStartTimes, listPosixProcesses } from './processes.js';
 
 export const linuxAdapter: PlatformAdapter = {

@@ -6,35 +6,8 @@
  * the fallback. The parsers are pure so they are tested on captured outputs on any OS.
  */
 import { execFile } from 'node:child_process';
+import { errorText, nameFromCmd, type ProcessInfo, type ProcessListing } from '../app/process-info.js';
 import { runPowerShell } from './powershell.js';
-
-export interface ProcessInfo {
-  pid: number;
-  ppid: number;
-  /** The executable's name (ps-list: basename of the exe path on Linux; image name on Windows). */
-  name: string;
-  /** The full command line, when the OS tells it. */
-  cmd?: string;
-  /** The executable's full path, when known. */
-  path?: string;
-  /** Owner (POSIX only). */
-  uid?: number;
-  startTime?: Date;
-}
-
-/** A process list and how it was obtained. */
-export interface ProcessListing {
-  processes: ProcessInfo[];
-  source: 'ps-list' | 'ps' | 'powershell' | 'ps-list (no start times)';
-  /**
-   * How far a reported start time may be from the true one, in ms. `ps` prints whole seconds,
-   * and procps adds a boot time that is itself rounded to the second: the true start lies in
-   * [reported, reported + 2 s). Windows' CreationDate is exact.
-   */
-  startTimeUncertaintyMs: number;
-  /** Problems met on the way (a fallback was used), for details. */
-  notes: string[];
-}
 
 export const PS_START_UNCERTAINTY_MS = 2_000;
 export const PROCESS_LIST_TIMEOUT_MS = 15_000;
@@ -78,17 +51,6 @@ export function parsePsOutput(stdout: string): ProcessInfo[] {
     out.push(info);
   }
   return out;
-}
-
-/**
- * A name for a process known only by its command line: the basename of the first word, or of
- * a macOS bundle executable whose path has spaces (`…/Claude Helper (GPU).app/Contents/MacOS/Claude Helper (GPU) --type=gpu`).
- */
-export function nameFromCmd(cmd: string): string {
-  // The bundle path may hold spaces; it ends before an option (` -`) or another path (` /`).
-  const bundle = /^(\/(?:(?! \/).)*?\.app\/Contents\/MacOS\/[^/]+?)(?= -| \/|$)/.exec(cmd);
-  const exe = bundle?.[1] ?? cmd.split(/\s+/, 1)[0] ?? '';
-  return exe.split(/[\\/]/).pop() ?? exe;
 }
 
 /** .NET's JSON date (`/Date(1700000000000)/`, what Windows PowerShell 5.1 writes) or an ISO string. */
@@ -213,10 +175,4 @@ export async function listWin32Processes(env: NodeJS.ProcessEnv, timeoutMs = PRO
   const psList = await psListModule();
   const processes = (await psList()).map(fromPsList);
   return { processes, source: 'ps-list (no start times)', startTimeUncertaintyMs: 0, notes };
-}
-
-export function errorText(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  if (e && typeof e === 'object' && typeof e.code === 'string') return e.code;
-  return err instanceof Error ? err.message.split('\n', 1)[0]!.slice(0, 200) : String(err);
 }

@@ -4,7 +4,7 @@
  * via PowerShell's `Get-CimInstance Win32_Process` (ps-list has no start times on Windows).
  */
 import type { PlatformAdapter } from './adapter.js';
-import { WIN32_RULE, quitInstruction } from './app-process.js';
+import { WIN32_RULE, quitInstruction } from '../app/process-rules.js';
 import { locateWin32 } from './app-locate.js';
 import { listWin32Processes } from './processes.js';
 

@@ -1,8 +1,9 @@
 /** Which processes are the app and which one is its main process, on captured listings. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { customRule, DARWIN_RULE, findAppProcesses, isHelper, LINUX_RULE, quitInstruction, WIN32_RULE } from '../../src/platform/app-process.js';
-import { parsePsOutput, parseWin32Processes, type ProcessInfo } from '../../src/platform/processes.js';
+import type { ProcessInfo } from '../../src/app/process-info.js';
+import { customRule, DARWIN_RULE, findAppProcesses, isHelper, LINUX_RULE, quitInstruction, WIN32_RULE } from '../../src/app/process-rules.js';
+import { parsePsOutput, parseWin32Processes } from '../../src/platform/processes.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/platform/${name}`, import.meta.url), 'utf8');
 const pids = (ps: ProcessInfo[]) => ps.map((p) => p.pid);

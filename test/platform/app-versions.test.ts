@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareVersions, highestVersion, parseVersion, requirementFor, SETTING_REQUIREMENTS } from '../../src/platform/app-versions.js';
+import { compareVersions, highestVersion, parseVersion, requirementFor, SETTING_REQUIREMENTS } from '../../src/app/versions.js';
 
 describe('app versions', () => {
   it('compares dotted versions numerically, not as text', () => {

@@ -7,14 +7,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   fillStartTimes,
   listPosixProcesses,
-  nameFromCmd,
   parseJsonDate,
   parseLstart,
   parsePsOutput,
   parseWin32Processes,
   PS_START_UNCERTAINTY_MS,
-  type ProcessInfo,
 } from '../../src/platform/processes.js';
+import { nameFromCmd, type ProcessInfo } from '../../src/app/process-info.js';
 import { startStandIn, uniqueAppPath, type StandIn } from '../app/stand-in.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/platform/${name}`, import.meta.url), 'utf8');

@@ -25,6 +25,8 @@ export const APP_ENV_VARS = {
 /** Where the doctor's own probe key lives in the OS keychain unless told otherwise. */
 export const DEFAULT_KEYCHAIN_SERVICE = 'portkey-doctor';
 export const DEFAULT_KEYCHAIN_ACCOUNT = 'probe-key';
+/** How long a keychain operation may take: an unlock prompt nobody answers would wait forever. */
+export const KEYCHAIN_TIMEOUT_MS = 8_000;
 
 export interface AppOptions {
   /** The app to inspect instead of the OS locations. */

@@ -5,7 +5,7 @@
  * an app process that is not a helper; the one that counts is the earliest whose parent is not
  * itself an app process. Pure: tested on real processes here and on captured listings.
  */
-import { nameFromCmd, type ProcessInfo } from './processes.js';
+import { nameFromCmd, type ProcessInfo } from './process-info.js';
 
 /** Decides whether a process belongs to the app. */
 export interface AppProcessRule {
