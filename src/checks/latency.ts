@@ -4,11 +4,15 @@
  * round trip) against gateway time (warm time to first byte minus one round trip); compared
  * with the policy's thresholds.
  */
-import { defineCheck, fail, ok, warn, type CheckOutcome } from '../contract/check.js';
+import { defineCheck, type Finding, fail, findings, ok, problem } from '../contract/check.js';
+import type { HttpPhases } from '../contract/io.js';
 import { appHeaders, clientOptions, endpoint, MAX_BODY_BYTES, probeTimeout } from '../gateway/endpoint.js';
-import { failureDetails, NET_CODE_INFO, netCode } from '../gateway/failure-codes.js';
+import { failureDetails, type NetCodeOf, netCode, netCodes, REQUEST_KINDS, type RequestKind } from '../gateway/failure-codes.js';
 import { summarise } from '../gateway/stats.js';
-import { createHttpClient, type HttpPhases } from '../net/index.js';
+import keyValidity from './key-validity.js';
+
+/** One sample that failed: a server error (its status), or no response (the failure's facts and code). */
+type SampleFailure = { status: number; code?: undefined } | { code: NetCodeOf<RequestKind>; [fact: string]: unknown };
 
 /** Thresholds on the p95 of warm requests when the policy sets none. */
 export const DEFAULT_LATENCY = { warnMs: 2000, failMs: undefined as number | undefined };
@@ -17,25 +21,40 @@ export default defineCheck({
   id: 'latency',
   title: 'Request latency',
   group: 'gateway',
-  needs: ['key-validity'],
+  needs: [keyValidity],
   codes: {
-    ...NET_CODE_INFO,
-    LATENCY_HIGH: { title: 'Requests to the gateway are slower than the threshold', fix: 'See the phases in the details: network time points at the path (VPN, proxy), gateway time at the gateway or its provider.' },
-    LATENCY_TOO_HIGH: { title: 'Requests to the gateway are slower than the policy’s failure threshold', fix: 'See the phases in the details: network time points at the path (VPN, proxy), gateway time at the gateway or its provider.' },
-    LATENCY_SAMPLES_FAILED: { title: 'Some latency samples failed', fix: 'The gateway is intermittently unreachable or failing: see the failures in the details.' },
+    ...netCodes(REQUEST_KINDS),
+    LATENCY_HIGH: {
+      title: 'Requests to the gateway are slower than the threshold',
+      fix: 'See the phases in the details: network time points at the path (VPN, proxy), gateway time at the gateway or its provider.',
+    },
+    LATENCY_TOO_HIGH: {
+      title: 'Requests to the gateway are slower than the policy’s failure threshold',
+      fix: 'See the phases in the details: network time points at the path (VPN, proxy), gateway time at the gateway or its provider.',
+    },
+    LATENCY_SAMPLES_FAILED: {
+      title: 'Some latency samples failed',
+      fix: 'The gateway is intermittently unreachable or failing: see the failures in the details.',
+    },
   },
-  async run(ctx): Promise<CheckOutcome> {
-    const oss = ctx.upstream('key-validity')?.details?.gatewayKind === 'portkey-oss';
+  async run(ctx) {
+    const oss = ctx.upstream(keyValidity)?.gatewayKind === 'portkey-oss';
     // The open-source gateway has no cheap authenticated endpoint: time its greeting instead.
     const path = oss ? '/' : '/v1/models';
     const samples = Math.max(1, ctx.policy?.latency?.samples ?? ctx.options.samples);
     const perRequest = Math.max(250, Math.floor(probeTimeout(ctx) / samples));
-    const client = createHttpClient(await clientOptions(ctx));
+    const client = ctx.net.createHttpClient(await clientOptions(ctx));
     const phases: HttpPhases[] = [];
-    const failures: Record<string, unknown>[] = [];
+    const failures: SampleFailure[] = [];
     try {
       for (let i = 0; i < samples && !ctx.signal.aborted; i++) {
-        const res = await client.request({ url: endpoint(ctx, path), headers: oss ? {} : appHeaders(ctx), timeoutMs: perRequest, maxBodyBytes: MAX_BODY_BYTES, signal: ctx.signal });
+        const res = await client.request({
+          url: endpoint(ctx, path),
+          headers: oss ? {} : appHeaders(ctx),
+          timeoutMs: perRequest,
+          maxBodyBytes: MAX_BODY_BYTES,
+          signal: ctx.signal,
+        });
         if (res.ok && res.status < 500) phases.push(res.phases);
         else failures.push(res.ok ? { status: res.status } : { ...failureDetails(res.failure), code: netCode(res.failure) });
       }
@@ -43,9 +62,8 @@ export default defineCheck({
       await client.close();
     }
     if (phases.length === 0) {
-      const first = failures[0] ?? {};
-      const code = typeof first.code === 'string' ? first.code : 'LATENCY_SAMPLES_FAILED';
-      return fail(code, `all ${failures.length} samples failed`, { details: { failures } });
+      // Every sample failed: the first one's network code says why (a server error has none).
+      return fail(failures[0]?.code ?? 'LATENCY_SAMPLES_FAILED', `all ${failures.length} samples failed`, { details: { failures } });
     }
     const cold = phases.find((p) => !p.reusedSocket) ?? phases[0]!;
     const warm = phases.filter((p) => p.reusedSocket);
@@ -67,9 +85,12 @@ export default defineCheck({
     };
     const p95 = total.p95 ?? 0;
     const line = `p50 ${total.p50} ms, p95 ${total.p95} ms warm; cold ${Math.round(cold.totalMs)} ms (network RTT ${details.networkRttMs ?? '?'} ms, gateway ${details.gatewayMs.p50 ?? '?'} ms)`;
-    if (details.thresholds.failMs !== undefined && p95 > details.thresholds.failMs) return fail('LATENCY_TOO_HIGH', `${line} > ${details.thresholds.failMs} ms`, { details });
-    if (p95 > details.thresholds.warnMs) return warn('LATENCY_HIGH', `${line} > ${details.thresholds.warnMs} ms`, { details });
-    if (failures.length > 0) return warn('LATENCY_SAMPLES_FAILED', `${failures.length} of ${samples} samples failed; ${line}`, { details });
-    return ok(line, details);
+    const { warnMs, failMs } = details.thresholds;
+    // Slow and failing samples are reported together; the slowness, when there is any, is primary.
+    const found: Finding<'LATENCY_TOO_HIGH' | 'LATENCY_HIGH' | 'LATENCY_SAMPLES_FAILED'>[] = [];
+    if (failMs !== undefined && p95 > failMs) found.push(problem('fail', 'LATENCY_TOO_HIGH', `${line} > ${failMs} ms`, { details }));
+    else if (p95 > warnMs) found.push(problem('warn', 'LATENCY_HIGH', `${line} > ${warnMs} ms`, { details }));
+    if (failures.length > 0) found.push(problem('warn', 'LATENCY_SAMPLES_FAILED', `${failures.length} of ${samples} samples failed; ${line}`, { details }));
+    return findings(found, ok(line, details));
   },
 });

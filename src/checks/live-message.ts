@@ -3,49 +3,66 @@
  * which model answered against the one asked for, and whether streaming works; when the stream
  * fails it tries once without streaming, to tell "streaming broken" from "gateway broken".
  */
-import { defineCheck, fail, finding, ok, skip, warn, type CheckOutcome } from '../contract/check.js';
+import { type CheckContext, type CodeOf, type CodeTable, defineCheck, type Finding, fail, finding, findings, ok, problem, skip } from '../contract/check.js';
+import type { HttpResult } from '../contract/io.js';
 import { appHeaders, clientOptions, endpoint, MAX_BODY_BYTES, probeTimeout } from '../gateway/endpoint.js';
-import { failureDetails, NET_CODE_INFO, netCode } from '../gateway/failure-codes.js';
+import { failureDetails, netCode, netCodes, REQUEST_KINDS } from '../gateway/failure-codes.js';
 import { probeModel, sameModel } from '../gateway/models.js';
 import { parseJson, routingHeaders } from '../gateway/responses.js';
 import { describeStatus, diagnoseStatus, GATEWAY_STATUS_CODES } from '../gateway/status-codes.js';
-import { httpRequest, type HttpResult } from '../net/index.js';
-import type { CheckContext } from '../contract/check.js';
+import keyValidity from './key-validity.js';
+
+/** The live check's own codes (beside the network's and the gateway status codes). */
+const codes = {
+  LIVE_NOT_REQUESTED: {
+    title: 'Not run: a live message costs tokens and is sent only with --live',
+    fix: 'Run with --live to send one tiny streamed request, as the app does.',
+  },
+  LIVE_STREAM_BROKEN: {
+    title: 'Streaming does not work through the gateway (the app streams every request), while a non-streamed request does',
+    fix: 'Upgrade the gateway or fix the proxy that buffers or breaks event streams (text/event-stream); the app cannot work without streaming.',
+  },
+  LIVE_STREAM_INCOMPLETE: {
+    title: 'The stream started but did not finish properly',
+    fix: 'A proxy or the gateway cuts event streams: check buffering and timeouts on the path.',
+  },
+  LIVE_MODEL_MISMATCH: {
+    title: 'A different model answered than the one asked for',
+    fix: 'A config on the key (or x-portkey-config) overrides the model: check its targets and override_params.',
+  },
+} as const satisfies CodeTable;
 
 export default defineCheck({
   id: 'live-message',
   title: 'Live streamed message',
   group: 'gateway',
-  needs: ['key-validity'],
+  needs: [keyValidity],
   codes: {
-    ...NET_CODE_INFO,
+    ...netCodes(REQUEST_KINDS),
     ...GATEWAY_STATUS_CODES,
-    LIVE_NOT_REQUESTED: {
-      title: 'Not run: a live message costs tokens and is sent only with --live',
-      fix: 'Run with --live to send one tiny streamed request, as the app does.',
-    },
-    LIVE_STREAM_BROKEN: {
-      title: 'Streaming does not work through the gateway (the app streams every request), while a non-streamed request does',
-      fix: 'Upgrade the gateway or fix the proxy that buffers or breaks event streams (text/event-stream); the app cannot work without streaming.',
-    },
-    LIVE_STREAM_INCOMPLETE: { title: 'The stream started but did not finish properly', fix: 'A proxy or the gateway cuts event streams: check buffering and timeouts on the path.' },
-    LIVE_MODEL_MISMATCH: {
-      title: 'A different model answered than the one asked for',
-      fix: 'A config on the key (or x-portkey-config) overrides the model: check its targets and override_params.',
-    },
+    ...codes,
   },
-  async run(ctx): Promise<CheckOutcome> {
+  async run(ctx) {
     if (!ctx.options.live) return skip('LIVE_NOT_REQUESTED', 'not run (use --live to send one real streamed request)');
-    const catalogIds = ((ctx.upstream('key-validity')?.details?.catalog as { ids?: string[] } | undefined)?.ids ?? []) as string[];
-    const model = probeModel(ctx, catalogIds);
+    const model = probeModel(ctx, ctx.upstream(keyValidity)?.catalog?.ids);
     const streamed = await send(ctx, model, true, 0.6);
-    if (!streamed.ok) return fail(netCode(streamed.failure), `streamed POST /v1/messages: ${streamed.failure.kind.replace(/-/g, ' ')}`, { details: { model, ...failureDetails(streamed.failure), sse: streamed.sse } });
+    if (!streamed.ok) {
+      const details = { model, ...failureDetails(streamed.failure), sse: streamed.sse };
+      return fail(netCode(streamed.failure), `streamed POST /v1/messages: ${streamed.failure.kind.replace(/-/g, ' ')}`, { details });
+    }
     const route = routingHeaders(streamed.headers);
     const sse = streamed.sse;
-    const details: Record<string, unknown> = { model, status: streamed.status, ...route, events: sse?.types.slice(0, 20), firstEventMs: sse?.firstEventMs, totalMs: Math.round(streamed.phases.totalMs) };
+    const details: Record<string, unknown> = {
+      model,
+      status: streamed.status,
+      ...route,
+      events: sse?.types.slice(0, 20),
+      firstEventMs: sse?.firstEventMs,
+      totalMs: Math.round(streamed.phases.totalMs),
+    };
     const streamWorked = streamed.status >= 200 && streamed.status < 300 && (sse?.count ?? 0) > 0;
 
-    if (!streamWorked) {
+    if (!sse || !streamWorked) {
       // Tell a broken stream from a broken route: try the same request without streaming.
       const plain = await send(ctx, model, false, 0.35);
       const plainOk = plain.ok && plain.status >= 200 && plain.status < 300;
@@ -53,28 +70,43 @@ export default defineCheck({
         const answered = modelOf(plain.body);
         const provider = routingHeaders(plain.headers).provider;
         Object.assign(details, { nonStreaming: { status: plain.status, provider, model: answered } });
-        return fail('LIVE_STREAM_BROKEN', `streaming fails (HTTP ${streamed.status}, ${sse?.count ?? 0} events); non-streamed works: ${answered ?? 'a model'} via ${provider ?? 'an unnamed provider'}`, { details });
+        return fail(
+          'LIVE_STREAM_BROKEN',
+          `streaming fails (HTTP ${streamed.status}, ${sse?.count ?? 0} events); non-streamed works: ${answered ?? 'a model'} via ${provider ?? 'an unnamed provider'}`,
+          { details },
+        );
       }
       const diagnosis = diagnoseStatus(streamed.status, streamed.headers, streamed.body);
       Object.assign(details, { source: diagnosis.error.source, message: diagnosis.error.message });
       return finding(diagnosis.status, diagnosis.code, describeStatus(streamed.status, diagnosis), { details });
     }
-    if (sse?.errorData || !sse?.types.includes('message_stop')) {
-      return fail('LIVE_STREAM_INCOMPLETE', `the stream ended after ${sse?.count ?? 0} events without message_stop${sse?.errorData ? ' (error event)' : ''}`, { details });
-    }
     const start = sse.head.find((e) => e.type === 'message_start');
-    const answered = start ? ((parseJson(start.data) as { message?: { model?: string } } | undefined)?.message?.model) : undefined;
-    details.answeredModel = answered;
-    if (answered && !sameModel(model, answered)) {
-      return warn('LIVE_MODEL_MISMATCH', `asked for ${model}, ${answered} answered (via ${route.provider ?? 'an unnamed provider'})`, { details });
+    const answered = start ? (parseJson(start.data) as { message?: { model?: string } } | undefined)?.message?.model : undefined;
+    const incomplete = Boolean(sse.errorData) || !sse.types.includes('message_stop');
+    // The report names the model that answered when the stream completed (as it always has).
+    if (!incomplete) details.answeredModel = answered;
+    // Both at once when both hold: a cut stream, and another model answering.
+    const found: Finding<CodeOf<typeof codes>>[] = [];
+    if (incomplete) {
+      const why = `the stream ended after ${sse.count} events without message_stop${sse.errorData ? ' (error event)' : ''}`;
+      found.push(problem('fail', 'LIVE_STREAM_INCOMPLETE', why, { details }));
     }
-    return ok(`streaming works: ${answered ?? model} via ${route.provider ?? 'an unnamed provider'}, first event in ${Math.round(sse.firstEventMs ?? 0)} ms`, details);
+    if (answered && !sameModel(model, answered)) {
+      found.push(
+        problem('warn', 'LIVE_MODEL_MISMATCH', `asked for ${model}, ${answered} answered (via ${route.provider ?? 'an unnamed provider'})`, { details }),
+      );
+    }
+    const firstEvent = Math.round(sse.firstEventMs ?? 0);
+    return findings(
+      found,
+      ok(`streaming works: ${answered ?? model} via ${route.provider ?? 'an unnamed provider'}, first event in ${firstEvent} ms`, details),
+    );
   },
 });
 
 function send(ctx: CheckContext, model: string, stream: boolean, share: number): Promise<HttpResult> {
   return clientOptions(ctx).then((client) =>
-    httpRequest({
+    ctx.net.httpRequest({
       ...client,
       url: endpoint(ctx, '/v1/messages'),
       method: 'POST',
