@@ -1,17 +1,23 @@
 /**
  * Extra headers under both setting keys and both forms (FIELD-NOTES §2). Names only are
  * reported: header values may be personal data or credentials.
+ *
+ * Every problem resolution found is a finding: the first (most severe: resolution sorts them)
+ * is primary, the others are listed, so a bad name and a credential header are fixed together.
  */
-import { defineCheck, fail, ok, warn, type CheckOutcome } from '../contract/check.js';
-import { resolveHeaders, type HeaderProblemCode } from '../inference/headers.js';
+import { defineCheck, findings, ok, problem } from '../contract/check.js';
+import { resolveHeaders, type HeaderProblem, type HeaderProblemCode } from '../inference/headers.js';
+import claudeSettings from './claude-settings.js';
 
 const WARN_ONLY: HeaderProblemCode[] = ['HEADERS_DUPLICATE', 'HEADERS_BOTH_KEYS', 'HEADERS_CREDENTIAL'];
+
+const where = (p: HeaderProblem) => (p.line !== undefined ? ` (line ${p.line}, column ${p.column})` : '');
 
 export default defineCheck({
   id: 'extra-headers',
   title: 'Extra headers',
   group: 'settings',
-  needs: ['claude-settings'],
+  needs: [claudeSettings],
   codes: {
     HEADERS_NATIVE_IN_MANAGED: {
       title: 'Managed settings hold the headers as a native array/dictionary; the app needs a JSON-encoded string',
@@ -42,21 +48,19 @@ export default defineCheck({
       fix: 'Keep inferenceCustomHeaders (app 1.8089.0 and later) and remove inferenceGatewayHeaders, unless older app versions must be served too.',
     },
   },
-  run({ target }): CheckOutcome {
+  run({ target }) {
     const { headers, problems } = resolveHeaders(target);
     const names = headers.map((h) => h.name);
     const details: Record<string, unknown> = {
       headers: headers.map((h) => ({ name: h.name, from: h.from, origin: h.origin })),
       ...(problems.length > 0 ? { findings: problems.map((p) => ({ code: p.code, key: p.key, message: p.message, line: p.line, column: p.column })) } : {}),
     };
-    const first = problems[0];
-    if (first) {
-      const where = first.line !== undefined ? ` (line ${first.line}, column ${first.column})` : '';
-      const summary = `${first.message}${where}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}`;
-      const extra = { details, ...(first.hint ? { fix: first.hint } : {}) };
-      return WARN_ONLY.includes(first.code) ? warn(first.code, summary, extra) : fail(first.code, summary, extra);
-    }
-    if (names.length === 0) return ok('none set', details);
-    return ok(names.join(', '), details);
+    const list = problems.map((p, i) =>
+      problem(WARN_ONLY.includes(p.code) ? 'warn' : 'fail', p.code, i === 0 ? `${p.message}${where(p)}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}` : `${p.message}${where(p)}`, {
+        ...(i === 0 ? { details } : {}),
+        ...(p.hint ? { fix: p.hint } : {}),
+      }),
+    );
+    return findings(list, ok(names.length === 0 ? 'none set' : names.join(', '), details));
   },
 });

@@ -1,42 +1,60 @@
-/** Third-party mode is on and the provider is the gateway (not Vertex, Bedrock or Foundry). */
-import { defineCheck, fail, ok, skip } from '../contract/check.js';
+/**
+ * Third-party mode is on and the provider is the gateway (not Vertex, Bedrock or Foundry).
+ * First-party mode and a wrong provider are separate settings: both are reported at once, the
+ * mode first, so switching to third-party mode does not reveal the provider problem only then.
+ */
+import { defineCheck, findings, ok, problem, skip, type CodeOf, type CodeTable, type Finding } from '../contract/check.js';
+import type { Target } from '../config/target.js';
+import claudeSettings from './claude-settings.js';
+
+const codes = {
+  MODE_NOT_3P: {
+    title: 'Claude Desktop is in first-party mode, so the gateway settings are not used',
+    fix: 'Set deploymentMode to "3p" (Developer → Configure third-party inference… does this), then fully quit and reopen the app.',
+  },
+  PROVIDER_MISSING: {
+    title: 'inferenceProvider is not set',
+    fix: 'Choose "Gateway (Anthropic-compatible)" in Configure third-party inference…, or set inferenceProvider to "gateway".',
+  },
+  PROVIDER_NOT_GATEWAY: {
+    title: 'inferenceProvider names another provider, so requests do not go to Portkey',
+    fix: 'Choose "Gateway (Anthropic-compatible)" in Configure third-party inference…, or set inferenceProvider to "gateway".',
+  },
+  PROVIDER_WRONG_TYPE: { title: 'inferenceProvider is not a string', fix: 'Set inferenceProvider to the string "gateway".' },
+  SETTINGS_FROM_FLAGS: {
+    title: 'No Claude Desktop settings: the app-side mode cannot be checked',
+    fix: 'Nothing to do when probing a gateway without Claude Desktop.',
+  },
+} as const satisfies CodeTable;
+
+type Code = CodeOf<typeof codes>;
 
 export default defineCheck({
   id: 'inference-mode',
   title: 'Third-party mode, gateway provider',
   group: 'settings',
-  needs: ['claude-settings'],
-  codes: {
-    MODE_NOT_3P: {
-      title: 'Claude Desktop is in first-party mode, so the gateway settings are not used',
-      fix: 'Set deploymentMode to "3p" (Developer → Configure third-party inference… does this), then fully quit and reopen the app.',
-    },
-    PROVIDER_MISSING: {
-      title: 'inferenceProvider is not set',
-      fix: 'Choose "Gateway (Anthropic-compatible)" in Configure third-party inference…, or set inferenceProvider to "gateway".',
-    },
-    PROVIDER_NOT_GATEWAY: {
-      title: 'inferenceProvider names another provider, so requests do not go to Portkey',
-      fix: 'Choose "Gateway (Anthropic-compatible)" in Configure third-party inference…, or set inferenceProvider to "gateway".',
-    },
-    PROVIDER_WRONG_TYPE: { title: 'inferenceProvider is not a string', fix: 'Set inferenceProvider to the string "gateway".' },
-    SETTINGS_FROM_FLAGS: {
-      title: 'No Claude Desktop settings: the app-side mode cannot be checked',
-      fix: 'Nothing to do when probing a gateway without Claude Desktop.',
-    },
-  },
+  needs: [claudeSettings],
+  codes,
   run({ discovery, target }) {
     if (!discovery.inForce) return skip('SETTINGS_FROM_FLAGS', 'no Claude Desktop settings to check (probing from flags)');
     const mode = discovery.deploymentMode;
+    const list: Finding<Code>[] = [];
     if (typeof mode === 'string' && mode.trim().toLowerCase() === '1p') {
-      return fail('MODE_NOT_3P', 'deploymentMode is "1p"', { details: { deploymentMode: mode } });
+      list.push(problem('fail', 'MODE_NOT_3P', 'deploymentMode is "1p"', { details: { deploymentMode: mode } }));
     }
-    const provider = target.provider?.value;
-    if (provider === undefined) return fail('PROVIDER_MISSING', 'inferenceProvider is not set');
-    if (typeof provider !== 'string') return fail('PROVIDER_WRONG_TYPE', `inferenceProvider is ${Array.isArray(provider) ? 'an array' : typeof provider}`);
-    if (provider.trim() !== 'gateway') {
-      return fail('PROVIDER_NOT_GATEWAY', `inferenceProvider is "${provider.trim().slice(0, 40)}", not "gateway"`, { details: { provider } });
-    }
-    return ok('third-party mode, provider "gateway"', { deploymentMode: mode ?? null, origin: target.provider?.origin });
+    const wrongProvider = providerFinding(target);
+    if (wrongProvider) list.push(wrongProvider);
+    return findings(list, ok('third-party mode, provider "gateway"', { deploymentMode: mode ?? null, origin: target.provider?.origin }));
   },
 });
+
+/** What is wrong with `inferenceProvider`, if anything. */
+function providerFinding(target: Target): Finding<Code> | undefined {
+  const provider = target.provider?.value;
+  if (provider === undefined) return problem('fail', 'PROVIDER_MISSING', 'inferenceProvider is not set');
+  if (typeof provider !== 'string') return problem('fail', 'PROVIDER_WRONG_TYPE', `inferenceProvider is ${Array.isArray(provider) ? 'an array' : typeof provider}`);
+  if (provider.trim() !== 'gateway') {
+    return problem('fail', 'PROVIDER_NOT_GATEWAY', `inferenceProvider is "${provider.trim().slice(0, 40)}", not "gateway"`, { details: { provider } });
+  }
+  return undefined;
+}

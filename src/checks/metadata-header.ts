@@ -1,11 +1,14 @@
 /**
  * `x-portkey-metadata`: strict JSON object of short string values, with the keys the policy
  * requires. Invalid metadata is silently dropped by Portkey, so policies "don't apply".
+ * Every finding of the analysis is reported (a number value and a missing required key are
+ * fixed together); the first is primary.
  */
-import { defineCheck, fail, ok, skip, type CheckOutcome } from '../contract/check.js';
+import { defineCheck, fail, findings, ok, problem, skip } from '../contract/check.js';
+import { METADATA_HEADER, METADATA_MAX_VALUE_LENGTH } from '../core/portkey.js';
 import { resolveHeaders } from '../inference/headers.js';
 import { analyzeMetadata } from '../inference/metadata.js';
-import { METADATA_HEADER, METADATA_MAX_VALUE_LENGTH } from '../core/portkey.js';
+import claudeSettings from './claude-settings.js';
 
 export default defineCheck({
   id: 'metadata-header',
@@ -13,7 +16,7 @@ export default defineCheck({
   group: 'settings',
   // Not behind extra-headers: metadata that breaks the header (a multi-line value) is still
   // worth analysing, with the line and column of its own errors.
-  needs: ['claude-settings'],
+  needs: [claudeSettings],
   codes: {
     METADATA_HEADERS_UNREADABLE: {
       title: 'The extra headers could not be read, so the metadata header cannot be examined',
@@ -43,7 +46,7 @@ export default defineCheck({
     METADATA_REQUIRED_MISSING: { title: 'Metadata keys the policy requires are missing', fix: 'Add the missing keys to x-portkey-metadata.' },
     METADATA_VALUE_NOT_ALLOWED: { title: 'A metadata value is not one the policy allows', fix: 'Use one of the values the policy lists for that key (see details).' },
   },
-  run({ target, policy }): CheckOutcome {
+  run({ target, policy }) {
     const resolution = resolveHeaders(target);
     const header = resolution.headers.find((h) => h.name.toLowerCase() === METADATA_HEADER);
     if (!header && resolution.problems.some((p) => p.code !== 'HEADERS_BOTH_KEYS' && p.code !== 'HEADERS_DUPLICATE')) {
@@ -53,25 +56,35 @@ export default defineCheck({
     if (!header) {
       if (required.length > 0) {
         return fail('METADATA_REQUIRED_NOT_SET', 'no x-portkey-metadata header, and the policy requires one', {
-          details: { requiredKeys: required, policy: policy!.source },
+          details: { requiredKeys: required, policy: policy?.source },
         });
       }
       return ok('not set (optional: logs are not tagged)');
     }
     const analysis = analyzeMetadata(header.value, policy);
+    const keys = analysis.keys ?? [];
     const details: Record<string, unknown> = {
       from: header.from,
       ...(analysis.keys ? { keys: analysis.keys } : {}),
       ...(required.length > 0 ? { requiredKeys: required } : {}),
     };
-    const first = analysis.findings[0];
-    if (!first) return ok(`valid JSON object with ${analysis.keys!.length} key(s): ${analysis.keys!.join(', ')}`, details);
-    details.findings = analysis.findings.map((f) => ({ code: f.code, message: f.message, ...(f.line ? { line: f.line, column: f.column } : {}) }));
-    if (first.line !== undefined) Object.assign(details, { line: first.line, column: first.column });
-    if (first.code === 'METADATA_VALUE_NOT_ALLOWED' && policy?.metadata?.allowedValues) {
-      details.allowedValues = Object.fromEntries(first.keys!.map((k) => [k, policy.metadata!.allowedValues![k]]));
+    const found = analysis.findings;
+    const [first] = found;
+    if (first) {
+      details.findings = found.map((f) => ({ code: f.code, message: f.message, ...(f.line ? { line: f.line, column: f.column } : {}) }));
+      if (first.line !== undefined) Object.assign(details, { line: first.line, column: first.column });
+      const allowedValues = policy?.metadata?.allowedValues;
+      if (first.code === 'METADATA_VALUE_NOT_ALLOWED' && allowedValues) {
+        details.allowedValues = Object.fromEntries((first.keys ?? []).map((k) => [k, allowedValues[k]]));
+      }
     }
-    const more = analysis.findings.length > 1 ? ` (+${analysis.findings.length - 1} more)` : '';
-    return fail(first.code, `${first.message}${more}`, { details, ...(first.hint ? { fix: `${first.hint}.` } : {}) });
+    // Every metadata finding is a failure, so the first listed is primary and carries the details.
+    const list = found.map((f, i) =>
+      problem('fail', f.code, i === 0 && found.length > 1 ? `${f.message} (+${found.length - 1} more)` : f.message, {
+        ...(i === 0 ? { details } : {}),
+        ...(f.hint ? { fix: `${f.hint}.` } : {}),
+      }),
+    );
+    return findings(list, ok(`valid JSON object with ${keys.length} key(s): ${keys.join(', ')}`, details));
   },
 });
