@@ -162,7 +162,7 @@ export type RequestKind = (typeof REQUEST_KINDS)[number];
  * A request that carries no key: it crosses every layer too, but the HTTP layer never refuses
  * it for sending a key in clear (`insecure-key-transport`), so that code is not among them.
  */
-export const KEYLESS_REQUEST_KINDS = REQUEST_KINDS.filter((k): k is Exclude<RequestKind, 'insecure-key-transport'> => k !== 'insecure-key-transport');
+export const KEYLESS_REQUEST_KINDS: readonly Exclude<RequestKind, 'insecure-key-transport'>[] = REQUEST_KINDS.filter((k): k is Exclude<RequestKind, 'insecure-key-transport'> => k !== 'insecure-key-transport');
 
 /** The codes of some failure kinds, as a check's `codes` map (shared kinds are listed once). */
 export function netCodes<const K extends NetFailureKind>(kinds: readonly K[]): NetCodeTable<K> {
