@@ -6,7 +6,7 @@
 import { defineCheck, fail, ok } from '../contract/check.js';
 import { firstHop, probeTimeout } from '../gateway/endpoint.js';
 import { DNS_KINDS, failureDetails, firstHopFailure, netCodeIn, netCodes, PROXY_HOP_KINDS } from '../gateway/failure-codes.js';
-import type { ResolvedAddress } from '../net/dns.js';
+import type { ResolvedAddress } from '../contract/io.js';
 import baseUrl from './base-url.js';
 
 const KINDS = [...DNS_KINDS, ...PROXY_HOP_KINDS] as const;

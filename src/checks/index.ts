@@ -2,7 +2,7 @@
  * The registry of checks, in report order (root causes first). Adding a check: write one file
  * in this folder with `defineCheck`, then add it here. Prerequisites must come earlier.
  */
-import type { Check } from '../contract/check.js';
+import type { AnyCheck } from '../contract/check.js';
 import apiKey from './api-key.js';
 import authScheme from './auth-scheme.js';
 import baseUrl from './base-url.js';
@@ -28,7 +28,7 @@ import routing from './routing.js';
 import liveMessage from './live-message.js';
 import latency from './latency.js';
 
-export const CHECKS: readonly Check[] = [
+export const CHECKS: readonly AnyCheck[] = [
   claudeSettings,
   inferenceMode,
   baseUrl,

@@ -5,7 +5,7 @@
 import { defineCheck, fail, ok, warn } from '../contract/check.js';
 import { firstHop, probeTimeout } from '../gateway/endpoint.js';
 import { failureDetails, firstHopFailure, netCodeIn, netCodes, PROXY_HOP_KINDS, TCP_KINDS } from '../gateway/failure-codes.js';
-import type { TcpResult } from '../net/tcp.js';
+import type { TcpResult } from '../contract/io.js';
 import dns from './dns.js';
 
 const KINDS = [...TCP_KINDS, ...PROXY_HOP_KINDS] as const;
