@@ -106,8 +106,7 @@ export function findAppProcesses(
   const exclude = new Set(opts.exclude ?? []);
   const matched = processes.filter((p) => !exclude.has(p.pid) && rule.matches(p));
   const cmdVisible = matched.some((p) => p.cmd !== undefined);
-  const isMine = (p: ProcessInfo) =>
-    (opts.ownUid === undefined || p.uid === undefined || p.uid === opts.ownUid) && (!cmdVisible || p.cmd !== undefined);
+  const isMine = (p: ProcessInfo) => (opts.ownUid === undefined || p.uid === undefined || p.uid === opts.ownUid) && (!cmdVisible || p.cmd !== undefined);
   const mine = matched.filter(isMine);
   const ignored = matched.filter((p) => !isMine(p));
   const pids = new Set(mine.map((p) => p.pid));

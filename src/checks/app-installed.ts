@@ -95,7 +95,10 @@ export function installOutcome(install: AppInstall, others: AppInstall[], extra:
   const versionText = install.version !== undefined ? `version ${install.version}` : 'version unknown';
   const differing = others.filter((o) => o.version !== undefined && install.version !== undefined && o.version !== install.version);
   if (differing.length > 0) {
-    return warn('APP_MULTIPLE_INSTALLS', `${install.path} (${versionText}) and ${differing.map((o) => `${o.path} (${o.version})`).join(', ')}`, { details, data });
+    return warn('APP_MULTIPLE_INSTALLS', `${install.path} (${versionText}) and ${differing.map((o) => `${o.path} (${o.version})`).join(', ')}`, {
+      details,
+      data,
+    });
   }
   return ok(`${versionText} at ${install.path}`, details, data);
 }

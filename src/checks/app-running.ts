@@ -66,12 +66,15 @@ export default defineCheck({
     };
     const [main, ...otherMain] = found.main;
     const data: AppRunningData = {
-      ...(main ? { main: { pid: main.pid, ...(main.startTime ? { startTime: main.startTime } : {}) } } : {}),
+      main: main ? { pid: main.pid, startTime: main.startTime } : undefined,
       startTimeUncertaintyMs: listing.startTimeUncertaintyMs,
     };
     if (!main) {
       if (found.helpers.length > 0) {
-        return warn('APP_HELPERS_ONLY', `${found.helpers.length} helper process(es) (pid ${found.helpers.map((p) => p.pid).join(', ')}) but no main process`, { details, data });
+        return warn('APP_HELPERS_ONLY', `${found.helpers.length} helper process(es) (pid ${found.helpers.map((p) => p.pid).join(', ')}) but no main process`, {
+          details,
+          data,
+        });
       }
       return ok('not running; it reads the settings when it starts', details, data);
     }

@@ -6,7 +6,7 @@
 import { compareVersions, parseVersion, requirementFor, SETTING_REQUIREMENTS } from '../app/versions.js';
 import type { InferenceKey } from '../config/settings.js';
 import type { Field, Target } from '../config/target.js';
-import { defineCheck, fail, ok, warn } from '../contract/check.js';
+import { defineCheck, findings, ok, problem, warn, type Finding } from '../contract/check.js';
 import appInstalled from './app-installed.js';
 
 const CUSTOM_HEADERS_MIN = requirementFor('inferenceCustomHeaders')?.minVersion ?? '?';
@@ -50,18 +50,24 @@ export default defineCheck({
       });
     }
     const older = (min: string | undefined) => min !== undefined && compareVersions(version, min) < 0;
+    // Both can be true of one old app: list both, so one update (and one rerun) settles them.
+    const found: Finding<'APP_TOO_OLD_CUSTOM_HEADERS' | 'APP_TOO_OLD_AUTH_SCHEME'>[] = [];
     if (used.includes('inferenceCustomHeaders') && older(requirementFor('inferenceCustomHeaders')?.minVersion)) {
       const fallback = used.includes('inferenceGatewayHeaders');
       const summary = `app ${version} < ${CUSTOM_HEADERS_MIN}: inferenceCustomHeaders is ignored${fallback ? ' (the older inferenceGatewayHeaders are still sent)' : ', so no extra header (x-portkey-metadata) is sent'}`;
-      return fallback ? warn('APP_TOO_OLD_CUSTOM_HEADERS', summary, { details }) : fail('APP_TOO_OLD_CUSTOM_HEADERS', summary, { details });
+      found.push(problem(fallback ? 'warn' : 'fail', 'APP_TOO_OLD_CUSTOM_HEADERS', summary, { details }));
     }
     const scheme = ctx.target.authScheme;
-    if (used.includes('inferenceGatewayAuthScheme') && older(AUTH_SCHEME_MIN) && !(typeof scheme?.value === 'string' && scheme.value.trim().toLowerCase() === 'bearer')) {
-      return warn('APP_TOO_OLD_AUTH_SCHEME', `app ${version} < ${AUTH_SCHEME_MIN}: the auth scheme setting is ignored`, { details });
+    if (
+      used.includes('inferenceGatewayAuthScheme') &&
+      older(AUTH_SCHEME_MIN) &&
+      !(typeof scheme?.value === 'string' && scheme.value.trim().toLowerCase() === 'bearer')
+    ) {
+      found.push(problem('warn', 'APP_TOO_OLD_AUTH_SCHEME', `app ${version} < ${AUTH_SCHEME_MIN}: the auth scheme setting is ignored`, { details }));
     }
     const checked = known.map((r) => `${r.setting} ≥ ${r.min}`).join(', ');
     const unknownText = unknownMinimum.length ? `; no minimum known for ${unknownMinimum.join(', ')}` : '';
-    return ok(`${version}${checked ? ` supports ${checked}` : ': no setting in use has a known minimum'}${unknownText}`, details);
+    return findings(found, ok(`${version}${checked ? ` supports ${checked}` : ': no setting in use has a known minimum'}${unknownText}`, details));
   },
 });
 

@@ -79,7 +79,10 @@ export default defineCheck({
           fix: fixFor(`${p.hint ? `${p.hint}${where}; or: ` : ''}${WRITE_DEFAULT}`),
         });
       }
-      return fail('DEVELOPER_SETTINGS_UNREADABLE', `developer_settings.json: ${p.message}`, { details, fix: fixFor('Check the file’s owner and permissions.') });
+      return fail('DEVELOPER_SETTINGS_UNREADABLE', `developer_settings.json: ${p.message}`, {
+        details,
+        fix: fixFor('Check the file’s owner and permissions.'),
+      });
     }
     if (read.bom) {
       return fail('DEVELOPER_SETTINGS_BOM', 'developer_settings.json starts with a UTF-8 BOM', {
@@ -88,7 +91,10 @@ export default defineCheck({
       });
     }
     if (!isPlainObject(read.value)) {
-      return fail('DEVELOPER_SETTINGS_NOT_OBJECT', `developer_settings.json holds ${typeName(read.value)}, not an object`, { details, fix: fixFor(WRITE_DEFAULT) });
+      return fail('DEVELOPER_SETTINGS_NOT_OBJECT', `developer_settings.json holds ${typeName(read.value)}, not an object`, {
+        details,
+        fix: fixFor(WRITE_DEFAULT),
+      });
     }
     const allow = read.value['allowDevTools'];
     details['allowDevTools'] = allow ?? null;

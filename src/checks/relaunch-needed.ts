@@ -38,13 +38,17 @@ export default defineCheck({
     if (!running || !main) return ok('the app is not running: it reads the settings when it starts');
     const startMs = main.startTime?.getTime() ?? Number.NaN;
     if (Number.isNaN(startMs)) {
-      return skip('RELAUNCH_START_UNKNOWN', `the start time of the main process${main.pid ? ` (pid ${main.pid})` : ''} is not known`, { details: { pid: main.pid } });
+      return skip('RELAUNCH_START_UNKNOWN', `the start time of the main process${main.pid ? ` (pid ${main.pid})` : ''} is not known`, {
+        details: { pid: main.pid },
+      });
     }
     if (!ctx.discovery.inForce) return ok('no Claude Desktop settings files to compare (gateway given by flags)');
     const files = settingsFiles(ctx.discovery);
     const newest = files.reduce<(typeof files)[number] | undefined>((a, f) => (a === undefined || f.mtimeMs > a.mtimeMs ? f : a), undefined);
     if (!newest) {
-      return skip('RELAUNCH_NO_FILE_TIMES', `${ctx.discovery.inForce.location} has no modification time to compare`, { details: { source: ctx.discovery.inForce.location } });
+      return skip('RELAUNCH_NO_FILE_TIMES', `${ctx.discovery.inForce.location} has no modification time to compare`, {
+        details: { source: ctx.discovery.inForce.location },
+      });
     }
     const uncertainty = running.startTimeUncertaintyMs;
     const details: Record<string, unknown> = {
