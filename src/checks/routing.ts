@@ -72,8 +72,9 @@ export default defineCheck({
     if (expected.length > 0 && answered && !expected.some((p) => answered === p || answered.includes(p))) {
       found.push(problem('fail', 'ROUTING_UNEXPECTED_PROVIDER', `${answered} answered; the policy expects ${expected.join(' or ')}`, { details }));
     }
-    if (route.fallbackUsed)
+    if (route.fallbackUsed) {
       found.push(problem('warn', 'ROUTING_FALLBACK_USED', `a fallback (${route.lastUsedOptionIndex}) answered via ${provider}${trace}`, { details }));
+    }
     return findings(found, ok(`${model} routes to ${answered ?? 'an unnamed provider'}${trace}`, details));
   },
 });

@@ -66,8 +66,9 @@ export default defineCheck({
       const missingModels = (ctx.policy?.routing?.expectedModels ?? []).filter((m) => !inCatalog(m, catalog.ids));
       if (missingModels.length > 0) gaps.push(problem('fail', 'WORKSPACE_MODEL_MISSING', `not in the catalog: ${missingModels.join(', ')}`, { details }));
       const appMissing = appModels(ctx).filter((m) => !inCatalog(m, catalog.ids));
-      if (appMissing.length > 0)
+      if (appMissing.length > 0) {
         gaps.push(problem('warn', 'WORKSPACE_APP_MODEL_NOT_IN_CATALOG', `the app's models not in the catalog: ${appMissing.join(', ')}`, { details }));
+      }
     }
     return findings(
       gaps,
