@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const KEY_MODULE = fileURLToPath(new URL('../../dist/commands/key.js', import.meta.url));
-const USAGE_MODULE = fileURLToPath(new URL('../../dist/usage-error.js', import.meta.url));
+const USAGE_MODULE = fileURLToPath(new URL('../../dist/core/usage-error.js', import.meta.url));
 
 const SCRIPT = `
 const { keyCommand } = await import(process.env.PKD_KEY_MODULE);
