@@ -2,6 +2,9 @@
  * The daemon end to end: the built CLI as a child process on a seconds-level schedule, a
  * loopback gateway that flips between healthy and broken run by run, a real rsyslog when
  * installed. Assertions are on events, statuses and codes.
+ *
+ * Every test has its own gateway, state folder and app name, so the suites run concurrently: the
+ * file takes as long as its longest test (14 one-second runs) instead of the sum of all of them.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +23,7 @@ function shape(e: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries({ type, check, code, status, runs, reason, signal }).filter(([, v]) => v !== undefined));
 }
 
-describe('daemon: transitions', () => {
+describe.concurrent('daemon: transitions', () => {
   let rsyslog: Rsyslog | undefined;
   beforeAll(async () => {
     if (hasRsyslog) rsyslog = await startRsyslog();
@@ -94,7 +97,7 @@ describe('daemon: transitions', () => {
       expect(parsed.every((p) => p.appName === appName && p.facility === 1)).toBe(true);
       expect(parsed[1]!.severity).toBe(3);
     }
-  });
+  }, 90_000);
 
   it('a restart does not raise again what is still raised, and says what is', async () => {
     const gw = await startFlipGateway(() => 'broken');
@@ -129,7 +132,7 @@ describe('daemon: transitions', () => {
   });
 });
 
-describe('daemon: signals', () => {
+describe.concurrent('daemon: signals', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('%s in the middle of a run aborts it and exits 0 within the bound', async (signal) => {
     // Run 1 answers; run 2 hangs (the server never answers) with deadlines far away.
     const gw = await startFlipGateway((n) => (n === 1 ? 'ok' : 'hang'));
@@ -146,8 +149,13 @@ describe('daemon: signals', () => {
     await gw.close();
     expect(exit.code, daemon.stderr()).toBe(0);
     expect(exit.signal).toBe(null);
-    // The daemon's bound is 5 s; 2 s more for a loaded machine.
-    expect(exit.at - sent).toBeLessThan(7_000);
+    // The bound held without timing it: the shutdown finished by itself ("daemon stopped"), its
+    // watchdog (which exits at the bound) never fired. The run's own deadlines are 600 s away.
+    const logs = daemon.logs().map((l) => l.msg);
+    expect(logs).toContain('daemon stopped');
+    expect(logs).not.toContain('shutdown took too long; exiting');
+    // Hang guard only: generous for a loaded machine.
+    expect(exit.at - sent).toBeLessThan(25_000);
     const events = jsonl(join(dir, 'status.jsonl'));
     expect(events.map(shape)).toEqual([{ type: 'started' }, { type: 'stopped', reason: 'signal', signal, runs: 1 }]);
     // The aborted run is not recorded.
@@ -193,7 +201,7 @@ describe('daemon: signals', () => {
   });
 });
 
-describe.skipIf(!hasRsyslog)('daemon: syslog receiver goes away and comes back', () => {
+describe.skipIf(!hasRsyslog).concurrent('daemon: syslog receiver goes away and comes back', () => {
   it('keeps running, queues, and delivers again over TCP and UDP', async () => {
     const rsyslog = await startRsyslog();
     const gw = await startFlipGateway(() => 'ok');
