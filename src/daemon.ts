@@ -5,9 +5,10 @@
  *   while a run is still going is skipped, so runs never overlap), each scheduled run delayed
  *   by this machine's splay so a fleet spreads its probes over the interval (the first run by
  *   a random part of it, at most a minute: see {@link startDelayMs}).
- * - Each run is the doctor's `runOnce()` on a `prepare()`d target; the settings, policy and key
- *   files are watched (stat before each run) and prepared again when they change; SIGHUP
- *   prepares again and also re-reads the daemon's own settings from the policy.
+ * - Each run is the run module's `runOnce()` on a `prepare()`d target (src/run, as for the
+ *   doctor); the settings, policy and key files are watched (stat before each run) and prepared
+ *   again when they change; SIGHUP prepares again and also re-reads the daemon's own settings
+ *   from the policy.
  * - Results go through the {@link Tracker}: a problem is raised after `raiseAfter` bad runs and
  *   cleared after `clearAfter` good ones; reporters get those transitions, a periodic
  *   heartbeat, and `started`/`stopped`, never "still broken" every run.
@@ -21,7 +22,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CronJob, CronTime } from 'cron';
 import { resolvePolicyPath } from './config/policy-load.js';
-import { prepare, runOnce, type Prepared } from './commands/doctor.js';
+import { prepare, runOnce, type Prepared } from './run/index.js';
 import { parseDaemonArgs, resolveDaemonConfig, type DaemonConfig, type ParsedDaemonArgs } from './daemon/config.js';
 import { processStats, type DaemonEvent, type RunSummary } from './reporters/events.js';
 import { DIR_MODE, RotatingJsonl } from './reporters/rotating-file.js';

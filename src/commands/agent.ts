@@ -12,14 +12,14 @@
  */
 import { execFile } from 'node:child_process';
 import { realpathSync } from 'node:fs';
-import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { defaultStateDir, parseDaemonArgs, PATH_FLAGS, splitDaemonArgs } from '../daemon/config.js';
-import { hiddenBySystemUnit, planService, type PlannedCommand, type Scope, type ServicePlan } from '../daemon/service.js';
-import { STATE_FILE } from '../daemon/state.js';
+import { parseDaemonArgs, PATH_FLAGS, resolveStateDir, stateDirArg } from '../daemon/config.js';
+import { hiddenBySystemUnit, installedDaemonArgs, planService, type PlannedCommand, type Scope, type ServicePlan } from '../daemon/service.js';
+import { loadState, raisedProblems } from '../daemon/state.js';
 import { UsageError } from '../core/usage-error.js';
 
 const OPTIONS = {
@@ -115,7 +115,7 @@ export async function agentCommand(args: string[], env: NodeJS.ProcessEnv, io: A
     throw new UsageError(`${(err as Error).message}.`);
   }
 
-  if (action === 'status') return status(plan, io, env, home, daemonArgs);
+  if (action === 'status') return status(plan, io, env, home);
 
   const problems: string[] = [];
   if (scope === 'system') {
@@ -181,16 +181,15 @@ async function runAll(commands: readonly PlannedCommand[], io: AgentIo): Promise
   return true;
 }
 
-async function status(plan: ServicePlan, io: AgentIo, env: NodeJS.ProcessEnv, home: string, daemonArgs: string[]): Promise<number> {
+async function status(plan: ServicePlan, io: AgentIo, env: NodeJS.ProcessEnv, home: string): Promise<number> {
   const lines: string[] = [];
-  let installed = false;
+  let content: string | undefined;
   try {
-    await stat(plan.file);
-    installed = true;
+    content = await readFile(plan.file, 'utf8');
   } catch {
     // not installed
   }
-  lines.push(`service file: ${plan.file} (${installed ? 'present' : 'absent'})`);
+  lines.push(`service file: ${plan.file} (${content !== undefined ? 'present' : 'absent'})`);
   const r = await io.run(plan.status.argv);
   let running = false;
   if (plan.kind === 'launchd') {
@@ -209,18 +208,18 @@ async function status(plan: ServicePlan, io: AgentIo, env: NodeJS.ProcessEnv, ho
 
   // The daemon's own view: last run and what is raised (user scope; the system unit's state is root's).
   if (plan.kind !== 'systemd-system') {
-    const { daemonArgs: own } = splitDaemonArgs(daemonArgs);
-    const flagDir = own.includes('--state-dir') ? own[own.indexOf('--state-dir') + 1] : undefined;
-    const stateDir = flagDir ?? defaultStateDir(process.platform, env, home);
-    try {
-      const state = JSON.parse(await readFile(path.join(stateDir, STATE_FILE), 'utf8')) as { runs?: number; lastRunAt?: string; checks?: Record<string, { raised?: { code: string; since: string } }> };
-      const raised = Object.entries(state.checks ?? {}).filter(([, s]) => s.raised);
-      lines.push(`last run: ${state.lastRunAt ?? 'never'} (${state.runs ?? 0} runs recorded in ${stateDir})`);
-      lines.push(raised.length === 0 ? 'raised: none' : `raised: ${raised.map(([id, s]) => `${id} ${s.raised!.code} since ${s.raised!.since}`).join('; ')}`);
-    } catch {
-      lines.push(`last run: none recorded in ${stateDir}`);
+    // The state folder the installed service runs with: a --state-dir given at install, else the default.
+    const installedArgs = content !== undefined ? (installedDaemonArgs(plan.kind, content) ?? []) : [];
+    const stateDir = resolveStateDir(stateDirArg(installedArgs), process.platform, env, home);
+    const { state, problem } = await loadState(stateDir);
+    if (problem) lines.push(`last run: unknown (${problem})`);
+    else if (state.lastRunAt === null) lines.push(`last run: none recorded in ${stateDir}`);
+    else {
+      const raised = raisedProblems(state);
+      lines.push(`last run: ${state.lastRunAt} (${state.runs} runs recorded in ${stateDir})`);
+      lines.push(raised.length === 0 ? 'raised: none' : `raised: ${raised.map((p) => `${p.check} ${p.code} since ${p.since}`).join('; ')}`);
     }
   }
   io.out(lines.join('\n') + '\n');
-  return installed && running ? 0 : 3;
+  return content !== undefined && running ? 0 : 3;
 }

@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { deleteCredential, readCredential, storeCredential, type KeychainRead } from '../platform/keychain.js';
+import { deleteCredential, readCredential, storeCredential } from '../platform/keychain.js';
 import { appOptions, type KeychainRef } from '../app/options.js';
 import { Secret } from '../core/secret.js';
 import { redactQuotedArgs, safeArg, UsageError } from '../core/usage-error.js';
@@ -40,30 +40,6 @@ const OPTIONS = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-export interface ProbeKeyRead {
-  status: KeychainRead['status'];
-  service: string;
-  account: string;
-  store: string;
-  secret?: Secret;
-  reason?: string;
-}
-
-/**
- * The doctor's probe key from the keychain, for the doctor and the daemon: service and account
- * from `PORTKEY_DOCTOR_KEYCHAIN_SERVICE` / `PORTKEY_DOCTOR_KEYCHAIN_ACCOUNT` (defaults
- * `portkey-doctor` / `probe-key`). Never throws; the key comes wrapped in a {@link Secret}.
- */
-export async function readProbeKey(env: NodeJS.ProcessEnv, opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<ProbeKeyRead> {
-  const { keychain } = appOptions(env);
-  const ref = { service: keychain.service, account: keychain.account };
-  const read = await readCredential(ref, opts);
-  const out: ProbeKeyRead = { status: read.status, ...ref, store: read.store };
-  if (read.status === 'found') out.secret = read.secret;
-  if (read.status === 'unavailable') out.reason = read.reason;
-  return out;
-}
 
 export async function keyCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   let parsed;

@@ -8,10 +8,9 @@ import { parseArgs } from 'node:util';
 import { parseDoctorFlags } from '../config/flags.js';
 import { renderJson } from '../reporters/json.js';
 import { renderMarkdown } from '../reporters/markdown.js';
-import { scrub } from '../core/secret.js';
 import { redact } from '../report/redact.js';
 import { UsageError } from '../core/usage-error.js';
-import { outputSecrets, prepare, runOnce } from './doctor.js';
+import { prepare, runOnce } from '../run/index.js';
 
 const OWN = {
   output: { type: 'string', short: 'o' },
@@ -43,19 +42,18 @@ export async function reportCommand(args: string[], env: NodeJS.ProcessEnv): Pro
   const flags = parseDoctorFlags(rest.filter((a) => a !== '--json'));
 
   const prepared = await prepare(flags, env);
+  // The report has passed the output scrub as it left the run; the file and the summary below are made from it.
   const full = await runOnce(prepared);
   const { value: report, redactions } = values['include-personal'] ? { value: full, redactions: [] } : redact(full, { homedir: homedir(), username: safeUser() });
   if (redactions.length) report.redactions = redactions;
-  const secrets = outputSecrets(prepared.secrets);
-  const text = scrub(format === 'json' ? renderJson(report) : renderMarkdown(report), secrets);
+  const text = format === 'json' ? renderJson(report) : renderMarkdown(report);
 
   if (values.output === '-') {
     process.stdout.write(text);
   } else {
     const path = values.output ?? defaultName(format, new Date());
     await writePrivate(path, text);
-    // The summary quotes findings (a base URL, a page title): scrubbed like the report itself.
-    process.stderr.write(scrub(`portkey-doctor: report written to ${path} (${format}, mode 0600). ${report.summary ?? ''}\n`, secrets));
+    process.stderr.write(`portkey-doctor: report written to ${path} (${format}, mode 0600). ${report.summary ?? ''}\n`);
   }
   return report.exitCode;
 }

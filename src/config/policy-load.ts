@@ -1,7 +1,9 @@
 /**
  * Loading the IT policy file: strict JSON, validated against `schema/policy.schema.json` with
- * unknown keys rejected (a typo must not silently switch a rule off). Every error says where
- * (JSON pointer, and line/column) and what was expected.
+ * unknown keys rejected (a typo must not silently switch a rule off), then the rules a schema
+ * cannot say (latency bounds in order; the daemon section's cron expression, syslog URLs and
+ * JSON file path). This is the one place a policy is validated: the doctor and the daemon get
+ * the same answer. Every error says where (JSON pointer, and line/column) and what was expected.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -9,10 +11,12 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type * as Jsonc from 'jsonc-parser';
 import type { Node as JsonNode } from 'jsonc-parser';
 import { requireLazy } from '../core/lazy.js';
-import type { Policy } from './policy.js';
+import type { DaemonPolicy, Policy } from './policy.js';
 import { defaultPolicyPath, envVar, POLICY_ENV_VAR } from './paths.js';
 import { readJsonFile, typeName } from './read-file.js';
 import { lineColumn } from './json.js';
+import { scheduleProblem } from './schedule.js';
+import { parseSyslogUrl } from './syslog-target.js';
 
 /** Why a policy file cannot be used. */
 export interface PolicyError {
@@ -194,19 +198,50 @@ export async function loadPolicy(file: string, opts: { required: boolean }): Pro
   }
 
   const value = read.value as Record<string, unknown> & Omit<Policy, 'source'>;
-  const latency = value.latency;
-  if (latency?.warnMs !== undefined && latency.failMs !== undefined && latency.failMs < latency.warnMs) {
-    const pointer = '/latency/failMs';
-    const position = locate(read.text, safeParseTree(read.text), pointer, false);
-    return {
-      error: { file: source, pointer, message: `${latency.failMs} must not be below /latency/warnMs (${latency.warnMs})`, ...position },
-    };
+  const problem = ruleProblem(value);
+  if (problem) {
+    const position = locate(read.text, safeParseTree(read.text), problem.pointer, false);
+    return { error: { file: source, pointer: problem.pointer, message: problem.message, ...position } };
   }
 
   const { $schema: _schema, ...rest } = value;
   const policy: Policy = { ...rest, source };
+  if (policy.daemon?.schedule !== undefined) policy.daemon = { ...policy.daemon, schedule: policy.daemon.schedule.trim() };
   if (policy.gateway?.caFile !== undefined) {
     policy.gateway = { ...policy.gateway, caFile: path.resolve(path.dirname(source), policy.gateway.caFile) };
   }
   return { policy };
+}
+
+/** The first value that passes the schema but breaks a rule the schema cannot express. */
+function ruleProblem(value: Omit<Policy, 'source'>): { pointer: string; message: string } | undefined {
+  const latency = value.latency;
+  if (latency?.warnMs !== undefined && latency.failMs !== undefined && latency.failMs < latency.warnMs) {
+    return { pointer: '/latency/failMs', message: `${latency.failMs} must not be below /latency/warnMs (${latency.warnMs})` };
+  }
+  return value.daemon ? daemonProblem(value.daemon) : undefined;
+}
+
+/** The daemon section: what the daemon would refuse at start-up is refused here, for every command. */
+function daemonProblem(d: DaemonPolicy): { pointer: string; message: string } | undefined {
+  if (d.schedule !== undefined) {
+    if (d.schedule.trim() === '') return { pointer: '/daemon/schedule', message: 'must be a non-empty string' };
+    const problem = scheduleProblem(d.schedule);
+    if (problem) return { pointer: '/daemon/schedule', message: `"${d.schedule}": ${problem}` };
+  }
+  if (d.jsonFile !== undefined) {
+    if (d.jsonFile.trim() === '') return { pointer: '/daemon/jsonFile', message: 'must be a non-empty string' };
+    if (!d.jsonFile.startsWith('~/') && !path.posix.isAbsolute(d.jsonFile) && !path.win32.isAbsolute(d.jsonFile)) {
+      return { pointer: '/daemon/jsonFile', message: 'must be an absolute path or start with ~/' };
+    }
+  }
+  const urls = d.syslog === undefined ? [] : Array.isArray(d.syslog) ? d.syslog : [d.syslog];
+  for (const [i, url] of urls.entries()) {
+    try {
+      parseSyslogUrl(url);
+    } catch (err) {
+      return { pointer: Array.isArray(d.syslog) ? `/daemon/syslog/${i}` : '/daemon/syslog', message: `"${url}": ${(err as Error).message}` };
+    }
+  }
+  return undefined;
 }

@@ -1,4 +1,10 @@
-/** The IT policy file: what the organisation expects of every machine's setup. */
+/**
+ * The IT policy file: what the organisation expects of every machine's setup. Its shape is
+ * schema/policy.schema.json; src/config/policy-load.ts is the one place that validates a policy
+ * file, its `daemon` section included: whoever gets a Policy gets valid values.
+ */
+import type { LogLevel } from '../core/log.js';
+import type { Facility } from './syslog-target.js';
 
 export interface Policy {
   /** The file it was read from. */
@@ -22,7 +28,7 @@ export interface Policy {
     expectedModels?: string[];
   };
   /** Settings of `portkey-doctor daemon` (flags win over these). */
-  daemon?: import('../daemon/config.js').DaemonPolicy;
+  daemon?: DaemonPolicy;
   latency?: {
     /** p95 total time above which latency is a warning. */
     warnMs?: number;
@@ -31,4 +37,23 @@ export interface Policy {
     /** Samples to take. */
     samples?: number;
   };
+}
+
+/** The policy file's `daemon` section (schema/policy.schema.json, property `daemon`), validated. */
+export interface DaemonPolicy {
+  /** A cron expression the daemon can use (checked, trimmed). */
+  schedule?: string;
+  splaySeconds?: number;
+  raiseAfter?: number;
+  clearAfter?: number;
+  heartbeatMinutes?: number;
+  historyMax?: number;
+  console?: boolean;
+  /** An absolute path, or one starting with `~/` (the user's home folder). */
+  jsonFile?: string;
+  /** Syslog URLs (src/config/syslog-target.ts `parseSyslogUrl` accepts each). */
+  syslog?: string | string[];
+  syslogFacility?: Facility;
+  appName?: string;
+  logLevel?: LogLevel;
 }

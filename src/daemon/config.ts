@@ -1,7 +1,8 @@
 /**
  * The daemon's settings: command-line flags win over the policy file's `daemon` section, which
  * wins over the defaults. Daemon-only flags are split from the doctor's own flags (parsed by
- * {@link parseDoctorFlags}), both strictly; every bad value is a UsageError (exit 2).
+ * {@link parseDoctorFlags}), both strictly; every bad value is a UsageError (exit 2). The policy
+ * section arrives validated (src/config/policy-load.ts, with the same rules as the flags here).
  */
 import { homedir } from 'node:os';
 import * as path from 'node:path';
@@ -9,10 +10,11 @@ import { parseArgs } from 'node:util';
 import type { Policy } from '../config/policy.js';
 import { envVar, pathApi } from '../config/paths.js';
 import { parseDoctorFlags, type DoctorFlags } from '../config/flags.js';
+import { DEFAULT_SCHEDULE, scheduleIntervalMs, scheduleProblem } from '../config/schedule.js';
+import { appNameProblem, DEFAULT_APP_NAME, DEFAULT_FACILITY, FACILITIES, isFacility, parseSyslogUrl, type Facility, type SyslogTarget } from '../config/syslog-target.js';
 import { DEFAULT_LOG_LEVEL, isLogLevel, LOG_LEVEL_ENV_VAR, LOG_LEVELS, type LogLevel } from '../core/log.js';
-import { appNameProblem, DEFAULT_APP_NAME, DEFAULT_FACILITY, FACILITIES, isFacility, parseSyslogUrl, type Facility, type SyslogTarget } from '../reporters/syslog.js';
 import { UsageError } from '../core/usage-error.js';
-import { DEFAULT_SCHEDULE, defaultSplayMs, machineFraction, scheduleIntervalMs, scheduleProblem } from './schedule.js';
+import { defaultSplayMs, machineFraction } from './schedule.js';
 
 export const DEFAULT_RAISE_AFTER = 2;
 export const DEFAULT_CLEAR_AFTER = 2;
@@ -54,23 +56,6 @@ export interface DaemonFlags {
   logLevel?: LogLevel;
   maxRuns?: number;
   console?: boolean;
-}
-
-/** The policy file's `daemon` section (schema/policy.schema.json, property `daemon`). */
-export interface DaemonPolicy {
-  schedule?: string;
-  splaySeconds?: number;
-  raiseAfter?: number;
-  clearAfter?: number;
-  heartbeatMinutes?: number;
-  historyMax?: number;
-  console?: boolean;
-  /** A leading `~/` is the user's home folder. */
-  jsonFile?: string;
-  syslog?: string | string[];
-  syslogFacility?: Facility;
-  appName?: string;
-  logLevel?: LogLevel;
 }
 
 /** Flags that take a path: relative ones are made absolute when a service file is written. */
@@ -185,69 +170,6 @@ function logLevel(value: string, where: string): LogLevel {
   return value;
 }
 
-/**
- * Validates the policy's `daemon` section. The policy schema (schema/policy.schema.json) is the
- * first gate; this repeats its rules so a daemon never runs on a value the schema would refuse.
- */
-export function parsePolicyDaemon(raw: unknown, source: string): DaemonPolicy | undefined {
-  if (raw === undefined) return undefined;
-  const where = (key?: string) => `policy file ${source}, at /daemon${key ? `/${key}` : ''}:`;
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`${where()} must be an object.`);
-  const r = raw as Record<string, unknown>;
-  const out: DaemonPolicy = {};
-  const known = new Set(['schedule', 'splaySeconds', 'raiseAfter', 'clearAfter', 'heartbeatMinutes', 'historyMax', 'console', 'jsonFile', 'syslog', 'syslogFacility', 'appName', 'logLevel']);
-  for (const key of Object.keys(r)) {
-    if (!known.has(key)) throw new UsageError(`${where(key)} unknown key "${key}"; allowed: ${[...known].join(', ')}.`);
-  }
-  const num = (key: string, min: number, max: number, int: boolean): number | undefined => {
-    const v = r[key];
-    if (v === undefined) return undefined;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (int && !Number.isInteger(v))) {
-      throw new UsageError(`${where(key)} must be ${int ? 'a whole number' : 'a number'} between ${min} and ${max}.`);
-    }
-    return v;
-  };
-  const str = (key: string): string | undefined => {
-    const v = r[key];
-    if (v === undefined) return undefined;
-    if (typeof v !== 'string' || v.trim() === '') throw new UsageError(`${where(key)} must be a non-empty string.`);
-    return v;
-  };
-  const s = str('schedule');
-  if (s !== undefined) out.schedule = schedule(s, `${where('schedule')}`);
-  const splay = num('splaySeconds', 0, 86_400, false);
-  if (splay !== undefined) out.splaySeconds = splay;
-  const raise = num('raiseAfter', 1, 1000, true);
-  if (raise !== undefined) out.raiseAfter = raise;
-  const clear = num('clearAfter', 1, 1000, true);
-  if (clear !== undefined) out.clearAfter = clear;
-  const hb = num('heartbeatMinutes', 0, 10_080, false);
-  if (hb !== undefined) out.heartbeatMinutes = hb;
-  const hm = num('historyMax', 1, 1_000_000, true);
-  if (hm !== undefined) out.historyMax = hm;
-  if (r.console !== undefined) {
-    if (typeof r.console !== 'boolean') throw new UsageError(`${where('console')} must be true or false.`);
-    out.console = r.console;
-  }
-  const jf = str('jsonFile');
-  if (jf !== undefined) {
-    if (!jf.startsWith('~/') && !path.posix.isAbsolute(jf) && !path.win32.isAbsolute(jf)) throw new UsageError(`${where('jsonFile')} must be an absolute path or start with ~/.`);
-    out.jsonFile = jf;
-  }
-  if (r.syslog !== undefined) {
-    const list = typeof r.syslog === 'string' ? [r.syslog] : Array.isArray(r.syslog) && r.syslog.every((u) => typeof u === 'string') ? (r.syslog as string[]) : undefined;
-    if (!list) throw new UsageError(`${where('syslog')} must be a URL string or an array of them.`);
-    out.syslog = list.map((u) => syslogUrl(u, where('syslog')));
-  }
-  const fac = str('syslogFacility');
-  if (fac !== undefined) out.syslogFacility = facility(fac, where('syslogFacility'));
-  const an = str('appName');
-  if (an !== undefined) out.appName = appName(an, where('appName'));
-  const ll = str('logLevel');
-  if (ll !== undefined) out.logLevel = logLevel(ll, where('logLevel'));
-  return out;
-}
-
 /** Where the daemon keeps its state, per OS and user. */
 export function defaultStateDir(platform: NodeJS.Platform, env: Readonly<Record<string, string | undefined>>, home: string): string {
   const p = pathApi(platform);
@@ -263,6 +185,23 @@ export function defaultStateDir(platform: NodeJS.Platform, env: Readonly<Record<
       return p.join(xdg && p.isAbsolute(xdg) ? xdg : p.join(home, '.local', 'state'), 'portkey-doctor');
     }
   }
+}
+
+/** The state folder a daemon uses: its `--state-dir`, else the default, made absolute. */
+export function resolveStateDir(flag: string | undefined, platform: NodeJS.Platform, env: Readonly<Record<string, string | undefined>>, home: string): string {
+  return path.resolve(flag ?? defaultStateDir(platform, env, home));
+}
+
+/** The `--state-dir` a daemon command line gives (either form; the last one wins, as when parsed). */
+export function stateDirArg(args: readonly string[]): string | undefined {
+  const { daemonArgs } = splitDaemonArgs(args);
+  let found: string | undefined;
+  for (let i = 0; i < daemonArgs.length; i++) {
+    const arg = daemonArgs[i]!;
+    if (arg === '--state-dir') found = daemonArgs[++i];
+    else if (arg.startsWith('--state-dir=')) found = arg.slice('--state-dir='.length);
+  }
+  return found;
 }
 
 /** Everything the daemon runs on, resolved. */
@@ -307,7 +246,7 @@ export function resolveDaemonConfig(input: ResolveInput): DaemonConfig {
   const { flags, doctor, env } = input;
   const platform = input.platform ?? process.platform;
   const home = input.home ?? homedir();
-  const policy = input.policy ? parsePolicyDaemon((input.policy as Policy & { daemon?: unknown }).daemon, input.policy.source) ?? {} : {};
+  const policy = input.policy?.daemon ?? {};
 
   const scheduleExpr = flags.schedule ?? policy.schedule ?? DEFAULT_SCHEDULE;
   const intervalMs = scheduleIntervalMs(scheduleExpr);
@@ -339,7 +278,7 @@ export function resolveDaemonConfig(input: ResolveInput): DaemonConfig {
     raiseAfter: flags.raiseAfter ?? policy.raiseAfter ?? DEFAULT_RAISE_AFTER,
     clearAfter: flags.clearAfter ?? policy.clearAfter ?? DEFAULT_CLEAR_AFTER,
     heartbeatMs: Math.round((flags.heartbeatMinutes ?? policy.heartbeatMinutes ?? DEFAULT_HEARTBEAT_MINUTES) * 60_000),
-    stateDir: path.resolve(flags.stateDir ?? defaultStateDir(platform, env, home)),
+    stateDir: resolveStateDir(flags.stateDir, platform, env, home),
     historyMax: flags.historyMax ?? policy.historyMax ?? DEFAULT_HISTORY_MAX,
     // Console is on when asked for, or when nothing else would report.
     console: flags.console ?? policy.console ?? !anyOther,

@@ -86,6 +86,62 @@ export function renderSystemdUnit(template: string, vars: { node: string; cli: s
     .replaceAll('@CLI@', systemdQuote(vars.cli));
 }
 
+/** The words of an ExecStart= line as {@link systemdQuote} writes them: the inverse of the quoting. */
+export function systemdUnquote(line: string): string[] {
+  const words: string[] = [];
+  const unescapeWord = (w: string) => w.replace(/%%/g, '%').replace(/\$\$/g, '$');
+  let i = 0;
+  while (i < line.length) {
+    if (line[i] === ' ' || line[i] === '\t') {
+      i += 1;
+      continue;
+    }
+    if (line[i] === '"') {
+      let word = '';
+      i += 1;
+      while (i < line.length && line[i] !== '"') {
+        if (line[i] === '\\' && i + 1 < line.length) {
+          const next = line[i + 1]!;
+          word += next === 'n' ? '\n' : next;
+          i += 2;
+        } else word += line[i++];
+      }
+      i += 1;
+      words.push(unescapeWord(word));
+    } else {
+      const end = line.slice(i).search(/[ \t]/);
+      const word = end === -1 ? line.slice(i) : line.slice(i, i + end);
+      i += word.length;
+      words.push(unescapeWord(word));
+    }
+  }
+  return words;
+}
+
+function xmlUnescape(s: string): string {
+  return s.replace(/&(lt|gt|quot|apos|amp);/g, (_m, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]!);
+}
+
+/**
+ * The daemon arguments an installed service file starts the daemon with (what followed `--` at
+ * `agent install`): the inverse of {@link renderSystemdUnit} / {@link renderLaunchdPlist}.
+ * `undefined` when the file does not have the shape they write (edited by hand).
+ */
+export function installedDaemonArgs(kind: ServicePlan['kind'], content: string): string[] | undefined {
+  let words: string[];
+  if (kind === 'launchd') {
+    const array = /<key>ProgramArguments<\/key>\s*<array>([\s\S]*?)<\/array>/.exec(content)?.[1];
+    if (array === undefined) return undefined;
+    words = [...array.matchAll(/<string>([\s\S]*?)<\/string>/g)].map((m) => xmlUnescape(m[1]!));
+  } else {
+    const line = /^ExecStart=(.*)$/m.exec(content)?.[1];
+    if (line === undefined) return undefined;
+    words = systemdUnquote(line);
+  }
+  // NODE CLI daemon ARGS…
+  return words[2] === 'daemon' ? words.slice(3) : undefined;
+}
+
 function userUnitDir(ctx: ServiceContext): string {
   const xdg = ctx.env.XDG_CONFIG_HOME;
   return path.posix.join(xdg && path.posix.isAbsolute(xdg) ? xdg : path.posix.join(ctx.home, '.config'), 'systemd', 'user');

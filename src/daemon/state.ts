@@ -118,10 +118,15 @@ export class Tracker {
   }
 
   raised(): RaisedProblem[] {
-    return Object.entries(this.state.checks)
-      .filter(([, s]) => s.raised)
-      .map(([check, s]) => ({ check, status: s.raised!.status, code: s.raised!.code, since: s.raised!.since }));
+    return raisedProblems(this.state);
   }
+}
+
+/** The problems a state holds raised (for events, and for `agent status`). */
+export function raisedProblems(state: DaemonState): RaisedProblem[] {
+  return Object.entries(state.checks)
+    .filter(([, s]) => s.raised)
+    .map(([check, s]) => ({ check, status: s.raised!.status, code: s.raised!.code, since: s.raised!.since }));
 }
 
 export function summarize(report: Report): RunSummary {

@@ -28,7 +28,7 @@ export function redact<T>(value: T, opts: RedactOptions): { value: T; redactions
   const user = opts.username;
   // Only as a path segment (/Users/alex/…, C:\\Users\\alex\\…): as a bare word a user name like
   // "root" or "admin" would mask ordinary text.
-  const userPattern = user.length >= 2 ? new RegExp(`(?<=[\\\\/])${escape(user)}(?=[\\\\/]|$)`, 'gi') : undefined;
+  const userPattern = user.length >= 2 ? new RegExp(`(?<=[\\\\/])${escapeRegExp(user)}(?=[\\\\/]|$)`, 'gi') : undefined;
 
   const text = (s: string): string => {
     let out = s;
@@ -59,6 +59,6 @@ export function redact<T>(value: T, opts: RedactOptions): { value: T; redactions
   return { value: masked, redactions };
 }
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

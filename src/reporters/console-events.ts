@@ -6,7 +6,6 @@ import type { DaemonEvent, RunSummary } from './events.js';
 import { describeEvent } from './events.js';
 import type { DaemonReporter } from './reporter-set.js';
 import type { Report } from '../report/report.js';
-import { knownSecrets, scrub } from '../core/secret.js';
 
 export class ConsoleEventReporter implements DaemonReporter {
   readonly name = 'console';
@@ -30,10 +29,10 @@ export class ConsoleEventReporter implements DaemonReporter {
     return this.#write(line);
   }
 
+  // What it prints is made from events and reports that have passed the output scrub (ReporterSet).
   #write(text: string): Promise<void> {
-    const clean = scrub(text, knownSecrets());
     return new Promise((resolve, reject) => {
-      this.out.write(clean, (err) => (err ? reject(err) : resolve()));
+      this.out.write(text, (err) => (err ? reject(err) : resolve()));
     });
   }
 }

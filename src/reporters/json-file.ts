@@ -6,16 +6,16 @@
  *   cleared, heartbeat, started, stopped), rotated by size.
  * A write that fails (folder gone, disk full) throws to the reporter set, which logs it; the
  * latest report is written again at the next run, and event lines that could not be appended
- * are kept (bounded) and appended before the next ones.
+ * wait in the bounded retry queue (./retry-queue.ts) and are appended before the next ones.
+ * Reports and events arrive through the output scrub (see ReporterSet).
  */
 import { resolve } from 'node:path';
-import type { DaemonEvent, RunSummary } from './events.js';
-import { RotatingJsonl, writeFileAtomic } from './rotating-file.js';
-import type { DaemonReporter } from './reporter-set.js';
-import { scrubDeep } from '../core/log.js';
 import type { Report } from '../report/report.js';
-import { knownSecrets, scrub } from '../core/secret.js';
+import type { DaemonEvent, RunSummary } from './events.js';
 import { renderJson } from './json.js';
+import type { DaemonReporter } from './reporter-set.js';
+import { RetryQueue } from './retry-queue.js';
+import { RotatingJsonl, writeFileAtomic } from './rotating-file.js';
 
 export interface JsonFileReporterOptions {
   path: string;
@@ -36,33 +36,27 @@ export class JsonFileReporter implements DaemonReporter {
   readonly name: string;
   readonly path: string;
   readonly events: RotatingJsonl;
-  readonly #pendingMax: number;
-  #pending: unknown[] = [];
+  /** Event lines not yet appended; each event appends all of them, oldest first (no background retry). */
+  readonly #pending: RetryQueue<DaemonEvent>;
 
   constructor(opts: JsonFileReporterOptions) {
     this.path = resolve(opts.path);
     this.name = `json ${this.path}`;
     this.events = new RotatingJsonl({ path: eventsPathFor(this.path), maxBytes: opts.eventsMaxBytes ?? 5 * 1024 * 1024, keep: opts.eventsKeep ?? 3 });
-    this.#pendingMax = opts.pendingMax ?? 1000;
+    this.#pending = new RetryQueue({ max: opts.pendingMax ?? 1000, batchSize: Infinity, send: (batch) => this.events.append(batch) });
   }
 
   async run(report: Report, _summary: RunSummary): Promise<void> {
-    // The report never holds the key (only its fingerprint); scrubbing is the last line of defence.
-    await writeFileAtomic(this.path, scrub(renderJson(report), knownSecrets()));
+    await writeFileAtomic(this.path, renderJson(report));
   }
 
+  /** Rejects when the lines could not be appended (the reporter set logs it); they are tried again with the next event. */
   async event(e: DaemonEvent): Promise<void> {
-    const secrets = knownSecrets();
-    this.#pending.push(secrets.length > 0 ? scrubDeep(e, secrets) : e);
-    // While the file cannot be written, the oldest lines go first.
-    if (this.#pending.length > this.#pendingMax) this.#pending = this.#pending.slice(-this.#pendingMax);
-    const batch = this.#pending;
-    await this.events.append(batch);
-    // Only what was written leaves the queue (new events may have arrived meanwhile).
-    this.#pending = this.#pending.slice(batch.length);
+    this.#pending.push(e);
+    await this.#pending.drain();
   }
 
-  async flush(): Promise<void> {
-    await this.events.settle();
+  async flush(deadline: number): Promise<void> {
+    await this.#pending.flush(deadline);
   }
 }

@@ -3,8 +3,13 @@
  * (and every run's report, if it wants it). A reporter that fails is logged and keeps its own
  * retry; it never stops the daemon or the other reporters: calls to one reporter are chained
  * (so its output stays in order) and isolated from the others and from the run.
+ *
+ * Reporters do not scrub: every event passes the output scrub here, once for all of them, and
+ * every report has passed it as it left the run (src/run/run-once.ts).
  */
+import { settleOnce } from '../core/deadline.js';
 import type { Logger } from '../core/log.js';
+import { OUTPUT_SCRUB, type OutputScrub } from '../core/output-scrub.js';
 import type { Report } from '../report/report.js';
 import type { DaemonEvent, RunSummary } from './events.js';
 
@@ -28,22 +33,27 @@ interface Slot {
 export class ReporterSet {
   readonly #slots: Slot[];
   readonly #log: Logger;
+  readonly #scrub: OutputScrub;
 
-  constructor(reporters: readonly DaemonReporter[], log: Logger) {
+  constructor(reporters: readonly DaemonReporter[], log: Logger, scrub: OutputScrub = OUTPUT_SCRUB) {
     this.#slots = reporters.map((reporter) => ({ reporter, chain: Promise.resolve(), failing: false, failures: 0 }));
     this.#log = log;
+    this.#scrub = scrub;
   }
 
   get names(): string[] {
     return this.#slots.map((s) => s.reporter.name);
   }
 
+  /** Hands an event to every reporter, through the output scrub. */
   event(e: DaemonEvent): void {
+    const clean = this.#scrub.json(e);
     for (const slot of this.#slots) {
-      if (slot.reporter.event) this.#call(slot, 'event', () => slot.reporter.event!(e));
+      if (slot.reporter.event) this.#call(slot, 'event', () => slot.reporter.event!(clean));
     }
   }
 
+  /** Hands a run's report to every reporter that wants it: the report as runOnce returned it (scrubbed). */
   run(report: Report, summary: RunSummary): void {
     for (const slot of this.#slots) {
       if (slot.reporter.run) this.#call(slot, 'run', () => slot.reporter.run!(report, summary));
@@ -100,21 +110,14 @@ export class ReporterSet {
   }
 }
 
-/** Resolves when `p` settles or at `deadline`, whichever is first; never rejects. */
+/** Resolves when `p` settles or at `deadline` (epoch ms), whichever is first; never rejects. */
 export function withDeadline(p: Promise<unknown>, deadline: number): Promise<void> {
   const ms = deadline - Date.now();
   if (ms <= 0) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
+  return settleOnce({ timeoutMs: ms, onTimeout: () => undefined }, (s) => {
     p.then(
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
+      () => s.settle(undefined),
+      () => s.settle(undefined),
     );
   });
 }

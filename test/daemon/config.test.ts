@@ -1,8 +1,13 @@
 /** Daemon flags, the policy's `daemon` section, defaults per OS, the splay. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Policy } from '../../src/config/policy.js';
-import { defaultStateDir, parseDaemonArgs, parsePolicyDaemon, resolveDaemonConfig, splitDaemonArgs } from '../../src/daemon/config.js';
-import { defaultSplayMs, machineFraction, scheduleIntervalMs, scheduleProblem } from '../../src/daemon/schedule.js';
+import { loadPolicy, type PolicyLoad } from '../../src/config/policy-load.js';
+import { scheduleIntervalMs, scheduleProblem } from '../../src/config/schedule.js';
+import { defaultStateDir, parseDaemonArgs, resolveDaemonConfig, splitDaemonArgs } from '../../src/daemon/config.js';
+import { defaultSplayMs, machineFraction } from '../../src/daemon/schedule.js';
 import { startDelayMs } from '../../src/daemon.js';
 import { UsageError } from '../../src/core/usage-error.js';
 import { spawnDaemon } from './support/daemon.js';
@@ -62,22 +67,53 @@ describe('daemon flags', () => {
   });
 });
 
+/** Loads a policy file holding `daemon`, as every command does. */
+async function loadDaemonSection(daemon: unknown): Promise<PolicyLoad> {
+  const file = join(mkdtempSync(join(tmpdir(), 'pkd-policy-')), 'policy.json');
+  writeFileSync(file, `${JSON.stringify({ daemon }, null, 2)}\n`);
+  return loadPolicy(file, { required: true });
+}
+
 describe('policy daemon section', () => {
-  it('accepts the documented keys', () => {
-    expect(
-      parsePolicyDaemon(
-        { schedule: '*/15 * * * *', splaySeconds: 30, raiseAfter: 3, clearAfter: 2, heartbeatMinutes: 120, historyMax: 500, console: false, jsonFile: '~/pkd/status.json', syslog: ['udp://10.0.0.1:514'], syslogFacility: 'local0', appName: 'pkd', logLevel: 'warn' },
-        '/etc/p.json',
-      ),
-    ).toMatchObject({ schedule: '*/15 * * * *', syslog: ['udp://10.0.0.1:514'] });
+  it('accepts the documented keys (the schedule trimmed)', async () => {
+    const loaded = await loadDaemonSection({
+      schedule: ' */15 * * * * ',
+      splaySeconds: 30,
+      raiseAfter: 3,
+      clearAfter: 2,
+      heartbeatMinutes: 120,
+      historyMax: 500,
+      console: false,
+      jsonFile: '~/pkd/status.json',
+      syslog: ['udp://10.0.0.1:514'],
+      syslogFacility: 'local0',
+      appName: 'pkd',
+      logLevel: 'warn',
+    });
+    expect('policy' in loaded && loaded.policy?.daemon).toMatchObject({ schedule: '*/15 * * * *', syslog: ['udp://10.0.0.1:514'] });
   });
 
-  it.each([[{ raiseAfter: 0 }], [{ schedule: 'x' }], [{ unknown: 1 }], [{ syslog: 5 }], [{ console: 'yes' }], [{ jsonFile: 'relative/status.json' }], [[]]])('rejects %j naming the place', (raw) => {
-    expect(() => parsePolicyDaemon(raw, '/etc/p.json')).toThrow(/\/etc\/p\.json, at \/daemon/);
+  // One place validates the section (the policy loader): the schema's rules and the ones it cannot say.
+  it.each([
+    [{ raiseAfter: 0 }, '/daemon/raiseAfter'],
+    [{ schedule: 'x' }, '/daemon/schedule'],
+    [{ schedule: '61 * * * *' }, '/daemon/schedule'],
+    [{ schedule: '   ' }, '/daemon/schedule'],
+    [{ unknown: 1 }, '/daemon/unknown'],
+    [{ syslog: 5 }, '/daemon/syslog'],
+    [{ syslog: 'tcp://' }, '/daemon/syslog'],
+    [{ syslog: ['udp://10.0.0.1', 'udp://h:1/path'] }, '/daemon/syslog/1'],
+    [{ console: 'yes' }, '/daemon/console'],
+    [{ jsonFile: 'relative/status.json' }, '/daemon/jsonFile'],
+    [{ appName: 'has space' }, '/daemon/appName'],
+    [[], '/daemon'],
+  ])('rejects %j naming the place', async (raw, pointer) => {
+    const loaded = await loadDaemonSection(raw);
+    expect('error' in loaded && loaded.error).toMatchObject({ pointer, line: expect.any(Number) });
   });
 
   it('flags win over the policy, the policy over the defaults', () => {
-    const policy = { source: '/etc/p.json', daemon: { schedule: '*/15 * * * *', raiseAfter: 5, jsonFile: '~/x/status.json', syslog: 'udp://10.0.0.1' } } as Policy & { daemon: unknown };
+    const policy: Policy = { source: '/etc/p.json', daemon: { schedule: '*/15 * * * *', raiseAfter: 5, jsonFile: '~/x/status.json', syslog: 'udp://10.0.0.1' } };
     const { daemon, doctor } = parseDaemonArgs(['--raise-after', '3']);
     const cfg = resolveDaemonConfig({ flags: daemon, doctor, policy, env: {}, platform: 'linux', home: '/home/u', machineFraction: 0.5 });
     expect(cfg).toMatchObject({ schedule: '*/15 * * * *', raiseAfter: 3, clearAfter: 2, jsonFile: '/home/u/x/status.json', console: false, facility: 'user', appName: 'portkey-doctor' });

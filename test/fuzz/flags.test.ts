@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKS } from '../../src/checks/index.js';
-import { selectChecks } from '../../src/commands/doctor.js';
+import { selectChecks } from '../../src/run/select.js';
 import { parseDoctorFlags } from '../../src/config/flags.js';
 import { UsageError } from '../../src/core/usage-error.js';
 import { CLI, GOOD_PROFILE, runCli, TEST_KEY } from '../cli/run-cli.js';

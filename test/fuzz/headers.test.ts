@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../src/checks/index.js';
-import { selectChecks } from '../../src/commands/doctor.js';
+import { selectChecks } from '../../src/run/select.js';
 import type { Discovery, SettingsSource } from '../../src/config/settings.js';
 import type { ExtraHeader, Target } from '../../src/config/target.js';
 import { parseHeaderFlag } from '../../src/config/flags.js';

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/contract/check.js';
 import { CHECKS } from '../../src/checks/index.js';
-import { selectChecks } from '../../src/commands/doctor.js';
+import { selectChecks } from '../../src/run/select.js';
 import { parseJsonStrict } from '../../src/config/json.js';
 import type { Policy } from '../../src/config/policy.js';
 import type { Discovery, SettingsSource } from '../../src/config/settings.js';

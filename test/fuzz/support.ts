@@ -16,7 +16,7 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { Check, CheckResult } from '../../src/contract/check.js';
 import { CHECKS } from '../../src/checks/index.js';
-import { selectChecks } from '../../src/commands/doctor.js';
+import { selectChecks } from '../../src/run/select.js';
 import { discoverSettings } from '../../src/config/discover.js';
 import type { Policy } from '../../src/config/policy.js';
 import { resolveTarget } from '../../src/config/resolve-target.js';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import appKeychain from '../../src/checks/keychain.js';
-import { readProbeKey } from '../../src/commands/key.js';
+import { readProbeKey } from '../../src/platform/probe-key.js';
 import { classifyKeychainError, deleteCredential, readCredential, storeCredential } from '../../src/platform/keychain.js';
 import { Secret } from '../../src/core/secret.js';
 import { findLeak } from '../cli/leak-check.js';

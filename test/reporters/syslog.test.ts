@@ -5,21 +5,15 @@
  */
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DaemonEvent } from '../../src/reporters/events.js';
+import { parseSyslogUrl } from '../../src/config/syslog-target.js';
 import { createLogger } from '../../src/core/log.js';
-import {
-  backoff,
-  escapeSdValue,
-  eventToSyslog,
-  formatRfc5424,
-  frameOctetCounted,
-  loggerArgs,
-  parseSyslogUrl,
-  SyslogReporter,
-  type SyslogMessage,
-  type SyslogTransport,
-} from '../../src/reporters/syslog.js';
 import { Secret } from '../../src/core/secret.js';
+import type { DaemonEvent } from '../../src/reporters/events.js';
+import { ReporterSet } from '../../src/reporters/reporter-set.js';
+import { backoff } from '../../src/reporters/retry-queue.js';
+import { SyslogReporter } from '../../src/reporters/syslog.js';
+import { escapeSdValue, eventToSyslog, formatRfc5424, frameOctetCounted, type SyslogMessage } from '../../src/reporters/syslog-format.js';
+import { loggerArgs, type SyslogTransport } from '../../src/reporters/syslog-transports.js';
 import { findLeak } from '../cli/leak-check.js';
 import { ours, parse5424 } from '../daemon/support/rfc5424.js';
 import { findRsyslogd, RSYSLOG_MISSING, startRsyslog, type Rsyslog } from '../daemon/support/rsyslog.js';
@@ -87,10 +81,19 @@ describe('RFC 5424 form', () => {
     expect(events.map((e) => parse5424(formatRfc5424(eventToSyslog(e, { facility: 'daemon', appName: 'pkd' }))).msgId)).toEqual(['started', 'raised', 'cleared', 'heartbeat', 'stopped']);
   });
 
-  it('never carries a key', () => {
+  it('never carries a key: events reach it through the output scrub of the reporter set', async () => {
     const secret = new Secret('pk-SyslogSecret-Wq3Lp8');
-    const line = formatRfc5424(eventToSyslog(raised({ summary: `echoed ${secret.reveal()}`, code: secret.reveal() }), { facility: 'user', appName: 'pkd' }));
+    const sent: SyslogMessage[] = [];
+    const transport: SyslogTransport = { maxBytes: 2048, deliver: async (m) => void sent.push(m), close: async () => {} };
+    const set = new ReporterSet([new SyslogReporter({ target: parseSyslogUrl('udp://127.0.0.1:9'), facility: 'user', appName: 'pkd', log: silent, transport })], silent);
+    set.event(raised({ summary: `echoed ${secret.reveal()}`, code: secret.reveal(), check: `x${secret.reveal().slice(2, 12)}` }));
+    await set.flush(Date.now() + 5_000);
+    expect(sent).toHaveLength(1);
+    const line = formatRfc5424(sent[0]!);
+    expect(line).toContain('[key sha256:');
     expect(findLeak(line, secret.reveal())).toBeUndefined();
+    expect(findLeak(loggerArgs('/dev/log', sent[0]!).join(' '), secret.reveal())).toBeUndefined();
+    await set.close();
   });
 
   it('TCP framing is octet counting (RFC 6587)', () => {
