@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { AnyCheck, CheckResult, DataOf, RunOptions, Status } from '../../src/contract/check.js';
 import { defineCheck, ok } from '../../src/contract/check.js';
-import type { AppLogTail, CheckIO } from '../../src/contract/io.js';
+import type { AppLogTail, CheckIO, NetIO } from '../../src/contract/io.js';
 import type { Policy } from '../../src/config/policy.js';
 import { resolveTarget, type TargetOverrides } from '../../src/config/resolve-target.js';
 import type { Discovery, SettingsSource } from '../../src/config/settings.js';
@@ -58,6 +58,11 @@ export interface Scenario {
   options?: Partial<RunOptions>;
   upstream?: Given[];
   net?: FakeNetScript | FakeNet;
+  /**
+   * A network service used as it is instead of the fake: `realNet`, to prove a check end to end
+   * against real sockets (`Ran.net` then records nothing).
+   */
+  netIO?: NetIO;
   os?: FakeOsScript;
   keychain?: KeychainRead;
   appLog?: AppLogTail;
@@ -110,7 +115,7 @@ export async function runCheck(check: AnyCheck, scenario: Scenario): Promise<Ran
   const target = resolveTarget(discovery, { ...overrides, ...(apiKey !== undefined ? { apiKey: new Secret(apiKey) } : {}) }, env);
   const net = scenario.net && 'calls' in scenario.net ? scenario.net : fakeNet(scenario.net as FakeNetScript | undefined);
   const os = fakeOs(scenario.os);
-  const io: CheckIO = { net, os, keychain: fakeKeychain(scenario.keychain), appLog: fakeAppLog(scenario.appLog) };
+  const io: CheckIO = { net: scenario.netIO ?? net, os, keychain: fakeKeychain(scenario.keychain), appLog: fakeAppLog(scenario.appLog) };
 
   // Stand-ins for the prerequisites: same id, pass, hand on the scenario's data.
   const givenById = new Map((scenario.upstream ?? []).map((g) => [g.check.id, g.data]));

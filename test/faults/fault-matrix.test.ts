@@ -23,11 +23,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { CheckContext, Status } from '../../src/contract/check.js';
+import type { Status } from '../../src/contract/check.js';
+import gatewayHttp from '../../src/checks/gateway-http.js';
 import keyValidity from '../../src/checks/key-validity.js';
 import { firstHopFailure } from '../../src/gateway/failure-codes.js';
 import { bearer, httpRequest, makeFailure } from '../../src/net/index.js';
 import { Secret } from '../../src/core/secret.js';
+import { realNet } from '../../src/io/real.js';
+import { given, runCheck } from '../checks/check-tester.js';
 import { findLeak } from '../cli/leak-check.js';
 import { parseReport, runCli, TEST_KEY, type JsonReport } from '../cli/run-cli.js';
 import { testPki, type TestPki } from '../support/certs.js';
@@ -36,7 +39,6 @@ import { startMockAnthropic, type MockAnthropic } from '../support/mock-anthropi
 import { PORTKEY_KEYS, startPortkeySaas, type FakePortkey } from '../support/portkey-saas.js';
 import { startConnectProxy, type TestProxy } from '../support/proxy.js';
 import {
-  closedPort,
   refusedPort,
   startBlackHole,
   startDelayedServer,
@@ -807,21 +809,17 @@ describe('a key over plain http beyond this machine is refused before anything i
   it('key-validity check: KEY_WOULD_TRAVEL_IN_CLEAR, no tunnel asked of the proxy', async () => {
     const proxy = await startConnectProxy();
     try {
-      const ctx = {
-        target: { baseUrl: { value: remote, origin: 'flag' }, apiKey: { value: new Secret(TEST_KEY), origin: 'env' }, flagHeaders: [], managed: false },
-        discovery: {},
-        policy: undefined,
-        options: { live: false, samples: 1, insecure: false },
+      // The check alone (CheckTester), on the real network: the refusal comes from src/net itself.
+      const { result } = await runCheck(keyValidity, {
+        name: 'a key over plain http to a remote gateway, via a loopback proxy',
+        overrides: { baseUrl: remote, apiKey: TEST_KEY },
         env: { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url },
-        platform: process.platform,
-        signal: new AbortController().signal,
-        timeoutMs: 5000,
-        now: () => new Date(),
-        upstream: (id: string) => (id === 'gateway-http' ? { id, title: '', group: 'network', status: 'ok', summary: '', durationMs: 0, details: { kind: 'portkey' } } : undefined),
-      } as unknown as CheckContext;
-      const outcome = await keyValidity.run(ctx);
-      expect({ status: outcome.status, code: outcome.code }).toEqual({ status: 'fail', code: 'KEY_WOULD_TRAVEL_IN_CLEAR' });
-      expect(findLeak(JSON.stringify(outcome), TEST_KEY)).toBeUndefined();
+        upstream: [given(gatewayHttp, { kind: 'portkey' })],
+        netIO: realNet,
+        expect: { status: 'fail', code: 'KEY_WOULD_TRAVEL_IN_CLEAR' },
+      });
+      expect({ status: result.status, code: result.code }).toEqual({ status: 'fail', code: 'KEY_WOULD_TRAVEL_IN_CLEAR' });
+      expect(findLeak(JSON.stringify(result), TEST_KEY)).toBeUndefined();
       expect(proxy.connects).toBe(0);
     } finally {
       await proxy.close();
