@@ -22,8 +22,8 @@ export const METADATA_HEADER = 'x-portkey-metadata';
 /** Header names that carry credentials: never printed, and a smell when set as extra headers. */
 export const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'x-portkey-api-key', 'proxy-authorization'];
 
-/** Loopback hosts, the only ones where the app (and the doctor) accept plain http. */
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
-}
+/**
+ * Loopback hosts, the only ones where the app (and the doctor) accept plain http. The same test
+ * as the network layer's "never send a key in clear beyond this machine" rule (one implementation).
+ */
+export { isLoopbackHost } from './host.js';

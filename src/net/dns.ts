@@ -7,8 +7,9 @@ import * as dns from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
 
+import { settleOnce } from '../core/deadline.js';
+import { normalHost } from '../core/host.js';
 import { classify, makeFailure, OWN_CODES, type NetFailure } from './errors.js';
-import { bareHost } from './loopback.js';
 
 /** One resolved address. */
 export interface ResolvedAddress {
@@ -62,7 +63,7 @@ function systemOrder(): string {
  */
 export async function resolveHost(host: string, opts: ResolveOptions): Promise<ResolveResult> {
   const start = performance.now();
-  const name = bareHost(host);
+  const name = normalHost(host);
   const elapsed = (): number => performance.now() - start;
   const ipFamily = isIP(name);
   if (ipFamily !== 0) {
@@ -110,28 +111,23 @@ async function resolveWithServers(name: string, servers: string[], timeoutMs: nu
 type Outcome<T> = { ok: true; value: T } | { ok: false; failure: NetFailure };
 
 /** Races a promise against a timer and a signal; classifies a rejection as a DNS failure. */
-async function withDeadline<T>(work: Promise<T>, timeoutMs: number, signal?: AbortSignal): Promise<Outcome<T>> {
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const stop = new Promise<Outcome<T>>((resolve) => {
-    timer = setTimeout(
-      () => resolve({ ok: false, failure: makeFailure('dns-timeout', OWN_CODES.deadline, `no answer within ${timeoutMs} ms`, { phase: 'dns' }) }),
-      timeoutMs,
-    );
-    onAbort = () => resolve({ ok: false, failure: makeFailure('aborted', OWN_CODES.aborted, 'aborted', { phase: 'dns' }) });
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener('abort', onAbort, { once: true });
-  });
-  const done = work.then(
+function withDeadline<T>(work: Promise<T>, timeoutMs: number, signal?: AbortSignal): Promise<Outcome<T>> {
+  // Handled at once, so an abandoned lookup (deadline or signal first) that fails later is never unhandled.
+  const settled = work.then(
     (value): Outcome<T> => ({ ok: true, value }),
     (err: unknown): Outcome<T> => ({ ok: false, failure: classify(err, { phase: 'dns' }) }),
   );
-  try {
-    return await Promise.race([done, stop]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
-  }
+  return settleOnce<Outcome<T>>(
+    {
+      timeoutMs,
+      signal,
+      onTimeout: () => ({ ok: false, failure: makeFailure('dns-timeout', OWN_CODES.deadline, `no answer within ${timeoutMs} ms`, { phase: 'dns' }) }),
+      onAbort: () => ({ ok: false, failure: makeFailure('aborted', OWN_CODES.aborted, 'aborted', { phase: 'dns' }) }),
+    },
+    (s) => {
+      void settled.then((outcome) => s.settle(outcome));
+    },
+  );
 }
 
 /**
@@ -141,7 +137,7 @@ async function withDeadline<T>(work: Promise<T>, timeoutMs: number, signal?: Abo
  */
 export function serversLookup(servers: string[], timeoutMs: number): LookupFunction {
   return ((hostname: string, options: dns.LookupOptions, callback: (...args: unknown[]) => void) => {
-    const name = bareHost(hostname);
+    const name = normalHost(hostname);
     const literal = isIP(name);
     const lookup: Promise<ResolvedAddress[]> =
       literal !== 0 ? Promise.resolve([{ address: name, family: family(literal) }]) : resolveWithServers(name, servers, timeoutMs).then((r) => r.addresses);

@@ -16,4 +16,6 @@ export { bearer, createHttpClient, HttpClient, httpRequest } from './http.js';
 export type { HeaderValue, HttpClientOptions, HttpFail, HttpOk, HttpPhases, HttpRequestOptions, HttpResult, RequestOptions, SecretHeader } from './http.js';
 export { SseReader } from './sse.js';
 export type { SseEvent, SseSummary } from './sse.js';
-export { bareHost, isLoopbackHost } from './loopback.js';
+export { clearTextVerdict } from './clear-text.js';
+export type { ClearTextRequest, ClearTextVerdict } from './clear-text.js';
+export { bareHost, isLoopbackHost, normalHost } from '../core/host.js';

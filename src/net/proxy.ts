@@ -17,6 +17,8 @@ import { connect as netConnect, type LookupFunction, type Socket } from 'node:ne
 import { performance } from 'node:perf_hooks';
 import { connect as tlsConnect, rootCertificates } from 'node:tls';
 
+import { settleOnce } from '../core/deadline.js';
+import { bareHost } from '../core/host.js';
 import { Secret } from '../core/secret.js';
 import { classify, makeFailure, OWN_CODES, type NetFailure } from './errors.js';
 
@@ -187,115 +189,126 @@ export function proxyConnect(proxy: ProxyChoice | string, host: string, port: nu
   const timings: ProxyTimings = {};
   const since = (): number => performance.now() - start;
 
-  return new Promise<ProxyConnectResult>((resolve) => {
-    let socket: Socket | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    let settled = false;
-    const cleanup = (): void => {
-      settled = true;
-      clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
-    };
-    const fail = (failure: NetFailure, extra: { status?: number; proxyAuthenticate?: string[] } = {}): void => {
-      if (settled) return;
-      cleanup();
-      socket?.destroy();
-      resolve({ ok: false, failure, ...extra, timings, durationMs: since() });
-    };
-    const onAbort = (): void => fail(makeFailure('aborted', OWN_CODES.aborted, 'aborted', { phase: 'proxy' }));
-
-    if (choice.problem) {
-      const kind = choice.problem === 'unsupported-scheme' ? 'proxy-unsupported' : 'proxy-invalid-url';
-      fail(makeFailure(kind, OWN_CODES.proxyUrl, `${choice.source} is not a usable http(s) proxy URL (${choice.display})`, { phase: 'proxy', secrets }));
-      return;
-    }
-    if (opts.signal?.aborted) {
-      onAbort();
-      return;
-    }
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    timer = setTimeout(() => {
-      const waitingFor = timings.connectMs === undefined ? 'a connection' : 'an answer to CONNECT';
-      fail(makeFailure('proxy-timeout', OWN_CODES.deadline, `proxy ${choice.display}: no ${waitingFor} within ${opts.timeoutMs} ms`, { phase: 'proxy' }));
-    }, opts.timeoutMs);
-
-    const target = hostPort(host, port);
-    const bareProxyHost = choice.host.replace(/^\[|\]$/g, '');
-    const s: Socket =
-      choice.protocol === 'https:'
-        ? tlsConnect({
-            host: bareProxyHost,
-            port: choice.port,
-            servername: /^[\d.]+$|:/.test(bareProxyHost) ? undefined : bareProxyHost,
-            ALPNProtocols: ['http/1.1'],
-            ...(opts.ca && opts.ca.length > 0 ? { ca: [...rootCertificates, ...opts.ca] } : {}),
-            ...(opts.lookup ? { lookup: opts.lookup } : {}),
-          })
-        : netConnect({ host: bareProxyHost, port: choice.port, ...(opts.lookup ? { lookup: opts.lookup } : {}) });
-    socket = s;
-    const markLookup = (): void => {
-      timings.lookupMs ??= since();
-    };
-    s.once('lookup', (err: Error | null) => {
-      if (!err) markLookup();
-    });
-    s.once('connectionAttempt', markLookup);
-    const onError = (err: Error): void => fail(classify(err, { phase: 'proxy', secrets }));
-    const onClose = (): void =>
-      fail(makeFailure('proxy-reset', OWN_CODES.peerClosed, `proxy ${choice.display} closed the connection before answering CONNECT`, { phase: 'proxy' }));
-    s.on('error', onError);
-    s.once('close', onClose);
-
-    s.once(choice.protocol === 'https:' ? 'secureConnect' : 'connect', () => {
-      timings.connectMs = since();
-      let head = `CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\nProxy-Connection: keep-alive\r\n`;
-      if (choice.credentials) {
-        const token = Buffer.from(`${choice.credentials.username}:${choice.credentials.password.reveal()}`).toString('base64');
-        head += `Proxy-Authorization: Basic ${token}\r\n`;
-      }
-      s.write(`${head}\r\n`);
-    });
-
-    let buffered = Buffer.alloc(0);
-    const onData = (chunk: Buffer): void => {
-      buffered = Buffer.concat([buffered, chunk]);
-      const end = buffered.indexOf('\r\n\r\n');
-      if (end === -1) {
-        if (buffered.length > MAX_CONNECT_RESPONSE) {
-          fail(makeFailure('proxy-failure', 'HPE_HEADER_OVERFLOW', `proxy ${choice.display} sent an oversized CONNECT answer`, { phase: 'proxy' }));
-        }
-        return;
-      }
-      const lines = buffered.subarray(0, end).toString('latin1').split('\r\n');
-      const statusLine = /^HTTP\/\d(?:\.\d)?\s+(\d{3})\s*(.*)$/.exec(lines[0] ?? '');
-      if (!statusLine) {
-        fail(makeFailure('proxy-failure', 'HPE_INVALID_CONSTANT', `proxy ${choice.display} did not answer CONNECT with HTTP`, { phase: 'proxy' }));
-        return;
-      }
-      const status = Number(statusLine[1]);
-      timings.tunnelMs = since();
-      if (status >= 200 && status < 300) {
-        cleanup();
-        s.removeListener('data', onData);
-        s.removeListener('close', onClose);
-        s.removeListener('error', onError);
-        s.pause();
-        const rest = buffered.subarray(end + 4);
-        if (rest.length > 0) s.unshift(rest);
-        resolve({ ok: true, socket: s, status, proxyAddress: s.remoteAddress, proxyFamily: s.remoteFamily === 'IPv6' ? 6 : s.remoteFamily === 'IPv4' ? 4 : undefined, timings });
-        return;
-      }
-      const challenges = lines
-        .slice(1)
-        .filter((l) => /^proxy-authenticate\s*:/i.test(l))
-        .map((l) => l.slice(l.indexOf(':') + 1).trim());
-      const reason = `proxy ${choice.display} answered CONNECT ${target} with ${status} ${statusLine[2] ?? ''}`.trim();
-      if (status === 407) {
-        fail(makeFailure('proxy-auth-required', OWN_CODES.proxyStatus, reason, { phase: 'proxy', status, secrets }), { status, proxyAuthenticate: challenges });
-      } else {
-        fail(makeFailure('proxy-connect-refused', OWN_CODES.proxyStatus, reason, { phase: 'proxy', status, secrets }), { status });
-      }
-    };
-    s.on('data', onData);
+  const failed = (failure: NetFailure, extra: { status?: number; proxyAuthenticate?: string[] } = {}): ProxyConnectResult => ({
+    ok: false,
+    failure,
+    ...extra,
+    timings,
+    durationMs: since(),
   });
+  if (choice.problem) {
+    const kind = choice.problem === 'unsupported-scheme' ? 'proxy-unsupported' : 'proxy-invalid-url';
+    return Promise.resolve(
+      failed(makeFailure(kind, OWN_CODES.proxyUrl, `${choice.source} is not a usable http(s) proxy URL (${choice.display})`, { phase: 'proxy', secrets })),
+    );
+  }
+
+  return settleOnce<ProxyConnectResult>(
+    {
+      timeoutMs: opts.timeoutMs,
+      signal: opts.signal,
+      onTimeout: () => {
+        const waitingFor = timings.connectMs === undefined ? 'a connection' : 'an answer to CONNECT';
+        return failed(
+          makeFailure('proxy-timeout', OWN_CODES.deadline, `proxy ${choice.display}: no ${waitingFor} within ${opts.timeoutMs} ms`, { phase: 'proxy' }),
+        );
+      },
+      onAbort: () => failed(makeFailure('aborted', OWN_CODES.aborted, 'aborted', { phase: 'proxy' })),
+    },
+    (settler) => {
+      const fail = (failure: NetFailure, extra: { status?: number; proxyAuthenticate?: string[] } = {}): void => {
+        settler.settle(failed(failure, extra));
+      };
+      const target = hostPort(host, port);
+      const bareProxyHost = bareHost(choice.host);
+      const s: Socket =
+        choice.protocol === 'https:'
+          ? tlsConnect({
+              host: bareProxyHost,
+              port: choice.port,
+              servername: /^[\d.]+$|:/.test(bareProxyHost) ? undefined : bareProxyHost,
+              ALPNProtocols: ['http/1.1'],
+              ...(opts.ca && opts.ca.length > 0 ? { ca: [...rootCertificates, ...opts.ca] } : {}),
+              ...(opts.lookup ? { lookup: opts.lookup } : {}),
+            })
+          : netConnect({ host: bareProxyHost, port: choice.port, ...(opts.lookup ? { lookup: opts.lookup } : {}) });
+      // A failed attempt leaves nothing open; a tunnel is handed to the caller.
+      settler.onSettled((r) => {
+        if (!r.ok) s.destroy();
+      });
+      const markLookup = (): void => {
+        timings.lookupMs ??= since();
+      };
+      s.once('lookup', (err: Error | null) => {
+        if (!err) markLookup();
+      });
+      s.once('connectionAttempt', markLookup);
+      const onError = (err: Error): void => fail(classify(err, { phase: 'proxy', secrets }));
+      const onClose = (): void =>
+        fail(makeFailure('proxy-reset', OWN_CODES.peerClosed, `proxy ${choice.display} closed the connection before answering CONNECT`, { phase: 'proxy' }));
+      s.on('error', onError);
+      s.once('close', onClose);
+
+      s.once(choice.protocol === 'https:' ? 'secureConnect' : 'connect', () => {
+        timings.connectMs = since();
+        let head = `CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\nProxy-Connection: keep-alive\r\n`;
+        if (choice.credentials) {
+          const token = Buffer.from(`${choice.credentials.username}:${choice.credentials.password.reveal()}`).toString('base64');
+          head += `Proxy-Authorization: Basic ${token}\r\n`;
+        }
+        s.write(`${head}\r\n`);
+      });
+
+      let buffered = Buffer.alloc(0);
+      const onData = (chunk: Buffer): void => {
+        buffered = Buffer.concat([buffered, chunk]);
+        const end = buffered.indexOf('\r\n\r\n');
+        if (end === -1) {
+          if (buffered.length > MAX_CONNECT_RESPONSE) {
+            fail(makeFailure('proxy-failure', 'HPE_HEADER_OVERFLOW', `proxy ${choice.display} sent an oversized CONNECT answer`, { phase: 'proxy' }));
+          }
+          return;
+        }
+        const lines = buffered.subarray(0, end).toString('latin1').split('\r\n');
+        const statusLine = /^HTTP\/\d(?:\.\d)?\s+(\d{3})\s*(.*)$/.exec(lines[0] ?? '');
+        if (!statusLine) {
+          fail(makeFailure('proxy-failure', 'HPE_INVALID_CONSTANT', `proxy ${choice.display} did not answer CONNECT with HTTP`, { phase: 'proxy' }));
+          return;
+        }
+        const status = Number(statusLine[1]);
+        timings.tunnelMs = since();
+        if (status >= 200 && status < 300) {
+          s.removeListener('data', onData);
+          s.removeListener('close', onClose);
+          s.removeListener('error', onError);
+          s.pause();
+          const rest = buffered.subarray(end + 4);
+          if (rest.length > 0) s.unshift(rest);
+          settler.settle({
+            ok: true,
+            socket: s,
+            status,
+            proxyAddress: s.remoteAddress,
+            proxyFamily: s.remoteFamily === 'IPv6' ? 6 : s.remoteFamily === 'IPv4' ? 4 : undefined,
+            timings,
+          });
+          return;
+        }
+        const challenges = lines
+          .slice(1)
+          .filter((l) => /^proxy-authenticate\s*:/i.test(l))
+          .map((l) => l.slice(l.indexOf(':') + 1).trim());
+        const reason = `proxy ${choice.display} answered CONNECT ${target} with ${status} ${statusLine[2] ?? ''}`.trim();
+        if (status === 407) {
+          fail(makeFailure('proxy-auth-required', OWN_CODES.proxyStatus, reason, { phase: 'proxy', status, secrets }), {
+            status,
+            proxyAuthenticate: challenges,
+          });
+        } else {
+          fail(makeFailure('proxy-connect-refused', OWN_CODES.proxyStatus, reason, { phase: 'proxy', status, secrets }), { status });
+        }
+      };
+      s.on('data', onData);
+    },
+  );
 }

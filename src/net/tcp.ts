@@ -5,6 +5,7 @@
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 
+import { settleOnce } from '../core/deadline.js';
 import { classify, makeFailure, OWN_CODES, type NetFailure } from './errors.js';
 
 /** What {@link tcpConnect} found. */
@@ -32,49 +33,46 @@ export interface TcpOptions {
 export function tcpConnect(address: string, family: 4 | 6, port: number, opts: TcpOptions): Promise<TcpResult> {
   const start = performance.now();
   const base = { address, family, port };
-  return new Promise<TcpResult>((resolve) => {
-    if (isIP(address) === 0) {
-      resolve({ ...base, ok: false, durationMs: 0, failure: makeFailure('invalid-request', 'ERR_INVALID_IP_ADDRESS', `not an IP address: ${address}`, { phase: 'tcp' }) });
-      return;
-    }
-    let socket: Socket | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    let connectMs: number | undefined;
-    let settled = false;
-    const finish = (result: TcpResult): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      // A probe leaves nothing open behind it, whatever happened.
-      socket?.destroy();
-      resolve(result);
-    };
-    const fail = (failure: NetFailure): void => finish({ ...base, ok: false, failure, durationMs: performance.now() - start });
-    const onAbort = (): void => fail(makeFailure('aborted', OWN_CODES.aborted, 'aborted', { phase: 'tcp' }));
-    if (opts.signal?.aborted) {
-      onAbort();
-      return;
-    }
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-
-    timer = setTimeout(() => fail(makeFailure('tcp-timeout', OWN_CODES.deadline, `no answer from ${address}:${port} within ${opts.timeoutMs} ms`, { phase: 'tcp' })), opts.timeoutMs);
-    socket = netConnect({ host: address, port, family, autoSelectFamily: false });
-    socket.on('error', (err) => fail(classify(err, { phase: 'tcp' })));
-    socket.once('connect', () => {
-      connectMs = performance.now() - start;
-      const hold = opts.holdMs ?? 0;
-      const ok = (): void =>
-        finish({ ...base, ok: true, connectMs: connectMs ?? 0, localAddress: socket?.localAddress });
-      if (hold <= 0) {
-        ok();
-        return;
-      }
-      clearTimeout(timer);
-      timer = setTimeout(ok, hold);
-      // A clean close (FIN) while holding is also a cut connection; a reset arrives as 'error' first.
-      socket?.once('end', () => fail(makeFailure('tcp-reset', OWN_CODES.peerClosed, `${address}:${port} closed the connection right after accepting it`, { phase: 'tcp' })));
-      socket?.resume();
+  const failed = (failure: NetFailure): TcpResult => ({ ...base, ok: false, failure, durationMs: performance.now() - start });
+  if (isIP(address) === 0) {
+    return Promise.resolve({
+      ...base,
+      ok: false,
+      durationMs: 0,
+      failure: makeFailure('invalid-request', 'ERR_INVALID_IP_ADDRESS', `not an IP address: ${address}`, { phase: 'tcp' }),
     });
-  });
+  }
+  return settleOnce<TcpResult>(
+    {
+      timeoutMs: opts.timeoutMs,
+      signal: opts.signal,
+      onTimeout: () =>
+        failed(makeFailure('tcp-timeout', OWN_CODES.deadline, `no answer from ${address}:${port} within ${opts.timeoutMs} ms`, { phase: 'tcp' })),
+      onAbort: () => failed(makeFailure('aborted', OWN_CODES.aborted, 'aborted', { phase: 'tcp' })),
+    },
+    (s) => {
+      const socket: Socket = netConnect({ host: address, port, family, autoSelectFamily: false });
+      // A probe leaves nothing open behind it, whatever happened.
+      s.onSettled(() => socket.destroy());
+      socket.on('error', (err) => s.settle(failed(classify(err, { phase: 'tcp' }))));
+      socket.once('connect', () => {
+        const connectMs = performance.now() - start;
+        const ok = (): TcpResult => ({ ...base, ok: true, connectMs, localAddress: socket.localAddress });
+        const hold = opts.holdMs ?? 0;
+        if (hold <= 0) {
+          s.settle(ok());
+          return;
+        }
+        // Still open after the hold: connected. (The result is built then: localAddress is read while the socket is open.)
+        s.restartDeadline(hold, ok);
+        // A clean close (FIN) while holding is also a cut connection; a reset arrives as 'error' first.
+        socket.once('end', () =>
+          s.settle(
+            failed(makeFailure('tcp-reset', OWN_CODES.peerClosed, `${address}:${port} closed the connection right after accepting it`, { phase: 'tcp' })),
+          ),
+        );
+        socket.resume();
+      });
+    },
+  );
 }

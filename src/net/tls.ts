@@ -12,8 +12,9 @@ import { isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { connect as tlsConnect, rootCertificates, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
 
+import { settleOnce } from '../core/deadline.js';
+import { normalHost } from '../core/host.js';
 import { classify, makeFailure, OWN_CODES, type NetFailure } from './errors.js';
-import { bareHost } from './loopback.js';
 
 /** One certificate of a peer's chain, in plain data. */
 export interface PeerCert {
@@ -138,81 +139,72 @@ function peerChain(socket: TLSSocket): PeerCert[] {
  */
 export function tlsHandshake(host: string, port: number, opts: TlsOptions): Promise<TlsResult> {
   const start = performance.now();
-  const bare = bareHost(host);
+  const bare = normalHost(host);
   const servername = opts.servername ?? bare;
   const info: TlsInfo = { authorized: false, chain: [], servername };
-  return new Promise<TlsResult>((resolve) => {
-    let socket: TLSSocket | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    let tcpUp = opts.via !== undefined;
-    let settled = false;
-    const finish = (result: TlsResult): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      socket?.destroy();
-      opts.via?.destroy();
-      resolve(result);
-    };
-    const fail = (failure: NetFailure): void => finish({ ...info, ok: false, failure });
-    const onAbort = (): void => fail(makeFailure('aborted', OWN_CODES.aborted, 'aborted', { phase: tcpUp ? 'tls' : 'tcp' }));
-    if (opts.signal?.aborted) {
-      onAbort();
-      return;
-    }
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    timer = setTimeout(() => {
-      const phase = tcpUp ? 'tls' : 'tcp';
-      fail(makeFailure(phase === 'tls' ? 'tls-handshake-timeout' : 'tcp-timeout', OWN_CODES.deadline, `no ${phase === 'tls' ? 'TLS handshake' : 'connection'} with ${host}:${port} within ${opts.timeoutMs} ms`, { phase }));
-    }, opts.timeoutMs);
-
-    socket = tlsConnect({
-      host: bare,
-      port,
-      ...(opts.via ? { socket: opts.via } : {}),
-      // SNI must be a name: Node refuses to send an IP address as ServerName.
-      ...(isIP(servername) === 0 ? { servername } : {}),
-      // Report-only: the verdict is read from `authorized` below, so the chain is kept either way.
-      rejectUnauthorized: false,
-      ALPNProtocols: opts.alpn ?? ['http/1.1'],
-      // `ca` replaces the default roots, so extra CAs are added to Node's, not used alone.
-      ...(opts.ca && opts.ca.length > 0 ? { ca: [...rootCertificates, ...opts.ca] } : {}),
-    });
-    const s = socket;
-    let tcpAt: number | undefined;
-    if (!opts.via) {
-      s.once('connect', () => {
-        tcpUp = true;
-        tcpAt = performance.now();
-        info.tcpMs = tcpAt - start;
+  const failed = (failure: NetFailure): TlsResult => ({ ...info, ok: false, failure });
+  let tcpUp = opts.via !== undefined;
+  return settleOnce<TlsResult>(
+    {
+      timeoutMs: opts.timeoutMs,
+      signal: opts.signal,
+      onTimeout: () => {
+        const phase = tcpUp ? 'tls' : 'tcp';
+        const kind = phase === 'tls' ? 'tls-handshake-timeout' : 'tcp-timeout';
+        const what = phase === 'tls' ? 'TLS handshake' : 'connection';
+        return failed(makeFailure(kind, OWN_CODES.deadline, `no ${what} with ${host}:${port} within ${opts.timeoutMs} ms`, { phase }));
+      },
+      onAbort: () => failed(makeFailure('aborted', OWN_CODES.aborted, 'aborted', { phase: tcpUp ? 'tls' : 'tcp' })),
+      // The tunnel is consumed whatever happens (also when the signal had already aborted).
+      onSettled: () => opts.via?.destroy(),
+    },
+    (settler) => {
+      const s: TLSSocket = tlsConnect({
+        host: bare,
+        port,
+        ...(opts.via ? { socket: opts.via } : {}),
+        // SNI must be a name: Node refuses to send an IP address as ServerName.
+        ...(isIP(servername) === 0 ? { servername } : {}),
+        // Report-only: the verdict is read from `authorized` below, so the chain is kept either way.
+        rejectUnauthorized: false,
+        ALPNProtocols: opts.alpn ?? ['http/1.1'],
+        // `ca` replaces the default roots, so extra CAs are added to Node's, not used alone.
+        ...(opts.ca && opts.ca.length > 0 ? { ca: [...rootCertificates, ...opts.ca] } : {}),
       });
-    }
-    s.on('error', (err) => {
-      info.chain = safeChain(s);
-      fail(classify(err, { phase: tcpUp ? 'tls' : 'tcp' }));
-    });
-    s.once('secureConnect', () => {
-      info.handshakeMs = performance.now() - (tcpAt ?? start);
-      info.protocol = s.getProtocol() ?? undefined;
-      info.cipher = s.getCipher()?.name;
-      info.alpnProtocol = s.alpnProtocol ?? false;
-      info.chain = safeChain(s);
-      info.authorized = s.authorized;
-      // Node stores the OpenSSL/identity code here as a string, despite the `Error` typing.
-      const reason = s.authorizationError as unknown;
-      if (!s.authorized && reason !== undefined && reason !== null) {
-        info.authorizationError = typeof reason === 'string' ? reason : String((reason as { code?: unknown }).code ?? reason);
+      settler.onSettled(() => s.destroy());
+      let tcpAt: number | undefined;
+      if (!opts.via) {
+        s.once('connect', () => {
+          tcpUp = true;
+          tcpAt = performance.now();
+          info.tcpMs = tcpAt - start;
+        });
       }
-      if (s.authorized || opts.insecure) {
-        finish({ ...info, ok: true });
-        return;
-      }
-      const code = info.authorizationError ?? 'CERT_UNTRUSTED';
-      const failure = classify(Object.assign(new Error(`certificate presented for ${servername} not trusted: ${code}`), { code }), { phase: 'tls' });
-      fail(failure);
-    });
-  });
+      s.on('error', (err) => {
+        info.chain = safeChain(s);
+        settler.settle(failed(classify(err, { phase: tcpUp ? 'tls' : 'tcp' })));
+      });
+      s.once('secureConnect', () => {
+        info.handshakeMs = performance.now() - (tcpAt ?? start);
+        info.protocol = s.getProtocol() ?? undefined;
+        info.cipher = s.getCipher()?.name;
+        info.alpnProtocol = s.alpnProtocol ?? false;
+        info.chain = safeChain(s);
+        info.authorized = s.authorized;
+        // Node stores the OpenSSL/identity code here as a string, despite the `Error` typing.
+        const reason = s.authorizationError as unknown;
+        if (!s.authorized && reason !== undefined && reason !== null) {
+          info.authorizationError = typeof reason === 'string' ? reason : String((reason as { code?: unknown }).code ?? reason);
+        }
+        if (s.authorized || opts.insecure) {
+          settler.settle({ ...info, ok: true });
+          return;
+        }
+        const code = info.authorizationError ?? 'CERT_UNTRUSTED';
+        settler.settle(failed(classify(Object.assign(new Error(`certificate presented for ${servername} not trusted: ${code}`), { code }), { phase: 'tls' })));
+      });
+    },
+  );
 }
 
 function safeChain(s: TLSSocket): PeerCert[] {

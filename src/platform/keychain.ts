@@ -86,7 +86,12 @@ async function withEntry<T>(
     mod = await loaded;
   } catch (err) {
     loaded = undefined;
-    return { status: 'unavailable', kind: 'error', reason: `the keychain module cannot be loaded here (${err instanceof Error ? err.message.split('\n', 1)[0] : String(err)})`, store };
+    return {
+      status: 'unavailable',
+      kind: 'error',
+      reason: `the keychain module cannot be loaded here (${err instanceof Error ? err.message.split('\n', 1)[0] : String(err)})`,
+      store,
+    };
   }
   const stopped: KeychainUnavailable = { status: 'unavailable', kind: 'timeout', reason: 'stopped: the check reached its deadline', store };
   // Aborted when the deadline or the caller's signal comes first, so the native call stops too.
@@ -95,7 +100,12 @@ async function withEntry<T>(
     {
       timeoutMs,
       signal: opts.signal,
-      onTimeout: () => ({ status: 'unavailable', kind: 'timeout', reason: `the keychain did not answer within ${timeoutMs} ms (waiting for an unlock prompt?)`, store }),
+      onTimeout: () => ({
+        status: 'unavailable',
+        kind: 'timeout',
+        reason: `the keychain did not answer within ${timeoutMs} ms (waiting for an unlock prompt?)`,
+        store,
+      }),
       onAbort: () => stopped,
       onSettled: (_r, by) => {
         if (by !== 'result') controller.abort();

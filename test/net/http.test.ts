@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { Secret } from '../../src/core/secret.js';
 import { serversLookup } from '../../src/net/dns.js';
 import { bearer, createHttpClient, httpRequest, type HttpPhases, type HttpResult } from '../../src/net/http.js';
+import { SseReader } from '../../src/net/sse.js';
 import { testPki, type TestPki } from '../support/certs.js';
 import { startTestDns, type TestDns } from '../support/dns.js';
 import { startConnectProxy, type TestProxy } from '../support/proxy.js';
@@ -398,27 +399,52 @@ describe('httpRequest: proxies', () => {
 });
 
 describe('httpRequest: server-sent events', () => {
-  it('reads the stream incrementally: time to first event and the event types', async () => {
+  it('reads the stream incrementally: the first event is parsed while the server still holds the rest back', async () => {
+    // The server sends the first event and holds the rest until the client has parsed it. A client
+    // that buffered the body would never parse it, the server would never release, and the
+    // request would end at its (hang-guard) deadline instead: no timing is assumed either way.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let parsedBeforeRelease = 0;
+    const push = SseReader.prototype.push;
+    const spy = vi.spyOn(SseReader.prototype, 'push').mockImplementation(function (this: SseReader, chunk, nowMs) {
+      push.call(this, chunk, nowMs);
+      if (this.summary.count > 0 && parsedBeforeRelease === 0) {
+        parsedBeforeRelease = this.summary.count;
+        release();
+      }
+    });
     const s = await track(
       startHttpServer((_q, res) => {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
         res.write(': keep-alive comment\n\n');
         res.write('event: message_start\ndata: {"type":"message_start"}\n\n');
-        setTimeout(() => {
+        void released.then(() => {
           res.write('event: content_block_delta\r\ndata: {"type":"content_block_delta",');
           res.write('"delta":{"text":"hi"}}\r\n\r\n');
           res.write('data: {"type":"message_stop"}\n\n');
           res.end();
-        }, 100);
+        });
       }),
     );
-    const r = await httpRequest({ ...base, url: `${s.url}/v1/messages`, method: 'POST', body: '{}', sse: true });
-    expect(r.ok).toBe(true);
-    if (!r.ok || !r.sse) return;
-    expect(r.sse.types).toEqual(['message_start', 'content_block_delta', 'message_stop']);
-    expect(r.sse.count).toBe(3);
-    expect(r.sse.firstEventMs).not.toBeNull();
-    expect(r.sse.firstEventMs ?? Infinity).toBeLessThan(r.phases.totalMs - 50);
-    expect(r.sse.firstEventMs ?? 0).toBeGreaterThanOrEqual(r.phases.ttfbMs ?? 0);
+    try {
+      const r = await httpRequest({ ...base, timeoutMs: 20_000, url: `${s.url}/v1/messages`, method: 'POST', body: '{}', sse: true });
+      expect(r.ok).toBe(true);
+      if (!r.ok || !r.sse) return;
+      expect(parsedBeforeRelease).toBe(1);
+      expect(r.sse.types).toEqual(['message_start', 'content_block_delta', 'message_stop']);
+      expect(r.sse.count).toBe(3);
+      // Ordered milestones, not durations: headers, then the first event, then the last, then the end.
+      const first = r.sse.head[0]?.atMs ?? Number.NaN;
+      const last = r.sse.tail.at(-1)?.atMs ?? Number.NaN;
+      expect(r.sse.firstEventMs).toBe(first);
+      expect(first).toBeGreaterThanOrEqual(r.phases.ttfbMs ?? Number.NaN);
+      expect(last).toBeGreaterThanOrEqual(first);
+      expect(r.phases.totalMs).toBeGreaterThanOrEqual(last);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 
-import { isLoopbackHost } from '../../src/net/loopback.js';
+import { isLoopbackHost } from '../../src/core/host.js';
 import { onExit } from './exit.js';
 
 /** A running test proxy. */
