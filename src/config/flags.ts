@@ -5,6 +5,7 @@
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import type { ExtraHeader } from './target.js';
+import { bareHost } from '../core/host.js';
 import { redactQuotedArgs, UsageError } from '../core/usage-error.js';
 
 export interface DoctorFlags {
@@ -162,7 +163,8 @@ function selection(only: string | undefined, offline: boolean): { only?: string[
 
 function dnsServer(value: string): string {
   const v = value.trim();
-  const ip = v.replace(/^\[(.*)\](:\d+)?$/, '$1').replace(/^(\d+\.\d+\.\d+\.\d+):\d+$/, '$1');
+  // `[v6]:port` and `v4:port` lose the port, then IPv6 brackets go.
+  const ip = bareHost(v.replace(/^(\[.*\]|\d+\.\d+\.\d+\.\d+):\d+$/, '$1'));
   if (isIP(ip) === 0) throw new UsageError(`--dns-server must be an IP address, optionally with :port, got "${value}".`, 'For example: --dns-server 10.0.0.53 or --dns-server 127.0.0.1:5353');
   return v;
 }

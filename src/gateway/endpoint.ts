@@ -6,6 +6,7 @@
 import type { CheckContext } from '../contract/check.js';
 import { resolveHeaders } from '../inference/headers.js';
 import { bearer, proxyFor, serversLookup, type HeaderValue, type HttpClientOptions, type ProxyDecision } from '../net/index.js';
+import { bareHost } from '../core/host.js';
 import { DEFAULT_AUTH_SCHEME } from '../core/portkey.js';
 import { Secret } from '../core/secret.js';
 
@@ -25,7 +26,7 @@ export function endpoint(ctx: Pick<CheckContext, 'target'>, path: string): URL {
 
 /** A URL's host as sockets, SNI and certificates name it: an IPv6 address without its brackets. */
 export function bareHostname(url: URL): string {
-  return url.hostname.replace(/^\[|\]$/g, '');
+  return bareHost(url.hostname);
 }
 
 export function defaultPort(url: URL): number {
@@ -41,7 +42,7 @@ export function proxyDecision(ctx: Pick<CheckContext, 'target' | 'env'>): ProxyD
 export function firstHop(ctx: Pick<CheckContext, 'target' | 'env'>): { host: string; port: number; via: 'proxy' | 'direct' } {
   const decision = proxyDecision(ctx);
   if (decision.proxied && !decision.proxy.problem) {
-    return { host: decision.proxy.host.replace(/^\[|\]$/g, ''), port: decision.proxy.port, via: 'proxy' };
+    return { host: bareHost(decision.proxy.host), port: decision.proxy.port, via: 'proxy' };
   }
   const url = gatewayUrl(ctx);
   return { host: bareHostname(url), port: defaultPort(url), via: 'direct' };
