@@ -113,7 +113,8 @@ export default [
     expect(byId.get('after-hang')).toMatchObject({ status: 'skip', code: 'BLOCKED', blockedBy: ['hangs'] });
     expect(byId.get('base-url')).toMatchObject({ status: 'ok' });
     expect(run.code).toBe(1);
-    expect(elapsed).toBeLessThan(5_000 + 5_000); // within the run deadline, with room for process start-up
+    // Hang guard only: CHECK_TIMEOUT above shows the 1 s check deadline cut the hanging check; this only catches a run that never ends.
+    expect(elapsed).toBeLessThan(25_000);
   });
 
   it('a malformed plugin exits 2', async () => {

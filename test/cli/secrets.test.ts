@@ -41,7 +41,8 @@ const MISPLACED: Record<string, unknown>[] = [
   { ...GOOD_PROFILE, inferenceModels: [TEST_KEY, TEST_KEY] },
 ];
 
-describe('the key never leaks', () => {
+// Every test spawns its own CLI runs in its own folders: they run concurrently (vitest's maxConcurrency bounds how many).
+describe.concurrent('the key never leaks', () => {
   const runs = fixtureRuns();
 
   it('has fixtures to run', () => {
