@@ -33,7 +33,10 @@ const codes = {
   },
   API_KEY_QUOTED: { title: 'The API key is wrapped in quotes', fix: 'Remove the quote characters around the key.' },
   API_KEY_WHITESPACE: { title: 'The API key contains spaces, tabs or line breaks', fix: 'Paste the key again without spaces or line breaks.' },
-  API_KEY_INVISIBLE_CHAR: { title: 'The API key contains invisible characters', fix: 'Copy the key again from the Portkey dashboard and paste it as plain text.' },
+  API_KEY_INVISIBLE_CHAR: {
+    title: 'The API key contains invisible characters',
+    fix: 'Copy the key again from the Portkey dashboard and paste it as plain text.',
+  },
   API_KEY_ANTHROPIC: {
     title: 'This is an Anthropic API key, not a Portkey key',
     fix: 'Use a Portkey API key; the Anthropic key belongs in a Portkey integration (Model Catalog), not in Claude Desktop.',
@@ -69,7 +72,8 @@ export default defineCheck({
     // bearer token on to the provider (the open-source gateway does), so there it is a warning.
     const providerStatus: FindingStatus = portkeySaas(target.baseUrl?.value) ? 'fail' : 'warn';
     if (bare.startsWith('sk-ant-')) list.push(problem(providerStatus, 'API_KEY_ANTHROPIC', 'the key starts with "sk-ant-" (Anthropic format)', { details }));
-    else if (/^sk-(proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}$/.test(bare)) list.push(problem(providerStatus, 'API_KEY_OPENAI', 'the key starts with "sk-" (OpenAI format)', { details }));
+    else if (/^sk-(proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}$/.test(bare))
+      list.push(problem(providerStatus, 'API_KEY_OPENAI', 'the key starts with "sk-" (OpenAI format)', { details }));
     const data: ApiKeyData = { key: secret, origin: field.origin };
     return findings(list, ok(`present, ${secret.fingerprint}, ${secret.length} characters, from ${field.origin}`, details, data), data);
   },

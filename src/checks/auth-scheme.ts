@@ -34,7 +34,11 @@ export default defineCheck({
   run({ target }) {
     const field = target.authScheme;
     if (!field || field.value === undefined || field.value === '') {
-      return ok<AuthSchemeData>(`not set: the app uses ${DEFAULT_AUTH_SCHEME}`, { scheme: DEFAULT_AUTH_SCHEME, defaulted: true }, { scheme: DEFAULT_AUTH_SCHEME, defaulted: true });
+      return ok<AuthSchemeData>(
+        `not set: the app uses ${DEFAULT_AUTH_SCHEME}`,
+        { scheme: DEFAULT_AUTH_SCHEME, defaulted: true },
+        { scheme: DEFAULT_AUTH_SCHEME, defaulted: true },
+      );
     }
     const raw = field.value;
     if (typeof raw !== 'string') return fail('AUTH_SCHEME_WRONG_TYPE', `the auth scheme is ${Array.isArray(raw) ? 'an array' : typeof raw}`);

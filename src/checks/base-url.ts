@@ -146,7 +146,12 @@ function judge(raw: string, { details, origin, policy }: Judging): { list: Findi
   const prefix = path.replace(/\/v1\/?$/i, '');
   if (prefix !== path) {
     suggested = `${scheme}//${url.host}${prefix}`;
-    list.push(problem('fail', 'BASE_URL_ENDS_V1', `the base URL ends with ${path.endsWith('/') ? '/v1/' : '/v1'}`, { details, fix: `Set the base URL to ${suggested}.` }));
+    list.push(
+      problem('fail', 'BASE_URL_ENDS_V1', `the base URL ends with ${path.endsWith('/') ? '/v1/' : '/v1'}`, {
+        details,
+        fix: `Set the base URL to ${suggested}.`,
+      }),
+    );
   }
   if (PORTKEY_SAAS_API_HOSTS.includes(host) && prefix !== '/' && prefix !== '') {
     suggested = `${scheme}//${url.host}`;

@@ -19,15 +19,30 @@ const codes = {
     title: 'No Claude Desktop third-party inference settings were found',
     fix: 'In Claude Desktop: Help → Troubleshooting → Enable Developer Mode, then Developer → Configure third-party inference…; or point the doctor at the folder with --claude-dir, or at the gateway with --base-url.',
   },
-  SETTINGS_UNREADABLE: { title: 'A settings file exists but cannot be read', fix: 'Check the file’s permissions and owner: it must be readable by the user who runs Claude Desktop.' },
-  SETTINGS_EMPTY: { title: 'A settings file is empty', fix: 'Open Configure third-party inference… and apply the settings again, or restore the file from a backup.' },
-  SETTINGS_INVALID_JSON: { title: 'A settings file is not valid JSON', fix: 'Fix the JSON at the line and column shown (or apply the settings again from the app’s window).' },
+  SETTINGS_UNREADABLE: {
+    title: 'A settings file exists but cannot be read',
+    fix: 'Check the file’s permissions and owner: it must be readable by the user who runs Claude Desktop.',
+  },
+  SETTINGS_EMPTY: {
+    title: 'A settings file is empty',
+    fix: 'Open Configure third-party inference… and apply the settings again, or restore the file from a backup.',
+  },
+  SETTINGS_INVALID_JSON: {
+    title: 'A settings file is not valid JSON',
+    fix: 'Fix the JSON at the line and column shown (or apply the settings again from the app’s window).',
+  },
   SETTINGS_BOM: {
     title: 'A settings file starts with a UTF-8 byte-order mark, which breaks parsing',
     fix: 'Save the file as UTF-8 without BOM (in Notepad: "UTF-8", not "UTF-8 with BOM").',
   },
-  SETTINGS_NOT_OBJECT: { title: 'A settings file is JSON but not an object of settings', fix: 'The file must hold one JSON object {…}; apply the settings again from the app’s window.' },
-  SETTINGS_PLIST_INVALID: { title: 'The managed-preferences plist cannot be parsed', fix: 'Ask IT to re-deploy the configuration profile; check it with plutil -lint.' },
+  SETTINGS_NOT_OBJECT: {
+    title: 'A settings file is JSON but not an object of settings',
+    fix: 'The file must hold one JSON object {…}; apply the settings again from the app’s window.',
+  },
+  SETTINGS_PLIST_INVALID: {
+    title: 'The managed-preferences plist cannot be parsed',
+    fix: 'Ask IT to re-deploy the configuration profile; check it with plutil -lint.',
+  },
   SETTINGS_META_INVALID: {
     title: 'configLibrary/_meta.json does not name an applied profile',
     fix: 'Open Configure third-party inference…, choose a profile and press Apply so the app rewrites _meta.json.',
@@ -83,9 +98,14 @@ export default defineCheck({
     const shadowedProfiles = list.length === 0 && source.managed ? discovery.shadowed.filter((s) => !s.managed && s.values && differs(s, source)) : [];
     if (shadowedProfiles.length > 0) {
       list.push(
-        problem('warn', 'SETTINGS_SHADOWED', `${name} in force; ${shadowedProfiles.map((s) => describeSource(s.kind)).join(', ')} with other values is ignored`, {
-          details: { ...details, shadowed: shadowedProfiles.map((s) => s.location) },
-        }),
+        problem(
+          'warn',
+          'SETTINGS_SHADOWED',
+          `${name} in force; ${shadowedProfiles.map((s) => describeSource(s.kind)).join(', ')} with other values is ignored`,
+          {
+            details: { ...details, shadowed: shadowedProfiles.map((s) => s.location) },
+          },
+        ),
       );
     }
     return findings(list, ok(`${name} in force`, details));

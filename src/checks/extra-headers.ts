@@ -37,7 +37,10 @@ export default defineCheck({
       title: 'A header value contains a line break or control character',
       fix: 'Write the value on one line: in JSON a line break inside a string must not be there at all (metadata is one JSON object on one line).',
     },
-    HEADERS_BAD_NAME: { title: 'A header name is not a valid HTTP header name', fix: 'Use only letters, digits and - in header names (e.g. x-portkey-metadata).' },
+    HEADERS_BAD_NAME: {
+      title: 'A header name is not a valid HTTP header name',
+      fix: 'Use only letters, digits and - in header names (e.g. x-portkey-metadata).',
+    },
     HEADERS_CREDENTIAL: {
       title: 'A credential header is set among the extra headers',
       fix: 'Put the key in the Gateway API key field and remove Authorization/x-api-key/x-portkey-api-key from the extra headers.',
@@ -56,10 +59,15 @@ export default defineCheck({
       ...(problems.length > 0 ? { findings: problems.map((p) => ({ code: p.code, key: p.key, message: p.message, line: p.line, column: p.column })) } : {}),
     };
     const list = problems.map((p, i) =>
-      problem(WARN_ONLY.includes(p.code) ? 'warn' : 'fail', p.code, i === 0 ? `${p.message}${where(p)}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}` : `${p.message}${where(p)}`, {
-        ...(i === 0 ? { details } : {}),
-        ...(p.hint ? { fix: p.hint } : {}),
-      }),
+      problem(
+        WARN_ONLY.includes(p.code) ? 'warn' : 'fail',
+        p.code,
+        i === 0 ? `${p.message}${where(p)}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}` : `${p.message}${where(p)}`,
+        {
+          ...(i === 0 ? { details } : {}),
+          ...(p.hint ? { fix: p.hint } : {}),
+        },
+      ),
     );
     return findings(list, ok(names.length === 0 ? 'none set' : names.join(', '), details));
   },

@@ -52,7 +52,8 @@ export default defineCheck({
 function providerFinding(target: Target): Finding<Code> | undefined {
   const provider = target.provider?.value;
   if (provider === undefined) return problem('fail', 'PROVIDER_MISSING', 'inferenceProvider is not set');
-  if (typeof provider !== 'string') return problem('fail', 'PROVIDER_WRONG_TYPE', `inferenceProvider is ${Array.isArray(provider) ? 'an array' : typeof provider}`);
+  if (typeof provider !== 'string')
+    return problem('fail', 'PROVIDER_WRONG_TYPE', `inferenceProvider is ${Array.isArray(provider) ? 'an array' : typeof provider}`);
   if (provider.trim() !== 'gateway') {
     return problem('fail', 'PROVIDER_NOT_GATEWAY', `inferenceProvider is "${provider.trim().slice(0, 40)}", not "gateway"`, { details: { provider } });
   }

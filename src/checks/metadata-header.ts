@@ -44,7 +44,10 @@ export default defineCheck({
       fix: 'Rename the key to exactly the spelling the policy requires.',
     },
     METADATA_REQUIRED_MISSING: { title: 'Metadata keys the policy requires are missing', fix: 'Add the missing keys to x-portkey-metadata.' },
-    METADATA_VALUE_NOT_ALLOWED: { title: 'A metadata value is not one the policy allows', fix: 'Use one of the values the policy lists for that key (see details).' },
+    METADATA_VALUE_NOT_ALLOWED: {
+      title: 'A metadata value is not one the policy allows',
+      fix: 'Use one of the values the policy lists for that key (see details).',
+    },
   },
   run({ target, policy }) {
     const resolution = resolveHeaders(target);
