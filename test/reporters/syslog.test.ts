@@ -1,7 +1,7 @@
 /**
  * Syslog: the RFC 5424 form (checked by a strict parser), a real rsyslog receiving it over
  * UDP, TCP and the local socket route (`logger`), and delivery that never throws: bounded
- * queue, retries with back-off.
+ * queue, retries with back-off (the queue itself: retry-queue.test.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,6 @@ import { createLogger } from '../../src/core/log.js';
 import { Secret } from '../../src/core/secret.js';
 import type { DaemonEvent } from '../../src/reporters/events.js';
 import { ReporterSet } from '../../src/reporters/reporter-set.js';
-import { backoff } from '../../src/reporters/retry-queue.js';
 import { SyslogReporter } from '../../src/reporters/syslog.js';
 import { escapeSdValue, eventToSyslog, formatRfc5424, frameOctetCounted, type SyslogMessage } from '../../src/reporters/syslog-format.js';
 import { loggerArgs, type SyslogTransport } from '../../src/reporters/syslog-transports.js';
@@ -160,13 +159,6 @@ describe('delivery never throws, queues, retries', () => {
     await r.flush(Date.now() + 300);
     expect(Date.now() - t0).toBeLessThan(2_000);
     await r.close();
-  });
-
-  it('back-off grows, is capped, and is jittered', () => {
-    expect(backoff(1, 500, 30_000)).toBeGreaterThanOrEqual(400);
-    expect(backoff(1, 500, 30_000)).toBeLessThanOrEqual(600);
-    expect(backoff(50, 500, 30_000)).toBeLessThanOrEqual(36_000);
-    expect(backoff(4, 500, 30_000)).toBeGreaterThanOrEqual(3_200);
   });
 
   it('a real TCP receiver that is not there: events are accepted, nothing throws', async () => {
