@@ -1,6 +1,6 @@
 /** Every diagnosis code the doctor can emit, from the check registry and the engine: one table. */
 import { CHECKS } from '../checks/index.js';
-import type { CodeInfo } from '../contract/check.js';
+import type { CodeInfo, CodeTable } from '../contract/check.js';
 import { ENGINE_CODES } from './runner.js';
 
 export interface CodeRow extends CodeInfo {
@@ -13,7 +13,8 @@ export function allCodes(): CodeRow[] {
   // Codes shared by several checks (the network failure table) are listed once, with every check.
   const byCode = new Map<string, CodeRow>();
   for (const check of CHECKS) {
-    for (const [code, info] of Object.entries(check.codes)) {
+    const table: CodeTable = check.codes;
+    for (const [code, info] of Object.entries(table)) {
       const row = byCode.get(code);
       if (row) row.check = `${row.check}, ${check.id}`;
       else byCode.set(code, { code, check: check.id, ...info });

@@ -16,6 +16,7 @@ import { runChecks } from '../../src/engine/runner.js';
 import { UsageError } from '../../src/core/usage-error.js';
 import { customHeadersNative, deep, encodedOrNative, expand, gatewayHeadersNative, headerName, jsonValue, weirdString } from './arbitraries.js';
 import { expectSoundResults, params, printable, testTimeout, withDeadline } from './support.js';
+import { fakeIO } from '../../src/io/fakes.js';
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const ORDER: HeaderProblemCode[] = [
@@ -131,7 +132,7 @@ describe('fuzz: extra headers', () => {
           const results = await withDeadline(undefined, 'extra-headers check', () =>
             runChecks(
               EXTRA_CHECKS,
-              { target, discovery, policy: undefined, options: { live: false, samples: 1, insecure: false }, env: {}, platform: process.platform, now: () => new Date() },
+              { target, discovery, policy: undefined, options: { live: false, samples: 1, insecure: false }, env: {}, ...fakeIO() },
               { checkTimeoutMs: 5_000, runTimeoutMs: 5_000 },
             ),
           );

@@ -21,6 +21,7 @@ import { METADATA_MAX_VALUE_LENGTH } from '../../src/core/portkey.js';
 import { runChecks } from '../../src/engine/runner.js';
 import { applyTextMutation, jsonValue, metadataText, textMutation, validPolicyObject, weirdString } from './arbitraries.js';
 import { expectSoundResults, params, testTimeout, withDeadline } from './support.js';
+import { fakeIO } from '../../src/io/fakes.js';
 
 const CODES: MetadataCode[] = [
   'METADATA_INVALID_JSON',
@@ -73,7 +74,7 @@ async function runMetadataCheck(target: Target, policy: Policy | undefined): Pro
   const discovery: Discovery = { searched: [], sources: [source], inForce: source, shadowed: [] };
   return runChecks(
     METADATA_CHECKS,
-    { target, discovery, policy, options: { live: false, samples: 1, insecure: false }, env: {}, platform: process.platform, now: () => new Date() },
+    { target, discovery, policy, options: { live: false, samples: 1, insecure: false }, env: {}, ...fakeIO() },
     { checkTimeoutMs: 5_000, runTimeoutMs: 5_000 },
   );
 }

@@ -31,6 +31,7 @@ import { ENGINE_CODES, runChecks, type BaseContext } from '../../src/engine/runn
 import { scrub, Secret } from '../../src/core/secret.js';
 import { findLeak } from '../cli/leak-check.js';
 import { TEST_KEY } from '../cli/run-cli.js';
+import { fakeIO } from '../../src/io/fakes.js';
 
 export { TEST_KEY, findLeak };
 
@@ -223,8 +224,8 @@ export async function runSettings(opts: {
     policy: opts.policy,
     options: { live: false, samples: 1, insecure: false },
     env,
-    platform: process.platform,
-    now: () => new Date(),
+    // Settings checks do no I/O: a fake that answers nothing proves it (a call would crash the check).
+    ...fakeIO(),
   };
   const startedAt = new Date();
   const results = await runChecks(SETTINGS_CHECKS, base, {
