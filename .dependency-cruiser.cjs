@@ -120,8 +120,7 @@ module.exports = {
     {
       name: 'no-non-package-json',
       severity: 'error',
-      comment:
-        'A package imported from src but not listed in package.json works only by accident (hoisted by another package) and breaks on install.',
+      comment: 'A package imported from src but not listed in package.json works only by accident (hoisted by another package) and breaks on install.',
       from: {},
       to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'] },
     },
