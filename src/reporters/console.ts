@@ -72,6 +72,12 @@ function renderCheck(
   const out = [`  ${mark} ${check.title.padEnd(width)}  ${check.summary}${code}`];
   const showFix = check.fix && (check.status === 'warn' || check.status === 'fail' || check.status === 'error');
   if (showFix) out.push(...indent(`→ ${check.fix}`, 6));
+  // Further findings of the same check: each with its fix, so one rerun fixes them all.
+  for (const more of check.moreFindings ?? []) {
+    const moreCode = more.status === 'skip' ? '' : color.dim(`  ${more.code}`);
+    out.push(`      ${paint[more.status](`[${SYMBOL[more.status]}]`)} also: ${more.summary}${moreCode}`);
+    if (more.fix && more.status !== 'skip') out.push(...indent(`→ ${more.fix}`, 10));
+  }
   if (verbose) {
     if (check.status === 'skip' && check.fix && !showFix) out.push(...indent(color.dim(`→ ${check.fix}`), 6));
     if (check.details && Object.keys(check.details).length > 0) {

@@ -59,6 +59,10 @@ export function renderMarkdown(report: Report): string {
 function problem(c: CheckResult): string[] {
   const lines = [`### ${MARK[c.status]} ${c.title} — \`${c.code}\``, '', c.summary, ''];
   if (c.fix) lines.push(`**Fix:** ${c.fix}`, '');
+  for (const more of c.moreFindings ?? []) {
+    lines.push(`Also ${MARK[more.status]} \`${more.code}\`: ${more.summary}`, '');
+    if (more.fix) lines.push(`**Fix:** ${more.fix}`, '');
+  }
   if (c.details && Object.keys(c.details).length) lines.push('```json', JSON.stringify(c.details, null, 2), '```', '');
   return lines;
 }
