@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
  * Test files mostly wait: on the built CLI as a child process, on real loopback servers, on a daemon's
@@ -11,9 +11,15 @@ import { defineConfig } from 'vitest/config';
  */
 const workers = Number(process.env.PKD_TEST_WORKERS) || Math.max(2, availableParallelism() + 1);
 
+/**
+ * In-process unit tests (fakes, no process, server or global state changed): they share a worker
+ * process instead of each starting a fresh one, which costs more than most of these files take to run.
+ * Only folders whose tests restore whatever they touch belong here.
+ */
+const IN_PROCESS = ['test/checks/**/*.test.ts', 'test/config/**/*.test.ts', 'test/core/**/*.test.ts', 'test/engine/**/*.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // Network tests start real servers; give hangs a generous deadline, never a tight one.
     testTimeout: 30_000,
     hookTimeout: 30_000,
@@ -21,5 +27,10 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: workers,
     reporters: ['default'],
+    // Every test file is in exactly one project (`include` lives there: projects extending this config would add to it).
+    projects: [
+      { extends: true, test: { name: 'in-process', include: IN_PROCESS, isolate: false } },
+      { extends: true, test: { name: 'isolated', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...IN_PROCESS] } },
+    ],
   },
 });
