@@ -41,7 +41,10 @@ const gateway = createServer((req, res) => {
     current = models % 100 >= 50 && models % 100 < 55 ? 'broken' : 'ok';
   }
   if (current === 'broken') return res.writeHead(500, { 'content-type': 'text/plain' }).end('down');
-  if (path === '/v1/models') return res.writeHead(200, { 'content-type': 'application/json', 'x-portkey-trace-id': 't' }).end('{"object":"list","data":[{"id":"@anthropic/claude-sonnet-4-5"}]}');
+  if (path === '/v1/models')
+    return res
+      .writeHead(200, { 'content-type': 'application/json', 'x-portkey-trace-id': 't' })
+      .end('{"object":"list","data":[{"id":"@anthropic/claude-sonnet-4-5"}]}');
   if (path === '/') return res.writeHead(200, { 'content-type': 'text/plain' }).end('AI Gateway says hey!');
   return res.writeHead(404, { 'content-type': 'application/json' }).end('{}');
 });
@@ -61,21 +64,36 @@ const args = [
   '--expose-gc',
   ...prefix,
   '--no-policy',
-  '--base-url', gwUrl,
-  '--only', 'settings,network',
-  '--schedule', values.schedule,
-  '--splay', '0',
-  '--heartbeat', '0.5',
-  '--max-runs', String(RUNS),
-  '--state-dir', join(dir, 'state'),
-  '--history-max', '200',
-  '--json-file', join(dir, 'status.json'),
-  '--syslog', `udp://127.0.0.1:${udp.address().port}`,
-  '--syslog', `tcp://127.0.0.1:${tcp.address().port}`,
-  '--log-level', 'warn',
+  '--base-url',
+  gwUrl,
+  '--only',
+  'settings,network',
+  '--schedule',
+  values.schedule,
+  '--splay',
+  '0',
+  '--heartbeat',
+  '0.5',
+  '--max-runs',
+  String(RUNS),
+  '--state-dir',
+  join(dir, 'state'),
+  '--history-max',
+  '200',
+  '--json-file',
+  join(dir, 'status.json'),
+  '--syslog',
+  `udp://127.0.0.1:${udp.address().port}`,
+  '--syslog',
+  `tcp://127.0.0.1:${tcp.address().port}`,
+  '--log-level',
+  'warn',
 ];
 const t0 = Date.now();
-const child = spawn(process.execPath, args, { env: { ...process.env, PORTKEY_DOCTOR_API_KEY: 'pk-SoakBenchKey-0000', HOME: dir }, stdio: ['ignore', 'ignore', 'pipe'] });
+const child = spawn(process.execPath, args, {
+  env: { ...process.env, PORTKEY_DOCTOR_API_KEY: 'pk-SoakBenchKey-0000', HOME: dir },
+  stdio: ['ignore', 'ignore', 'pipe'],
+});
 let stderr = '';
 child.stderr.on('data', (d) => (stderr += d));
 
@@ -90,7 +108,11 @@ function proc(pid) {
 }
 const events = () => {
   try {
-    return readFileSync(join(dir, 'status.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    return readFileSync(join(dir, 'status.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
   } catch {
     return [];
   }
@@ -124,7 +146,9 @@ const beats = ev.filter((e) => e.type === 'heartbeat');
 const MB = (b) => (b / 1024 / 1024).toFixed(1);
 
 console.log(`portkey-doctor daemon soak: ${stopped?.runs ?? '?'} runs in ${elapsed.toFixed(0)} s (schedule "${values.schedule}"), exit ${code}`);
-console.log(`events: ${ev.filter((e) => e.type === 'raised').length} raised, ${ev.filter((e) => e.type === 'cleared').length} cleared, ${beats.length} heartbeats; syslog received ${udpMessages} UDP datagrams, ${tcpBytes} TCP bytes`);
+console.log(
+  `events: ${ev.filter((e) => e.type === 'raised').length} raised, ${ev.filter((e) => e.type === 'cleared').length} cleared, ${beats.length} heartbeats; syslog received ${udpMessages} UDP datagrams, ${tcpBytes} TCP bytes`,
+);
 console.log('');
 console.log('                    start (before run 1)    end (after the last run)');
 const row = (label, a, b) => console.log(`${label.padEnd(20)}${String(a).padEnd(24)}${b}`);
@@ -139,10 +163,14 @@ if (beats.length >= 2) {
   const heap = beats.map((b) => b.process.heapUsedBytes);
   const rss = beats.map((b) => b.process.rssBytes);
   console.log('');
-  console.log(`heartbeats (every 30 s, after GC): heap used ${MB(Math.min(...heap))}–${MB(Math.max(...heap))} MB, first ${MB(heap[0])} → last ${MB(heap.at(-1))} MB; RSS ${MB(Math.min(...rss))}–${MB(Math.max(...rss))} MB; handles ${beats[0].process.handles} → ${beats.at(-1).process.handles}`);
+  console.log(
+    `heartbeats (every 30 s, after GC): heap used ${MB(Math.min(...heap))}–${MB(Math.max(...heap))} MB, first ${MB(heap[0])} → last ${MB(heap.at(-1))} MB; RSS ${MB(Math.min(...rss))}–${MB(Math.max(...rss))} MB; handles ${beats[0].process.handles} → ${beats.at(-1).process.handles}`,
+  );
 }
 if (outsideStart && outsideEnd) {
-  console.log(`from /proc: at run ${outsideStart.runs} RSS ${(outsideStart.rssKiB / 1024).toFixed(1)} MB, ${outsideStart.fds} fds; at run ${outsideEnd.runs} RSS ${(outsideEnd.rssKiB / 1024).toFixed(1)} MB, ${outsideEnd.fds} fds`);
+  console.log(
+    `from /proc: at run ${outsideStart.runs} RSS ${(outsideStart.rssKiB / 1024).toFixed(1)} MB, ${outsideStart.fds} fds; at run ${outsideEnd.runs} RSS ${(outsideEnd.rssKiB / 1024).toFixed(1)} MB, ${outsideEnd.fds} fds`,
+  );
 }
 const errors = stderr.split('\n').filter((l) => l.includes('"level":"error"') || l.includes('"level":"fatal"'));
 if (errors.length) console.log(`log errors: ${errors.length}; first: ${errors[0]}`);

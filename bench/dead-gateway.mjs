@@ -103,7 +103,11 @@ function doctor(baseUrl, env = {}) {
     execFile(
       process.execPath,
       args,
-      { env: { PATH: process.env.PATH, HOME: home, LANG: 'C.UTF-8', PORTKEY_DOCTOR_API_KEY: KEY, ...env }, timeout: (timeoutS + 60) * 1000, maxBuffer: 16 << 20 },
+      {
+        env: { PATH: process.env.PATH, HOME: home, LANG: 'C.UTF-8', PORTKEY_DOCTOR_API_KEY: KEY, ...env },
+        timeout: (timeoutS + 60) * 1000,
+        maxBuffer: 16 << 20,
+      },
       (err, stdout) => {
         const wallMs = performance.now() - t0;
         let report;
@@ -114,7 +118,12 @@ function doctor(baseUrl, env = {}) {
           return;
         }
         const first = report.checks.find((c) => c.status === 'fail' || c.status === 'error');
-        resolve({ wallMs, reportMs: report.durationMs, finding: first ? `${first.id} ${first.status} ${first.code}` : 'nothing failed', leaked: stdout.includes(KEY) });
+        resolve({
+          wallMs,
+          reportMs: report.durationMs,
+          finding: first ? `${first.id} ${first.status} ${first.code}` : 'nothing failed',
+          leaked: stdout.includes(KEY),
+        });
       },
     );
   });

@@ -24,7 +24,16 @@ const provider = createServer((req, res) => {
   req.on('end', () => {
     const json = (status, body) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (req.url?.startsWith('/v1/messages/count_tokens')) json(200, { input_tokens: 8 });
-    else if (req.url?.startsWith('/v1/messages')) json(200, { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [{ type: 'text', text: 'pong' }], stop_reason: 'end_turn', usage: { input_tokens: 8, output_tokens: 1 } });
+    else if (req.url?.startsWith('/v1/messages'))
+      json(200, {
+        id: 'msg_1',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-sonnet-4-5',
+        content: [{ type: 'text', text: 'pong' }],
+        stop_reason: 'end_turn',
+        usage: { input_tokens: 8, output_tokens: 1 },
+      });
     else json(404, { type: 'error', error: { type: 'not_found_error', message: 'no route' } });
   });
 });
@@ -50,7 +59,16 @@ for (let i = 0; i < 100; i++) {
 }
 
 const headers = { 'x-portkey-provider': 'anthropic', 'x-portkey-custom-host': `${providerUrl}/v1` };
-const doctorArgs = [cli, '--json', '--no-policy', '--only', 'network,gateway', '--base-url', base, ...Object.entries(headers).flatMap(([k, v]) => ['--header', `${k}: ${v}`])];
+const doctorArgs = [
+  cli,
+  '--json',
+  '--no-policy',
+  '--only',
+  'network,gateway',
+  '--base-url',
+  base,
+  ...Object.entries(headers).flatMap(([k, v]) => ['--header', `${k}: ${v}`]),
+];
 
 // The same requests the doctor's network and gateway checks make, with node:http, no framework.
 const dir = mkdtempSync(join(tmpdir(), 'pkd-bench-'));
@@ -76,7 +94,10 @@ const once = (args) =>
   new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     // The key comes from the environment, as IT would give it (no keychain lookup in either process).
-    const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, HOME: dir, PORTKEY_DOCTOR_API_KEY: 'pk-bench-key-not-checked' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      env: { PATH: process.env.PATH, HOME: dir, PORTKEY_DOCTOR_API_KEY: 'pk-bench-key-not-checked' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -107,6 +128,8 @@ console.log('| process | median ms | ratio to bare script | target |');
 console.log('| --- | ---: | ---: | --- |');
 console.log(`| node -e 0 | ${m.nodeStart.toFixed(1)} | | |`);
 console.log(`| bare node:http script, same requests | ${m.bare.toFixed(1)} | 1.00x | |`);
-console.log(`| portkey-doctor --only network,gateway | ${m.doctor.toFixed(1)} | ${(m.doctor / m.bare).toFixed(2)}x | ≤ 1.5x: ${m.doctor / m.bare <= 1.5 ? 'met' : 'missed'} |`);
+console.log(
+  `| portkey-doctor --only network,gateway | ${m.doctor.toFixed(1)} | ${(m.doctor / m.bare).toFixed(2)}x | ≤ 1.5x: ${m.doctor / m.bare <= 1.5 ? 'met' : 'missed'} |`,
+);
 console.log(`Beyond start-up: bare ${(m.bare - m.nodeStart).toFixed(1)} ms, doctor ${(m.doctor - m.nodeStart).toFixed(1)} ms.`);
 process.exit(0);

@@ -46,8 +46,15 @@ process.once('exit', stopServer);
 const noProxyEnv = { PATH: process.env.PATH, LANG: 'C' }; // curl must not pick up a proxy from the environment
 
 async function viaCurl(url) {
-  const { stdout } = await run('curl', ['-s', '-o', '/dev/null', '--noproxy', '*', '--max-time', '10', '-w', '%{time_connect} %{time_starttransfer} %{time_total}', url], { env: noProxyEnv });
-  const [connect, ttfb, total] = stdout.trim().split(/\s+/).map((s) => Number(s) * 1000);
+  const { stdout } = await run(
+    'curl',
+    ['-s', '-o', '/dev/null', '--noproxy', '*', '--max-time', '10', '-w', '%{time_connect} %{time_starttransfer} %{time_total}', url],
+    { env: noProxyEnv },
+  );
+  const [connect, ttfb, total] = stdout
+    .trim()
+    .split(/\s+/)
+    .map((s) => Number(s) * 1000);
   return { connect, ttfb, total };
 }
 
@@ -77,18 +84,33 @@ try {
     const doctor = { connect: [], ttfb: [], total: [] };
     for (let i = 0; i < reps; i++) {
       // Alternate which goes first, so neither always runs right after the other.
-      const order = i % 2 === 0 ? [['curl', viaCurl], ['doctor', viaDoctor]] : [['doctor', viaDoctor], ['curl', viaCurl]];
+      const order =
+        i % 2 === 0
+          ? [
+              ['curl', viaCurl],
+              ['doctor', viaDoctor],
+            ]
+          : [
+              ['doctor', viaDoctor],
+              ['curl', viaCurl],
+            ];
       for (const [name, fn] of order) {
         const t = await fn(url);
         const into = name === 'curl' ? curl : doctor;
         for (const k of ['connect', 'ttfb', 'total']) into[k].push(t[k]);
       }
     }
-    rows.push({ delay, curl: Object.fromEntries(Object.entries(curl).map(([k, v]) => [k, median(v)])), doctor: Object.fromEntries(Object.entries(doctor).map(([k, v]) => [k, median(v)])) });
+    rows.push({
+      delay,
+      curl: Object.fromEntries(Object.entries(curl).map(([k, v]) => [k, median(v)])),
+      doctor: Object.fromEntries(Object.entries(doctor).map(([k, v]) => [k, median(v)])),
+    });
   }
 
   console.log(`Phase timings on loopback, ${reps} fresh-connection requests per delay and client, medians in ms (node ${process.version})`);
-  console.log('| server delay | curl connect | doctor connect | curl ttfb | doctor ttfb | ttfb Δ (doctor−curl) | ttfb ratio | curl total | doctor total | total Δ |');
+  console.log(
+    '| server delay | curl connect | doctor connect | curl ttfb | doctor ttfb | ttfb Δ (doctor−curl) | ttfb ratio | curl total | doctor total | total Δ |',
+  );
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const { delay, curl, doctor } of rows) {
     console.log(

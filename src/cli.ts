@@ -65,7 +65,9 @@ main(process.argv.slice(2)).then(
     const { OUTPUT_SCRUB } = await import('./core/output-scrub.js');
     const clean = (t: string) => OUTPUT_SCRUB.text(t);
     const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    process.stderr.write(`portkey-doctor: internal error: ${clean(message).slice(0, 500)}\n  Please report this (run with PORTKEY_DOCTOR_DEBUG=1 for details).\n`);
+    process.stderr.write(
+      `portkey-doctor: internal error: ${clean(message).slice(0, 500)}\n  Please report this (run with PORTKEY_DOCTOR_DEBUG=1 for details).\n`,
+    );
     if (process.env.PORTKEY_DOCTOR_DEBUG === '1' && err instanceof Error) process.stderr.write(`${clean(err.stack ?? '')}\n`);
     process.exitCode = 2;
   },

@@ -83,8 +83,7 @@ async function fingerprint(files: readonly string[]): Promise<string> {
   return parts.join('\n');
 }
 
-const reporterKey = (c: DaemonConfig): string =>
-  JSON.stringify([c.console, c.verbose, c.jsonFile ?? null, c.syslog.map((s) => s.url), c.facility, c.appName]);
+const reporterKey = (c: DaemonConfig): string => JSON.stringify([c.console, c.verbose, c.jsonFile ?? null, c.syslog.map((s) => s.url), c.facility, c.appName]);
 
 export class Daemon {
   readonly #parsed: ParsedDaemonArgs;
@@ -146,7 +145,10 @@ export class Daemon {
     await mkdir(cfg.stateDir, { recursive: true, mode: DIR_MODE });
     const lock = await acquireLock(cfg.stateDir);
     if (!lock.ok) {
-      throw new UsageError(`another portkey-doctor daemon (pid ${lock.pid}) uses the state folder ${cfg.stateDir}.`, 'Stop it first, or give this one its own --state-dir.');
+      throw new UsageError(
+        `another portkey-doctor daemon (pid ${lock.pid}) uses the state folder ${cfg.stateDir}.`,
+        'Stop it first, or give this one its own --state-dir.',
+      );
     }
     const loaded = await loadState(cfg.stateDir);
     if (loaded.problem) this.#log.warn({ stateDir: cfg.stateDir }, loaded.problem);
@@ -156,7 +158,15 @@ export class Daemon {
     this.#stamp = await fingerprint(this.#watched);
 
     this.#log.info(
-      { version: VERSION, schedule: cfg.schedule, splayMs: cfg.splayMs, splaySource: cfg.splaySource, stateDir: cfg.stateDir, reporters: this.#reporters.names, checks: this.#prepared.checks.length },
+      {
+        version: VERSION,
+        schedule: cfg.schedule,
+        splayMs: cfg.splayMs,
+        splaySource: cfg.splaySource,
+        stateDir: cfg.stateDir,
+        reporters: this.#reporters.names,
+        checks: this.#prepared.checks.length,
+      },
       'daemon started',
     );
     this.#emit({

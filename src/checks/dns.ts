@@ -32,9 +32,13 @@ export default defineCheck({
     const what = hop.via === 'proxy' ? `proxy ${hop.host}` : hop.host;
     if (!result.ok) {
       const failure = firstHopFailure(result.failure, hop.via);
-      return fail(netCodeIn(failure, KINDS, hop.via === 'proxy' ? 'proxy-failure' : 'dns-failure'), `${what}: ${failure.kind.replace(/-/g, ' ')} (${failure.rawCode ?? 'no code'})`, {
-        details: { host: hop.host, via: hop.via, durationMs: Math.round(result.durationMs), ...failureDetails(failure) },
-      });
+      return fail(
+        netCodeIn(failure, KINDS, hop.via === 'proxy' ? 'proxy-failure' : 'dns-failure'),
+        `${what}: ${failure.kind.replace(/-/g, ' ')} (${failure.rawCode ?? 'no code'})`,
+        {
+          details: { host: hop.host, via: hop.via, durationMs: Math.round(result.durationMs), ...failureDetails(failure) },
+        },
+      );
     }
     const families = [...new Set(result.addresses.map((a) => `IPv${a.family}`))];
     const addresses = result.addresses.map((a) => ({ address: a.address, family: a.family }));

@@ -7,7 +7,17 @@
 import { defineCheck, fail, ok, warn, type CheckContext, type CodeOf, type CodeTable, type Outcome } from '../contract/check.js';
 import type { HttpOk, HttpResult } from '../contract/io.js';
 import { PORTKEY_SAAS_API_HOSTS } from '../core/portkey.js';
-import { appHeaders, bareHostname, clientOptions, defaultPort, endpoint, gatewayUrl, MAX_BODY_BYTES, probeTimeout, proxyDecision } from '../gateway/endpoint.js';
+import {
+  appHeaders,
+  bareHostname,
+  clientOptions,
+  defaultPort,
+  endpoint,
+  gatewayUrl,
+  MAX_BODY_BYTES,
+  probeTimeout,
+  proxyDecision,
+} from '../gateway/endpoint.js';
 import { failureDetails, KEYLESS_REQUEST_KINDS, netCodeIn, netCodes } from '../gateway/failure-codes.js';
 import { htmlTitle, isHtml, isJson, parseJson, readError } from '../gateway/responses.js';
 import tls from './tls.js';
@@ -38,7 +48,10 @@ const codes = {
     title: 'The gateway URL redirects elsewhere (a login page or captive portal)',
     fix: 'Use the final API URL as the base URL, or complete the network login the redirect points to.',
   },
-  HTTP_GATEWAY_DOWN: { title: 'The gateway (or a load balancer in front of it) answers with a server error', fix: 'The gateway is down or overloaded: check its status page or tell its operator.' },
+  HTTP_GATEWAY_DOWN: {
+    title: 'The gateway (or a load balancer in front of it) answers with a server error',
+    fix: 'The gateway is down or overloaded: check its status page or tell its operator.',
+  },
   HTTP_NOT_A_GATEWAY: {
     title: 'Something answers, but not a Portkey gateway API (no JSON on /v1/models)',
     fix: 'Check the base URL: it must be the gateway’s API root (e.g. https://api.portkey.ai).',
@@ -74,7 +87,9 @@ export default defineCheck({
             details: { ...failureDetails(models.failure), speaksTls: true, phases: models.phases },
           });
         }
-        return fail(netCodeIn(models.failure, KINDS, 'http-failure'), `GET /v1/models: ${models.failure.kind.replace(/-/g, ' ')}`, { details: { ...failureDetails(models.failure), phases: models.phases } });
+        return fail(netCodeIn(models.failure, KINDS, 'http-failure'), `GET /v1/models: ${models.failure.kind.replace(/-/g, ' ')}`, {
+          details: { ...failureDetails(models.failure), phases: models.phases },
+        });
       }
       const verdict = judgeNonApi(models);
       if (verdict) return verdict;
@@ -115,7 +130,9 @@ function judgeNonApi(res: HttpOk): GatewayOutcome | undefined {
     } catch {
       /* relative */
     }
-    return fail('HTTP_REDIRECTED', `HTTP ${res.status} redirect to ${where.slice(0, 80) || 'another place'}`, { details: { ...details, location: location.slice(0, 200) } });
+    return fail('HTTP_REDIRECTED', `HTTP ${res.status} redirect to ${where.slice(0, 80) || 'another place'}`, {
+      details: { ...details, location: location.slice(0, 200) },
+    });
   }
   if (isHtml(res.headers, res.body)) {
     const title = htmlTitle(res.body);
@@ -125,7 +142,11 @@ function judgeNonApi(res: HttpOk): GatewayOutcome | undefined {
     return fail('HTTP_GATEWAY_DOWN', `HTTP ${res.status} without an API error body`, { details });
   }
   if (res.truncated && !isJson(res.headers)) {
-    return fail('HTTP_TOO_LARGE', `HTTP ${res.status}, ${res.headers['content-type'] ?? 'no content type'}: more than ${MAX_BODY_BYTES} bytes, not an API answer`, { details });
+    return fail(
+      'HTTP_TOO_LARGE',
+      `HTTP ${res.status}, ${res.headers['content-type'] ?? 'no content type'}: more than ${MAX_BODY_BYTES} bytes, not an API answer`,
+      { details },
+    );
   }
   if (!isJson(res.headers) && parseJson(res.body) === undefined) {
     return fail('HTTP_NOT_A_GATEWAY', `HTTP ${res.status}, ${res.headers['content-type'] ?? 'no content type'}: not an API answer`, { details });
@@ -138,8 +159,7 @@ function gatewayKind(baseUrl: URL, models: HttpOk, root: HttpResult, health: Htt
   if (health.ok && health.status === 200 && isJson(health.headers)) return 'portkey-enterprise';
   const host = baseUrl.hostname.toLowerCase();
   if (PORTKEY_SAAS_API_HOSTS.includes(host)) return 'portkey-saas';
-  const portkeyish =
-    Object.keys(models.headers).some((h) => h.startsWith('x-portkey-')) || readError(models.headers, models.body).source === 'portkey';
+  const portkeyish = Object.keys(models.headers).some((h) => h.startsWith('x-portkey-')) || readError(models.headers, models.body).source === 'portkey';
   return portkeyish ? 'portkey' : 'unknown-api';
 }
 

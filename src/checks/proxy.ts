@@ -39,7 +39,13 @@ export default defineCheck({
     const url = gatewayUrl(ctx);
     const { pems } = await extraCas(ctx);
     const result = await ctx.net.proxyConnect(proxy, bareHostname(url), defaultPort(url), { timeoutMs: probeTimeout(ctx), signal: ctx.signal, ca: pems });
-    const details: Record<string, unknown> = { proxied: true, proxy: proxy.display, source: proxy.source, authenticated: Boolean(proxy.credentials), note: NOTE };
+    const details: Record<string, unknown> = {
+      proxied: true,
+      proxy: proxy.display,
+      source: proxy.source,
+      authenticated: Boolean(proxy.credentials),
+      note: NOTE,
+    };
     if (!result.ok) {
       Object.assign(details, failureDetails(result.failure), result.proxyAuthenticate ? { proxyAuthenticate: result.proxyAuthenticate } : {});
       const status = result.status ? ` (HTTP ${result.status})` : '';

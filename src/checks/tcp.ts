@@ -32,14 +32,18 @@ export default defineCheck({
     const perFamily = [...new Map(resolved.map((a) => [a.family, a])).values()];
     if (perFamily.length === 0) perFamily.push({ address: hop.host, family: hop.host.includes(':') ? 6 : 4 });
     const timeoutMs = probeTimeout(ctx, 1 / perFamily.length);
-    const results: TcpResult[] = (await Promise.all(perFamily.map((a) => ctx.net.tcpConnect(a.address, a.family, hop.port, { timeoutMs, signal: ctx.signal })))).map((r) =>
+    const results: TcpResult[] = (
+      await Promise.all(perFamily.map((a) => ctx.net.tcpConnect(a.address, a.family, hop.port, { timeoutMs, signal: ctx.signal })))
+    ).map((r) =>
       // Refused/unreachable first hop through a proxy is the proxy's failure, as the HTTP layer reports it.
       r.ok ? r : { ...r, failure: firstHopFailure(r.failure, hop.via) },
     );
     const details = {
       port: hop.port,
       via: hop.via,
-      attempts: results.map((r) => (r.ok ? { address: r.address, family: r.family, connectMs: round(r.connectMs) } : { address: r.address, family: r.family, ...failureDetails(r.failure) })),
+      attempts: results.map((r) =>
+        r.ok ? { address: r.address, family: r.family, connectMs: round(r.connectMs) } : { address: r.address, family: r.family, ...failureDetails(r.failure) },
+      ),
     };
     const good = results.filter((r): r is Connected => r.ok);
     const bad = results.filter((r): r is Failed => !r.ok);

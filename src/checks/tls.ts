@@ -35,12 +35,18 @@ export default defineCheck({
       title: 'The certificate is trusted only through an extra CA file (NODE_EXTRA_CA_CERTS or the policy’s caFile)',
       fix: 'Claude Desktop trusts the OS certificate store, not these files: make sure the same CA is installed there.',
     },
-    TLS_EXPIRES_SOON: { title: `The gateway’s certificate expires within ${EXPIRY_WARNING_DAYS} days`, fix: 'Tell the gateway’s operator to renew the certificate.' },
+    TLS_EXPIRES_SOON: {
+      title: `The gateway’s certificate expires within ${EXPIRY_WARNING_DAYS} days`,
+      fix: 'Tell the gateway’s operator to renew the certificate.',
+    },
     TLS_VERIFY_DISABLED: {
       title: 'Certificate verification is turned off (--insecure) and the certificate is not trusted',
       fix: 'Fix the trust problem shown in the details and run without --insecure; the app will not accept this certificate.',
     },
-    TLS_CA_FILE_UNREADABLE: { title: 'An extra CA file cannot be read or is not PEM', fix: 'Fix the path in NODE_EXTRA_CA_CERTS or the policy’s gateway.caFile.' },
+    TLS_CA_FILE_UNREADABLE: {
+      title: 'An extra CA file cannot be read or is not PEM',
+      fix: 'Fix the path in NODE_EXTRA_CA_CERTS or the policy’s gateway.caFile.',
+    },
   },
   async run(ctx) {
     const url = gatewayUrl(ctx);

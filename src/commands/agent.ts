@@ -74,7 +74,7 @@ export interface AgentIo {
 function runCommand(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(argv[0]!, argv.slice(1), { timeout: 30_000, windowsHide: true }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 127) : 0;
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 127) : 0;
       resolve({ code, stdout, stderr: stderr || (err && code === 127 ? err.message : '') });
     });
   });
@@ -83,7 +83,11 @@ function runCommand(argv: string[]): Promise<{ code: number; stdout: string; std
 const shellWord = (s: string): string => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 const showCommand = (c: PlannedCommand): string => c.argv.map(shellWord).join(' ') + (c.mayFail ? '   (may fail: nothing to undo)' : '');
 
-export async function agentCommand(args: string[], env: NodeJS.ProcessEnv, io: AgentIo = { out: (t) => process.stdout.write(t), run: runCommand }): Promise<number> {
+export async function agentCommand(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  io: AgentIo = { out: (t) => process.stdout.write(t), run: runCommand },
+): Promise<number> {
   const dashes = args.indexOf('--');
   const own = dashes === -1 ? args : args.slice(0, dashes);
   const daemonArgsRaw = dashes === -1 ? [] : args.slice(dashes + 1);
@@ -93,11 +97,17 @@ export async function agentCommand(args: string[], env: NodeJS.ProcessEnv, io: A
     ({ values, positionals } = parseArgs({ args: own, options: OPTIONS, allowPositionals: true, strict: true }));
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    throw new UsageError(message.split('. To specify')[0]!.replace(/\.$/, '') + '.', 'Usage: portkey-doctor agent install|uninstall|status [--system] [--dry-run] [-- daemon options]');
+    throw new UsageError(
+      message.split('. To specify')[0]!.replace(/\.$/, '') + '.',
+      'Usage: portkey-doctor agent install|uninstall|status [--system] [--dry-run] [-- daemon options]',
+    );
   }
   const action = positionals[0];
   if (positionals.length !== 1 || (action !== 'install' && action !== 'uninstall' && action !== 'status')) {
-    throw new UsageError(`expected one of install, uninstall, status${positionals.length ? `, got "${positionals.join(' ')}"` : ''}.`, 'Usage: portkey-doctor agent install|uninstall|status [--system] [--dry-run] [-- daemon options]');
+    throw new UsageError(
+      `expected one of install, uninstall, status${positionals.length ? `, got "${positionals.join(' ')}"` : ''}.`,
+      'Usage: portkey-doctor agent install|uninstall|status [--system] [--dry-run] [-- daemon options]',
+    );
   }
   if (daemonArgsRaw.length > 0 && action !== 'install') throw new UsageError(`daemon options after -- only go with install.`);
   // Checked exactly as the daemon will check them, so a service never starts on bad flags.
@@ -110,7 +120,17 @@ export async function agentCommand(args: string[], env: NodeJS.ProcessEnv, io: A
 
   let plan: ServicePlan;
   try {
-    plan = planService({ platform: process.platform, scope, home, uid: user.uid, username: user.name, env, node: process.execPath, cli: cliPath(), daemonArgs });
+    plan = planService({
+      platform: process.platform,
+      scope,
+      home,
+      uid: user.uid,
+      username: user.name,
+      env,
+      node: process.execPath,
+      cli: cliPath(),
+      daemonArgs,
+    });
   } catch (err) {
     throw new UsageError(`${(err as Error).message}.`);
   }
@@ -120,7 +140,10 @@ export async function agentCommand(args: string[], env: NodeJS.ProcessEnv, io: A
   const problems: string[] = [];
   if (scope === 'system') {
     for (const p of [process.execPath, cliPath()]) {
-      if (hiddenBySystemUnit(p)) problems.push(`${p} is under a home folder, which the system unit hides (ProtectHome=yes); install node and portkey-doctor system-wide (e.g. npm install -g as root).`);
+      if (hiddenBySystemUnit(p))
+        problems.push(
+          `${p} is under a home folder, which the system unit hides (ProtectHome=yes); install node and portkey-doctor system-wide (e.g. npm install -g as root).`,
+        );
     }
     if (!dryRun && process.getuid?.() !== 0) problems.push('installing a system unit needs root: run it with sudo.');
   }
@@ -201,9 +224,16 @@ async function status(plan: ServicePlan, io: AgentIo, env: NodeJS.ProcessEnv, ho
       lines.push(`launchd: loaded, state ${state ?? 'unknown'}${pid ? `, pid ${pid}` : ''}${lastExit ? `, last exit ${lastExit}` : ''}`);
     } else lines.push('launchd: not loaded');
   } else if (r.code === 0) {
-    const props = Object.fromEntries(r.stdout.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).trim()]));
+    const props = Object.fromEntries(
+      r.stdout
+        .split('\n')
+        .filter((l) => l.includes('='))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).trim()]),
+    );
     running = props.ActiveState === 'active';
-    lines.push(`systemd: ${props.LoadState ?? '?'}, ${props.ActiveState ?? '?'} (${props.SubState ?? '?'}), enabled: ${props.UnitFileState || '?'}${props.MainPID && props.MainPID !== '0' ? `, pid ${props.MainPID}` : ''}`);
+    lines.push(
+      `systemd: ${props.LoadState ?? '?'}, ${props.ActiveState ?? '?'} (${props.SubState ?? '?'}), enabled: ${props.UnitFileState || '?'}${props.MainPID && props.MainPID !== '0' ? `, pid ${props.MainPID}` : ''}`,
+    );
   } else lines.push(`systemd: cannot ask (${r.stderr.trim().split('\n')[0] ?? `exit ${r.code}`})`);
 
   // The daemon's own view: last run and what is raised (user scope; the system unit's state is root's).

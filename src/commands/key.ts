@@ -132,7 +132,10 @@ async function readNewKey(fromEnv: string | undefined, fromFile: string | undefi
     try {
       raw = firstLine(await readFile(fromFile, 'utf8'));
     } catch (err) {
-      throw new UsageError(`cannot read --from-file ${fromFile} (${(err as NodeJS.ErrnoException).code ?? 'error'}).`, 'Check the path and that this user may read it.');
+      throw new UsageError(
+        `cannot read --from-file ${fromFile} (${(err as NodeJS.ErrnoException).code ?? 'error'}).`,
+        'Check the path and that this user may read it.',
+      );
     }
     where = fromFile;
   } else {

@@ -44,7 +44,9 @@ export async function reportCommand(args: string[], env: NodeJS.ProcessEnv): Pro
   const prepared = await prepare(flags, env);
   // The report has passed the output scrub as it left the run; the file and the summary below are made from it.
   const full = await runOnce(prepared);
-  const { value: report, redactions } = values['include-personal'] ? { value: full, redactions: [] } : redact(full, { homedir: homedir(), username: safeUser() });
+  const { value: report, redactions } = values['include-personal']
+    ? { value: full, redactions: [] }
+    : redact(full, { homedir: homedir(), username: safeUser() });
   if (redactions.length) report.redactions = redactions;
   const text = format === 'json' ? renderJson(report) : renderMarkdown(report);
 

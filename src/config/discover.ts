@@ -6,15 +6,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Secret } from '../core/secret.js';
-import {
-  INFERENCE_KEYS,
-  type Discovery,
-  type InferenceKey,
-  type InferenceValues,
-  type ReadProblem,
-  type SettingsSource,
-  type SourceKind,
-} from './settings.js';
+import { INFERENCE_KEYS, type Discovery, type InferenceKey, type InferenceValues, type ReadProblem, type SettingsSource, type SourceKind } from './settings.js';
 import {
   claude3pCandidates,
   legacyConfigPath,
@@ -119,10 +111,7 @@ async function listMsixPackages(ctx: PathContext): Promise<string[]> {
 }
 
 /** A file entry for `files`, when its modification time is known. */
-function fileEntry(
-  file: string,
-  read: { mtimeMs?: number; bom?: boolean },
-): SettingsSource['files'] {
+function fileEntry(file: string, read: { mtimeMs?: number; bom?: boolean }): SettingsSource['files'] {
   if (read.mtimeMs === undefined) return [];
   return [read.bom ? { path: file, mtimeMs: read.mtimeMs, bom: true } : { path: file, mtimeMs: read.mtimeMs }];
 }
@@ -179,11 +168,7 @@ function usableId(id: unknown): id is string {
 }
 
 /** The current layout: `_meta.json` → `<appliedId>.json`. */
-async function readProfile(
-  dir: string,
-  platform: NodeJS.Platform,
-  searched: Discovery['searched'],
-): Promise<SettingsSource | undefined> {
+async function readProfile(dir: string, platform: NodeJS.Platform, searched: Discovery['searched']): Promise<SettingsSource | undefined> {
   const metaFile = profileMetaPath(dir, platform);
   const meta = await readJsonFile(metaFile);
   searched.push({ kind: 'profile', location: metaFile, exists: meta.exists });
@@ -240,11 +225,7 @@ async function readProfile(
 }
 
 /** The older layout: `claude_desktop_config.json` → `enterpriseConfig`, plus `deploymentMode`. */
-async function readLegacy(
-  dir: string,
-  platform: NodeJS.Platform,
-  searched: Discovery['searched'],
-): Promise<SettingsSource | undefined> {
+async function readLegacy(dir: string, platform: NodeJS.Platform, searched: Discovery['searched']): Promise<SettingsSource | undefined> {
   const file = legacyConfigPath(dir, platform);
   const read = await readJsonFile(file);
   searched.push({ kind: 'legacy', location: file, exists: read.exists });

@@ -156,7 +156,10 @@ function selection(only: string | undefined, offline: boolean): { only?: string[
   if (only !== undefined && offline) throw new UsageError('--only and --offline contradict each other.', 'Give one of them.');
   if (offline) return { only: ['settings', 'app'] };
   if (only === undefined) return {};
-  const items = only.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = only
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new UsageError('--only needs a comma-separated list of groups or check ids.', 'For example: --only settings,network');
   return { only: items };
 }
@@ -165,7 +168,11 @@ function dnsServer(value: string): string {
   const v = value.trim();
   // `[v6]:port` and `v4:port` lose the port, then IPv6 brackets go.
   const ip = bareHost(v.replace(/^(\[.*\]|\d+\.\d+\.\d+\.\d+):\d+$/, '$1'));
-  if (isIP(ip) === 0) throw new UsageError(`--dns-server must be an IP address, optionally with :port, got "${value}".`, 'For example: --dns-server 10.0.0.53 or --dns-server 127.0.0.1:5353');
+  if (isIP(ip) === 0)
+    throw new UsageError(
+      `--dns-server must be an IP address, optionally with :port, got "${value}".`,
+      'For example: --dns-server 10.0.0.53 or --dns-server 127.0.0.1:5353',
+    );
   return v;
 }
 
@@ -194,4 +201,3 @@ function cleanParseError(err: unknown): string {
   // parseArgs messages carry a long suggestion about '--' that confuses more than it helps.
   return redactQuotedArgs(message.split('. To specify')[0]!.replace(/\.$/, '') + '.');
 }
-

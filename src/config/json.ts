@@ -19,14 +19,7 @@ export type JsonErrorCode =
   | 'unknown'; // JSON.parse refused the text but the scanner did not see why (should not happen)
 
 /** The likely human cause behind a syntax error. */
-export type JsonHintCode =
-  | 'trailing-comma'
-  | 'single-quotes'
-  | 'typographic-quotes'
-  | 'bom'
-  | 'comment'
-  | 'utf16'
-  | 'unquoted-key';
+export type JsonHintCode = 'trailing-comma' | 'single-quotes' | 'typographic-quotes' | 'bom' | 'comment' | 'utf16' | 'unquoted-key';
 
 /** A JSON syntax error, located. Never contains more than one character of the input. */
 export interface JsonSyntaxError {
@@ -63,9 +56,8 @@ export function hasBom(text: string): boolean {
 /** The hints, in one table so the wording can be corrected in one place. */
 export const JSON_HINTS: Record<JsonHintCode, string> = {
   'trailing-comma': 'remove the comma before the closing bracket or brace: JSON allows no trailing comma',
-  'single-quotes': "JSON strings and property names need double quotes (\"), not single quotes (')",
-  'typographic-quotes':
-    'typographic (curly) quotes “ ” ‘ ’ are not JSON quotes; an editor or auto-correct replaced the straight quotes: retype them as "',
+  'single-quotes': 'JSON strings and property names need double quotes ("), not single quotes (\')',
+  'typographic-quotes': 'typographic (curly) quotes “ ” ‘ ’ are not JSON quotes; an editor or auto-correct replaced the straight quotes: retype them as "',
   bom: 'the file starts with a byte-order mark (BOM); save it as UTF-8 without BOM',
   comment: 'JSON does not allow comments (// or /* */); remove them',
   utf16: 'the file is saved as UTF-16; save it as UTF-8 (without BOM)',
@@ -218,9 +210,7 @@ export function locateJsonError(text: string): Located | undefined {
       }
       if (c < 0x20) {
         // A raw line break usually means the closing quote is missing or was a curly one.
-        return sawTypographic
-          ? { code: 'control-character', offset: pos, hintCode: 'typographic-quotes' }
-          : { code: 'control-character', offset: pos };
+        return sawTypographic ? { code: 'control-character', offset: pos, hintCode: 'typographic-quotes' } : { code: 'control-character', offset: pos };
       }
       if (TYPOGRAPHIC_QUOTES.has(text[pos] ?? '')) sawTypographic = true;
       if (c === 0x5c) {
@@ -242,9 +232,7 @@ export function locateJsonError(text: string): Located | undefined {
       }
       pos++;
     }
-    return sawTypographic
-      ? { code: 'unterminated-string', offset: start, hintCode: 'typographic-quotes' }
-      : { code: 'unterminated-string', offset: start };
+    return sawTypographic ? { code: 'unterminated-string', offset: start, hintCode: 'typographic-quotes' } : { code: 'unterminated-string', offset: start };
   };
 
   /** Scans a number at `pos` (which holds `-` or a digit). */

@@ -56,11 +56,7 @@ export function pathApi(platform: NodeJS.Platform): path.PlatformPath {
  * mimics that, a plain object in a test does not), so on win32 any casing matches.
  * Empty values count as unset.
  */
-export function envVar(
-  env: Readonly<Record<string, string | undefined>>,
-  name: string,
-  platform: NodeJS.Platform,
-): string | undefined {
+export function envVar(env: Readonly<Record<string, string | undefined>>, name: string, platform: NodeJS.Platform): string | undefined {
   let value = env[name];
   if (value === undefined && platform === 'win32') {
     const upper = name.toUpperCase();
@@ -128,10 +124,7 @@ function dataDirCandidates(ctx: PathContext, dirName: string, msixPackages: read
         .filter(isClaudeMsixPackage)
         .sort()
         .map((p) => path.win32.join(packages, p, ...MSIX_ROAMING, dirName));
-      return dedupe(
-        [path.win32.join(localAppData(ctx), dirName), path.win32.join(roamingAppData(ctx), dirName), ...msix],
-        'win32',
-      );
+      return dedupe([path.win32.join(localAppData(ctx), dirName), path.win32.join(roamingAppData(ctx), dirName), ...msix], 'win32');
     }
     default:
       return dedupe(
@@ -198,9 +191,7 @@ export function managedPlistPaths(ctx: PathContext): { path: string; scope: 'use
 }
 
 /** Windows policy keys in precedence order ({@link MANAGED_REGISTRY_KEYS}); empty elsewhere. */
-export function managedRegistryKeys(
-  platform: NodeJS.Platform,
-): readonly { key: string; scope: 'user' | 'machine' }[] {
+export function managedRegistryKeys(platform: NodeJS.Platform): readonly { key: string; scope: 'user' | 'machine' }[] {
   return platform === 'win32' ? MANAGED_REGISTRY_KEYS : [];
 }
 
@@ -209,10 +200,7 @@ export function managedRegistryKeys(
  * Linux `/etc/portkey-doctor/policy.json`, macOS `/Library/Application Support/portkey-doctor/policy.json`,
  * Windows `%ProgramData%\portkey-doctor\policy.json`.
  */
-export function defaultPolicyPath(
-  platform: NodeJS.Platform,
-  env: Readonly<Record<string, string | undefined>>,
-): string {
+export function defaultPolicyPath(platform: NodeJS.Platform, env: Readonly<Record<string, string | undefined>>): string {
   switch (platform) {
     case 'darwin':
       return '/Library/Application Support/portkey-doctor/policy.json';

@@ -43,7 +43,10 @@ function parseXmlPlist(text: string, parseXml: typeof ParseXml): XmlOutcome {
   console.error = (...args: unknown[]): void => {
     const head = typeof args[0] === 'string' ? args[0] : '';
     const m = /^\[xmldom (\w+)\]\t([\s\S]*)$/.exec(head);
-    if (!m) return original.apply(console, args);
+    if (!m) {
+      original.apply(console, args);
+      return;
+    }
     const loc = /\[line:(\d+),col:(\d+)\]/.exec(typeof args[1] === 'string' ? args[1] : '');
     const report: { level: string; message: string; line?: number; column?: number } = { level: m[1] ?? '', message: m[2] ?? '' };
     if (loc) {

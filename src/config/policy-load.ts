@@ -45,11 +45,7 @@ export interface PolicyPath {
  * Picks the policy file: the `--policy` flag, else `$PORTKEY_DOCTOR_POLICY`, else the system-wide
  * default of {@link defaultPolicyPath}. Relative paths are relative to the working directory.
  */
-export function resolvePolicyPath(
-  flagPath: string | undefined,
-  platform: NodeJS.Platform,
-  env: Readonly<Record<string, string | undefined>>,
-): PolicyPath {
+export function resolvePolicyPath(flagPath: string | undefined, platform: NodeJS.Platform, env: Readonly<Record<string, string | undefined>>): PolicyPath {
   if (flagPath !== undefined && flagPath !== '') return { path: path.resolve(flagPath), explicit: true, origin: 'flag' };
   const fromEnv = envVar(env, POLICY_ENV_VAR, platform);
   if (fromEnv !== undefined) return { path: path.resolve(fromEnv), explicit: true, origin: 'env' };
@@ -84,7 +80,10 @@ function getValidator(): ValidateFunction {
 /** `/a/b~1c/0` → `['a', 'b/c', 0]` (numbers for array indexes, as jsonc-parser wants). */
 function pointerSegments(pointer: string, tree: JsonNode | undefined): (string | number)[] {
   if (pointer === '') return [];
-  const raw = pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const raw = pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   const out: (string | number)[] = [];
   let node = tree;
   for (const seg of raw) {

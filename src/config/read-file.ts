@@ -13,10 +13,7 @@ import { hasBom, JSON_HINTS, parseJsonStrict, stripBom } from './json.js';
 export const MAX_SETTINGS_FILE_BYTES = 5 * 1024 * 1024;
 
 /** The raw bytes of a file, or why there are none. */
-export type BytesRead =
-  | { exists: false }
-  | { exists: true; mtimeMs?: number; problem: ReadProblem }
-  | { exists: true; mtimeMs: number; bytes: Buffer };
+export type BytesRead = { exists: false } | { exists: true; mtimeMs?: number; problem: ReadProblem } | { exists: true; mtimeMs: number; bytes: Buffer };
 
 /** A parsed JSON file. `value` is set exactly when `problem` is not. */
 export type JsonFileRead =

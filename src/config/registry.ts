@@ -7,15 +7,7 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 
 /** Registry value types `reg query` prints. */
-export type RegistryType =
-  | 'REG_SZ'
-  | 'REG_EXPAND_SZ'
-  | 'REG_MULTI_SZ'
-  | 'REG_DWORD'
-  | 'REG_QWORD'
-  | 'REG_BINARY'
-  | 'REG_NONE'
-  | (string & {});
+export type RegistryType = 'REG_SZ' | 'REG_EXPAND_SZ' | 'REG_MULTI_SZ' | 'REG_DWORD' | 'REG_QWORD' | 'REG_BINARY' | 'REG_NONE' | (string & {});
 
 /** One value under a key. */
 export interface RegistryValue {
@@ -57,8 +49,7 @@ function decode(type: string, text: string): RegistryValue['data'] {
     case 'REG_SZ':
     case 'REG_EXPAND_SZ':
       return text;
-    case 'REG_MULTI_SZ':
-    {
+    case 'REG_MULTI_SZ': {
       // reg.exe prints the NUL separators as the two characters `\0`; drop the list terminator's
       // empty entries should a version print it.
       if (text === '') return [];
@@ -125,12 +116,7 @@ export function parseRegQuery(stdout: string, queriedKey?: string): RegistryQuer
     valuesByHeader.set(headers.length - 1, list);
   }
   if (headers.length === 0) return { status: 'missing' };
-  const own =
-    wanted !== undefined
-      ? headers.findIndex((h) => canonicalKey(h) === wanted)
-      : valuesByHeader.has(0)
-        ? 0
-        : -1;
+  const own = wanted !== undefined ? headers.findIndex((h) => canonicalKey(h) === wanted) : valuesByHeader.has(0) ? 0 : -1;
   const key = own >= 0 ? (headers[own] ?? '') : (queriedKey ?? '');
   return {
     status: 'found',

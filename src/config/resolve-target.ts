@@ -42,15 +42,10 @@ function field<T>(value: T, origin: Origin): Field<T> {
  * settings in force are a managed source. Env vars: {@link TARGET_ENV_VARS}; `PORTKEY_DOCTOR_API_KEY`
  * is wrapped in a {@link Secret} as soon as it is read.
  */
-export function resolveTarget(
-  discovery: Discovery,
-  overrides: TargetOverrides,
-  env: Readonly<Record<string, string | undefined>>,
-): Target {
+export function resolveTarget(discovery: Discovery, overrides: TargetOverrides, env: Readonly<Record<string, string | undefined>>): Target {
   const source = discovery.inForce;
   const values = source?.values ?? {};
-  const fromSettings = (key: InferenceKey): Field | undefined =>
-    source && Object.hasOwn(values, key) ? field(values[key], source.kind) : undefined;
+  const fromSettings = (key: InferenceKey): Field | undefined => (source && Object.hasOwn(values, key) ? field(values[key], source.kind) : undefined);
   // Env vars are read with the host's rules (case-insensitive on Windows).
   const fromEnv = (name: string): string | undefined => envVar(env, name, process.platform);
 

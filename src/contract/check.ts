@@ -110,7 +110,7 @@ export interface RunContext extends CheckIO {
 /** Any check, whatever its codes and data (the registry's element type). */
 // `any`, not CodeTable/unknown: a code union is contravariant in its table (keyof), so only
 // `any` keeps every Check<Id, Codes, Data> assignable to the registry type.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: keeps every Check assignable to the registry type
 export type AnyCheck = Check<string, any, any>;
 
 /** The data a check hands to its dependents. */
@@ -190,7 +190,12 @@ export const fail = <const C extends string, D = never>(code: C, summary: string
 export const skip = <const C extends string, D = never>(code: C, summary: string, extra?: Extra<D>): Outcome<C, D> => finding('skip', code, summary, extra);
 
 /** One finding for `findings([...])`. */
-export const problem = <const C extends string>(status: FindingStatus, code: C, summary: string, extra: { fix?: string; details?: Record<string, unknown> } = {}): Finding<C> => ({
+export const problem = <const C extends string>(
+  status: FindingStatus,
+  code: C,
+  summary: string,
+  extra: { fix?: string; details?: Record<string, unknown> } = {},
+): Finding<C> => ({
   status,
   code,
   summary,

@@ -11,7 +11,16 @@ import type { Policy } from '../config/policy.js';
 import { envVar, pathApi } from '../config/paths.js';
 import { parseDoctorFlags, type DoctorFlags } from '../config/flags.js';
 import { DEFAULT_SCHEDULE, scheduleIntervalMs, scheduleProblem } from '../config/schedule.js';
-import { appNameProblem, DEFAULT_APP_NAME, DEFAULT_FACILITY, FACILITIES, isFacility, parseSyslogUrl, type Facility, type SyslogTarget } from '../config/syslog-target.js';
+import {
+  appNameProblem,
+  DEFAULT_APP_NAME,
+  DEFAULT_FACILITY,
+  FACILITIES,
+  isFacility,
+  parseSyslogUrl,
+  type Facility,
+  type SyslogTarget,
+} from '../config/syslog-target.js';
 import { DEFAULT_LOG_LEVEL, isLogLevel, LOG_LEVEL_ENV_VAR, LOG_LEVELS, type LogLevel } from '../core/log.js';
 import { UsageError } from '../core/usage-error.js';
 import { defaultSplayMs, machineFraction } from './schedule.js';
@@ -95,10 +104,16 @@ export function parseDaemonArgs(args: readonly string[]): ParsedDaemonArgs {
   }
   const doctor = parseDoctorFlags(doctorArgs);
   if (doctor.json) {
-    throw new UsageError('--json is not a daemon option: the daemon reports through its reporters.', 'Use --json-file PATH for the latest report as JSON, or --syslog URL.');
+    throw new UsageError(
+      '--json is not a daemon option: the daemon reports through its reporters.',
+      'Use --json-file PATH for the latest report as JSON, or --syslog URL.',
+    );
   }
   if (doctor.live) {
-    throw new UsageError('--live is not a daemon option: every scheduled run would send a billed request from every machine.', 'Run portkey-doctor --live by hand when a live message is needed.');
+    throw new UsageError(
+      '--live is not a daemon option: every scheduled run would send a billed request from every machine.',
+      'Run portkey-doctor --live by hand when a live message is needed.',
+    );
   }
   const daemon: DaemonFlags = {};
   if (values.schedule !== undefined) daemon.schedule = schedule(values.schedule, '--schedule');
@@ -141,7 +156,8 @@ function integer(value: string, flag: string, min: number, max: number): number 
 
 function schedule(value: string, where: string): string {
   const problem = scheduleProblem(value);
-  if (problem) throw new UsageError(`${where} "${value}": ${problem}.`, 'For example: --schedule "*/5 * * * *" (every 5 minutes) or "*/10 * * * * *" (every 10 seconds).');
+  if (problem)
+    throw new UsageError(`${where} "${value}": ${problem}.`, 'For example: --schedule "*/5 * * * *" (every 5 minutes) or "*/10 * * * * *" (every 10 seconds).');
   return value.trim();
 }
 
@@ -149,7 +165,10 @@ function syslogUrl(value: string, where: string): string {
   try {
     parseSyslogUrl(value);
   } catch (err) {
-    throw new UsageError(`${where} "${value}": ${(err as Error).message}.`, 'For example: udp://127.0.0.1:514, tcp://siem.example.com:6514 or unix:///dev/log.');
+    throw new UsageError(
+      `${where} "${value}": ${(err as Error).message}.`,
+      'For example: udp://127.0.0.1:514, tcp://siem.example.com:6514 or unix:///dev/log.',
+    );
   }
   return value;
 }

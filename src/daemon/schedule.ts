@@ -43,5 +43,5 @@ export function machineFraction(key: string = `${machineId()}\0${username()}`): 
  */
 export function defaultSplayMs(intervalMs: number, runTimeoutMs: number, fraction: number): number {
   const room = Math.max(0, intervalMs - runTimeoutMs);
-  return Math.floor(fraction * room / 1000) * 1000;
+  return Math.floor((fraction * room) / 1000) * 1000;
 }

@@ -178,7 +178,10 @@ export function planService(ctx: ServiceContext, root: URL = PACKAGE_ROOT): Serv
       notes: [`Logs: ${logDir}/daemon.log (JSON log) and ${logDir}/events.log (events).`],
     };
   }
-  if (ctx.platform !== 'linux') throw new Error(`installing the agent is supported on macOS (launchd) and Linux (systemd), not ${ctx.platform}; run "portkey-doctor daemon" from the system's scheduler instead`);
+  if (ctx.platform !== 'linux')
+    throw new Error(
+      `installing the agent is supported on macOS (launchd) and Linux (systemd), not ${ctx.platform}; run "portkey-doctor daemon" from the system's scheduler instead`,
+    );
   if (ctx.scope === 'user') {
     const dir = userUnitDir(ctx);
     const file = path.posix.join(dir, SYSTEMD_USER_UNIT);
@@ -189,11 +192,7 @@ export function planService(ctx: ServiceContext, root: URL = PACKAGE_ROOT): Serv
       content: renderSystemdUnit(readTemplate(`systemd/${SYSTEMD_USER_UNIT}`, root), { node: ctx.node, cli: ctx.cli, args: ctx.daemonArgs }),
       mode: 0o644,
       dirs: [{ path: dir, mode: 0o755 }],
-      install: [
-        { argv: [...sc, 'daemon-reload'] },
-        { argv: [...sc, 'enable', SYSTEMD_USER_UNIT] },
-        { argv: [...sc, 'restart', SYSTEMD_USER_UNIT] },
-      ],
+      install: [{ argv: [...sc, 'daemon-reload'] }, { argv: [...sc, 'enable', SYSTEMD_USER_UNIT] }, { argv: [...sc, 'restart', SYSTEMD_USER_UNIT] }],
       uninstall: [{ argv: [...sc, 'disable', '--now', SYSTEMD_USER_UNIT], mayFail: true }],
       status: { argv: [...sc, 'show', SYSTEMD_USER_UNIT, '--property=LoadState,ActiveState,SubState,MainPID,UnitFileState,ExecMainStatus'], mayFail: true },
       notes: [
@@ -215,7 +214,10 @@ export function planService(ctx: ServiceContext, root: URL = PACKAGE_ROOT): Serv
       { argv: ['systemctl', 'restart', SYSTEMD_SYSTEM_UNIT] },
     ],
     uninstall: [{ argv: ['systemctl', 'disable', '--now', SYSTEMD_SYSTEM_UNIT], mayFail: true }],
-    status: { argv: ['systemctl', 'show', SYSTEMD_SYSTEM_UNIT, '--property=LoadState,ActiveState,SubState,MainPID,UnitFileState,ExecMainStatus'], mayFail: true },
+    status: {
+      argv: ['systemctl', 'show', SYSTEMD_SYSTEM_UNIT, '--property=LoadState,ActiveState,SubState,MainPID,UnitFileState,ExecMainStatus'],
+      mayFail: true,
+    },
     notes: [
       'The key: put the Portkey API key on the first line of /etc/portkey-doctor/api-key (mode 0600, owner root); the service does not start without it.',
       'The gateway: PORTKEY_DOCTOR_BASE_URL=https://… in /etc/portkey-doctor/gateway.env (or the policy file /etc/portkey-doctor/policy.json).',

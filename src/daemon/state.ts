@@ -96,7 +96,17 @@ export class Tracker {
         if (r.code !== undefined) s.code = r.code;
         else delete s.code;
         if (s.raised && s.good >= clearAfter) {
-          out.push({ type: 'cleared', at: now, check: r.id, title: r.title, code: s.raised.code, status: r.status, runs: s.good, since: s.raised.since, reason: 'recovered' });
+          out.push({
+            type: 'cleared',
+            at: now,
+            check: r.id,
+            title: r.title,
+            code: s.raised.code,
+            status: r.status,
+            runs: s.good,
+            since: s.raised.since,
+            reason: 'recovered',
+          });
           delete s.raised;
         }
       } else {

@@ -75,11 +75,7 @@ export function validateRegistry(checks: readonly AnyCheck[]): void {
   }
 }
 
-export async function runChecks(
-  checks: readonly AnyCheck[],
-  base: BaseContext,
-  options: RunnerOptions,
-): Promise<CheckResult[]> {
+export async function runChecks(checks: readonly AnyCheck[], base: BaseContext, options: RunnerOptions): Promise<CheckResult[]> {
   validateRegistry(checks);
   const scrub = options.scrub ?? ((t: string) => t);
   const results = new Map<string, CheckResult>();
@@ -200,7 +196,8 @@ type Reported = Omit<CheckResult, 'id' | 'title' | 'group' | 'durationMs' | 'blo
  */
 function validateOutcome(check: AnyCheck, outcome: Outcome): Reported {
   const declared = (code: unknown) => typeof code === 'string' && Object.hasOwn(check.codes, code);
-  const isFinding = (f: Finding) => f && typeof f === 'object' && ['warn', 'fail', 'skip'].includes(f.status) && typeof f.summary === 'string' && declared(f.code);
+  const isFinding = (f: Finding) =>
+    f && typeof f === 'object' && ['warn', 'fail', 'skip'].includes(f.status) && typeof f.summary === 'string' && declared(f.code);
   const more: unknown = outcome?.moreFindings;
   const valid =
     outcome &&
@@ -210,7 +207,12 @@ function validateOutcome(check: AnyCheck, outcome: Outcome): Reported {
     (more === undefined || (Array.isArray(more) && more.every(isFinding)));
   if (valid) {
     const { data: _data, moreFindings, ...primary } = outcome as Outcome & { data?: unknown };
-    const secondary: ReportedFinding[] | undefined = moreFindings?.map((f) => ({ status: f.status, code: f.code, summary: f.summary, ...(f.fix ? { fix: f.fix } : {}) }));
+    const secondary: ReportedFinding[] | undefined = moreFindings?.map((f) => ({
+      status: f.status,
+      code: f.code,
+      summary: f.summary,
+      ...(f.fix ? { fix: f.fix } : {}),
+    }));
     return { ...primary, ...(secondary?.length ? { moreFindings: secondary } : {}) };
   }
   return {

@@ -57,7 +57,9 @@ export function caSources(ctx: Pick<CheckContext, 'env' | 'policy'>): { path: st
 }
 
 /** Reads the extra CAs. Unreadable files are returned as problems (the TLS check reports them). */
-export async function extraCas(ctx: Pick<CheckContext, 'env' | 'policy' | 'os'>): Promise<{ pems: string[]; problems: { path: string; from: string; code: string }[] }> {
+export async function extraCas(
+  ctx: Pick<CheckContext, 'env' | 'policy' | 'os'>,
+): Promise<{ pems: string[]; problems: { path: string; from: string; code: string }[] }> {
   const pems: string[] = [];
   const problems: { path: string; from: string; code: string }[] = [];
   for (const source of caSources(ctx)) {

@@ -17,7 +17,11 @@ export const NET_FAILURE_CODES = {
     title: 'The DNS resolver did not answer in time',
     fix: 'The resolver is unreachable or overloaded: check the network connection or VPN, or try another DNS server.',
   },
-  'dns-failure': { code: 'DNS_FAILURE', title: 'The DNS resolver failed (server failure or refused)', fix: 'Check the DNS settings of this machine or VPN; ask IT whether the resolver is healthy.' },
+  'dns-failure': {
+    code: 'DNS_FAILURE',
+    title: 'The DNS resolver failed (server failure or refused)',
+    fix: 'Check the DNS settings of this machine or VPN; ask IT whether the resolver is healthy.',
+  },
   'tcp-refused': {
     code: 'TCP_REFUSED',
     title: 'The connection was refused: nothing listens on that address and port',
@@ -28,16 +32,44 @@ export const NET_FAILURE_CODES = {
     title: 'No answer to the connection attempt (a firewall drops it, or the route is wrong)',
     fix: 'A firewall or missing VPN route blocks the gateway: connect the VPN, or ask IT to allow outbound HTTPS to the gateway.',
   },
-  'tcp-reset': { code: 'TCP_RESET', title: 'The connection was reset right after it opened (a filter cut it)', fix: 'A firewall or filtering proxy cuts connections to the gateway: ask IT to allow it.' },
-  'tcp-unreachable': { code: 'TCP_UNREACHABLE', title: 'The network or host is unreachable from here', fix: 'Check the network connection and VPN; there is no route to the gateway.' },
+  'tcp-reset': {
+    code: 'TCP_RESET',
+    title: 'The connection was reset right after it opened (a filter cut it)',
+    fix: 'A firewall or filtering proxy cuts connections to the gateway: ask IT to allow it.',
+  },
+  'tcp-unreachable': {
+    code: 'TCP_UNREACHABLE',
+    title: 'The network or host is unreachable from here',
+    fix: 'Check the network connection and VPN; there is no route to the gateway.',
+  },
   'tcp-failure': { code: 'TCP_FAILURE', title: 'The connection failed for another reason', fix: 'See the details; check the network connection.' },
-  'proxy-invalid-url': { code: 'PROXY_INVALID_URL', title: 'HTTPS_PROXY/HTTP_PROXY is not a usable URL', fix: 'Write the proxy as http://host:port (with the scheme).' },
-  'proxy-unsupported': { code: 'PROXY_UNSUPPORTED', title: 'The proxy’s scheme is not supported (only http:// and https:// proxies)', fix: 'Use an HTTP proxy URL, or unset the variable.' },
-  'proxy-unresolvable': { code: 'PROXY_UNRESOLVABLE', title: 'The proxy’s host name cannot be resolved', fix: 'Check the proxy host in HTTPS_PROXY, or connect to the network where it exists.' },
-  'proxy-refused': { code: 'PROXY_REFUSED', title: 'The proxy refused the connection (not running on that port)', fix: 'Check the proxy URL and port, or unset HTTPS_PROXY if no proxy is needed.' },
+  'proxy-invalid-url': {
+    code: 'PROXY_INVALID_URL',
+    title: 'HTTPS_PROXY/HTTP_PROXY is not a usable URL',
+    fix: 'Write the proxy as http://host:port (with the scheme).',
+  },
+  'proxy-unsupported': {
+    code: 'PROXY_UNSUPPORTED',
+    title: 'The proxy’s scheme is not supported (only http:// and https:// proxies)',
+    fix: 'Use an HTTP proxy URL, or unset the variable.',
+  },
+  'proxy-unresolvable': {
+    code: 'PROXY_UNRESOLVABLE',
+    title: 'The proxy’s host name cannot be resolved',
+    fix: 'Check the proxy host in HTTPS_PROXY, or connect to the network where it exists.',
+  },
+  'proxy-refused': {
+    code: 'PROXY_REFUSED',
+    title: 'The proxy refused the connection (not running on that port)',
+    fix: 'Check the proxy URL and port, or unset HTTPS_PROXY if no proxy is needed.',
+  },
   'proxy-unreachable': { code: 'PROXY_UNREACHABLE', title: 'The proxy is unreachable', fix: 'Check the network route to the proxy.' },
   'proxy-timeout': { code: 'PROXY_TIMEOUT', title: 'The proxy did not answer in time', fix: 'The proxy is down or overloaded: try again, or ask IT.' },
-  'proxy-reset': { code: 'PROXY_RESET', title: 'The proxy cut the connection', fix: 'The proxy rejected the connection: ask IT whether the gateway is allowed.' },
+  'proxy-reset': {
+    code: 'PROXY_RESET',
+    title: 'The proxy cut the connection',
+    fix: 'The proxy rejected the connection: ask IT whether the gateway is allowed.',
+  },
   'proxy-auth-required': {
     code: 'PROXY_AUTH_REQUIRED',
     title: 'The proxy requires authentication (407)',
@@ -59,7 +91,11 @@ export const NET_FAILURE_CODES = {
     title: 'The gateway’s certificate is issued by a CA this machine does not trust',
     fix: 'Install the issuing CA in the OS trust store (and NODE_EXTRA_CA_CERTS or the policy’s caFile for the doctor); or the server must send its intermediate certificate.',
   },
-  'tls-expired': { code: 'TLS_EXPIRED', title: 'The gateway’s certificate has expired', fix: 'The gateway’s operator must renew the certificate. Also check this machine’s clock.' },
+  'tls-expired': {
+    code: 'TLS_EXPIRED',
+    title: 'The gateway’s certificate has expired',
+    fix: 'The gateway’s operator must renew the certificate. Also check this machine’s clock.',
+  },
   'tls-not-yet-valid': { code: 'TLS_NOT_YET_VALID', title: 'The gateway’s certificate is not valid yet', fix: 'Check this machine’s date and time.' },
   'tls-revoked': { code: 'TLS_REVOKED', title: 'The gateway’s certificate is revoked', fix: 'The gateway’s operator must replace the certificate.' },
   'tls-hostname-mismatch': {
@@ -67,19 +103,47 @@ export const NET_FAILURE_CODES = {
     title: 'The certificate is for another host name',
     fix: 'Use the host name the certificate is issued for in the base URL, or fix the gateway’s certificate.',
   },
-  'tls-handshake-timeout': { code: 'TLS_HANDSHAKE_TIMEOUT', title: 'The TLS handshake did not finish in time', fix: 'Something between here and the gateway holds TLS connections: check proxy and firewall.' },
-  'tls-reset': { code: 'TLS_RESET', title: 'The connection was cut during the TLS handshake', fix: 'A filter rejects TLS to the gateway (often a firewall with SNI filtering): ask IT.' },
-  'tls-protocol': { code: 'TLS_PROTOCOL', title: 'TLS failed: the server does not speak TLS on that port', fix: 'Check the scheme and port: http:// vs https://.' },
+  'tls-handshake-timeout': {
+    code: 'TLS_HANDSHAKE_TIMEOUT',
+    title: 'The TLS handshake did not finish in time',
+    fix: 'Something between here and the gateway holds TLS connections: check proxy and firewall.',
+  },
+  'tls-reset': {
+    code: 'TLS_RESET',
+    title: 'The connection was cut during the TLS handshake',
+    fix: 'A filter rejects TLS to the gateway (often a firewall with SNI filtering): ask IT.',
+  },
+  'tls-protocol': {
+    code: 'TLS_PROTOCOL',
+    title: 'TLS failed: the server does not speak TLS on that port',
+    fix: 'Check the scheme and port: http:// vs https://.',
+  },
   'tls-failure': { code: 'TLS_FAILURE', title: 'TLS failed for another reason', fix: 'See the details.' },
   'http-headers-timeout': {
     code: 'HTTP_NO_RESPONSE',
     title: 'The gateway accepted the connection but sent no response in time',
     fix: 'The gateway or something in front of it hangs: check its status, or try again later.',
   },
-  'http-body-timeout': { code: 'HTTP_BODY_STALLED', title: 'The response started but stalled', fix: 'The gateway or a proxy stalls responses: check its status.' },
-  'http-too-large': { code: 'HTTP_TOO_LARGE', title: 'The response was far larger than any gateway answer', fix: 'Something other than the gateway answers: check the base URL and proxies.' },
-  'http-reset': { code: 'HTTP_RESET', title: 'The connection was cut before the response was complete', fix: 'The gateway or a filter cuts the connection: check proxies and the gateway’s logs.' },
-  'http-protocol': { code: 'HTTP_PROTOCOL', title: 'The server does not speak HTTP as expected (wrong scheme or port?)', fix: 'Check the scheme and port of the base URL.' },
+  'http-body-timeout': {
+    code: 'HTTP_BODY_STALLED',
+    title: 'The response started but stalled',
+    fix: 'The gateway or a proxy stalls responses: check its status.',
+  },
+  'http-too-large': {
+    code: 'HTTP_TOO_LARGE',
+    title: 'The response was far larger than any gateway answer',
+    fix: 'Something other than the gateway answers: check the base URL and proxies.',
+  },
+  'http-reset': {
+    code: 'HTTP_RESET',
+    title: 'The connection was cut before the response was complete',
+    fix: 'The gateway or a filter cuts the connection: check proxies and the gateway’s logs.',
+  },
+  'http-protocol': {
+    code: 'HTTP_PROTOCOL',
+    title: 'The server does not speak HTTP as expected (wrong scheme or port?)',
+    fix: 'Check the scheme and port of the base URL.',
+  },
   'http-failure': { code: 'HTTP_FAILURE', title: 'The request failed for another reason', fix: 'See the details.' },
   'insecure-key-transport': {
     code: 'KEY_WOULD_TRAVEL_IN_CLEAR',
@@ -114,7 +178,14 @@ export const PROXY_KINDS = [
   'aborted',
 ] as const satisfies readonly NetFailureKind[];
 /** The first hop through a proxy: DNS and TCP failures of the hop are the proxy's (see {@link firstHopFailure}). */
-export const PROXY_HOP_KINDS = ['proxy-unresolvable', 'proxy-refused', 'proxy-unreachable', 'proxy-timeout', 'proxy-reset', 'proxy-failure'] as const satisfies readonly NetFailureKind[];
+export const PROXY_HOP_KINDS = [
+  'proxy-unresolvable',
+  'proxy-refused',
+  'proxy-unreachable',
+  'proxy-timeout',
+  'proxy-reset',
+  'proxy-failure',
+] as const satisfies readonly NetFailureKind[];
 export const TLS_KINDS = [
   'tls-self-signed',
   'tls-unknown-ca',
@@ -162,7 +233,9 @@ export type RequestKind = (typeof REQUEST_KINDS)[number];
  * A request that carries no key: it crosses every layer too, but the HTTP layer never refuses
  * it for sending a key in clear (`insecure-key-transport`), so that code is not among them.
  */
-export const KEYLESS_REQUEST_KINDS: readonly Exclude<RequestKind, 'insecure-key-transport'>[] = REQUEST_KINDS.filter((k): k is Exclude<RequestKind, 'insecure-key-transport'> => k !== 'insecure-key-transport');
+export const KEYLESS_REQUEST_KINDS: readonly Exclude<RequestKind, 'insecure-key-transport'>[] = REQUEST_KINDS.filter(
+  (k): k is Exclude<RequestKind, 'insecure-key-transport'> => k !== 'insecure-key-transport',
+);
 
 /** The codes of some failure kinds, as a check's `codes` map (shared kinds are listed once). */
 export function netCodes<const K extends NetFailureKind>(kinds: readonly K[]): NetCodeTable<K> {
@@ -212,5 +285,11 @@ export function firstHopFailure(failure: NetFailure, via: 'proxy' | 'direct'): N
 
 /** Facts about a failure for a report (its message is already scrubbed by the net layer). */
 export function failureDetails(failure: NetFailure): Record<string, unknown> {
-  return { layer: failure.layer, kind: failure.kind, rawCode: failure.rawCode, message: failure.message, ...(failure.status ? { status: failure.status } : {}) };
+  return {
+    layer: failure.layer,
+    kind: failure.kind,
+    rawCode: failure.rawCode,
+    message: failure.message,
+    ...(failure.status ? { status: failure.status } : {}),
+  };
 }

@@ -55,7 +55,8 @@ export function readError(headers: Record<string, string>, body: string): ReadEr
     }
   }
   if (headers['x-portkey-gateway-exception'] === 'true') return { source: 'gateway-exception', ...(short ? { message: short } : {}) };
-  const providerType = json && typeof json === 'object' && json.type === 'error' ? ((json.error as Record<string, unknown> | undefined)?.type as string | undefined) : undefined;
+  const providerType =
+    json && typeof json === 'object' && json.type === 'error' ? ((json.error as Record<string, unknown> | undefined)?.type as string | undefined) : undefined;
   if (providerType || headers['x-portkey-provider']) {
     return { source: 'provider', ...(providerType ? { providerType } : {}), ...(short ? { message: short } : {}) };
   }

@@ -78,7 +78,11 @@ export function resolveHeaders(target: Target): HeaderResolution {
   }
   for (const header of [...legacy, ...current, ...flags]) {
     if (!TOKEN.test(header.name)) {
-      problems.push({ code: 'HEADERS_BAD_NAME', key: header.from, message: `header name ${JSON.stringify(header.name.slice(0, 40))} is not a valid HTTP header name` });
+      problems.push({
+        code: 'HEADERS_BAD_NAME',
+        key: header.from,
+        message: `header name ${JSON.stringify(header.name.slice(0, 40))} is not a valid HTTP header name`,
+      });
       continue;
     }
     if (CREDENTIALS.has(header.name.toLowerCase()) && header.from !== 'flag') {
@@ -113,12 +117,7 @@ function sortProblems(problems: HeaderProblem[]): HeaderProblem[] {
 }
 
 /** Decodes a managed (string) value, or reports a native value where a string is required. */
-function decodeManaged(
-  field: Field,
-  key: HeaderSettingKey,
-  managed: boolean,
-  problems: HeaderProblem[],
-): { ok: true; value: unknown } | { ok: false } {
+function decodeManaged(field: Field, key: HeaderSettingKey, managed: boolean, problems: HeaderProblem[]): { ok: true; value: unknown } | { ok: false } {
   const value = field.value;
   if (typeof value === 'string') {
     const parsed = parseJsonStrict(value);
@@ -197,7 +196,6 @@ function fromGatewayHeaders(field: Field, managed: boolean, problems: HeaderProb
   });
   return out;
 }
-
 
 export function kindOf(value: unknown): string {
   if (value === null) return 'null';

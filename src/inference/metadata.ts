@@ -49,7 +49,14 @@ export function analyzeMetadata(text: string, policy: Policy | undefined): Metad
   }
   const value = parsed.value;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return { findings: [{ code: 'METADATA_NOT_OBJECT', message: `must be a JSON object, found ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}` }] };
+    return {
+      findings: [
+        {
+          code: 'METADATA_NOT_OBJECT',
+          message: `must be a JSON object, found ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}`,
+        },
+      ],
+    };
   }
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
@@ -79,7 +86,11 @@ export function analyzeMetadata(text: string, policy: Policy | undefined): Metad
   }
   const reallyMissing = missing.filter((k) => !caseOnly.includes(k));
   if (reallyMissing.length > 0) {
-    findings.push({ code: 'METADATA_REQUIRED_MISSING', message: `the policy requires keys that are missing: ${reallyMissing.join(', ')}`, keys: reallyMissing });
+    findings.push({
+      code: 'METADATA_REQUIRED_MISSING',
+      message: `the policy requires keys that are missing: ${reallyMissing.join(', ')}`,
+      keys: reallyMissing,
+    });
   }
   const allowed = policy?.metadata?.allowedValues ?? {};
   const disallowed = Object.entries(allowed)

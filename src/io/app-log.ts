@@ -31,7 +31,6 @@ export function appLogCandidates(platform: NodeJS.Platform, env: Env, home: stri
 
 /** Removes control characters (keeps tabs) so a log line cannot drive a terminal. */
 export function cleanLine(line: string): string {
-  // eslint-disable-next-line no-control-regex -- removing them is the point
   return line.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '').slice(0, MAX_LINE);
 }
 

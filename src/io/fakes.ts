@@ -49,7 +49,11 @@ export function phases(p: Partial<HttpPhases> = {}): HttpPhases {
 }
 
 /** A response. Header names are lower-cased as src/net gives them. */
-export function httpOk(status: number, body: unknown = '', opts: { headers?: Record<string, string>; phases?: Partial<HttpPhases>; truncated?: boolean } = {}): HttpResult {
+export function httpOk(
+  status: number,
+  body: unknown = '',
+  opts: { headers?: Record<string, string>; phases?: Partial<HttpPhases>; truncated?: boolean } = {},
+): HttpResult {
   const headers = Object.fromEntries(Object.entries(opts.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   if (typeof body !== 'string' && !('content-type' in headers)) headers['content-type'] = 'application/json';
@@ -233,7 +237,10 @@ export function selfSignedChain(host: string): PeerCert[] {
 }
 
 /** A handshake that succeeded (trusted unless `authorized: false`, which only `--insecure` lets through). */
-export function tlsOk(chain: PeerCert[], opts: { protocol?: string; handshakeMs?: number; authorized?: boolean; authorizationError?: string; servername?: string } = {}): TlsResult {
+export function tlsOk(
+  chain: PeerCert[],
+  opts: { protocol?: string; handshakeMs?: number; authorized?: boolean; authorizationError?: string; servername?: string } = {},
+): TlsResult {
   return {
     ok: true,
     protocol: opts.protocol ?? 'TLSv1.3',
@@ -246,7 +253,11 @@ export function tlsOk(chain: PeerCert[], opts: { protocol?: string; handshakeMs?
 }
 
 /** A handshake that failed with `kind`, having seen `chain` (empty when it never got that far). */
-export function tlsFail(kind: NetFailureKind, chain: PeerCert[] = [], opts: { rawCode?: string; authorizationError?: string; servername?: string } = {}): TlsResult {
+export function tlsFail(
+  kind: NetFailureKind,
+  chain: PeerCert[] = [],
+  opts: { rawCode?: string; authorizationError?: string; servername?: string } = {},
+): TlsResult {
   return {
     ok: false,
     failure: netFail(kind, opts.rawCode !== undefined ? { rawCode: opts.rawCode } : {}),

@@ -299,12 +299,7 @@ export function stripUrlCredentials(text: string): string {
 }
 
 /** Builds a failure from parts, scrubbing the message. */
-export function makeFailure(
-  kind: NetFailureKind,
-  rawCode: string | undefined,
-  message: string,
-  ctx: ClassifyContext & { status?: number } = {},
-): NetFailure {
+export function makeFailure(kind: NetFailureKind, rawCode: string | undefined, message: string, ctx: ClassifyContext & { status?: number } = {}): NetFailure {
   const failure: NetFailure = {
     layer: layerOf(kind, ctx.phase ?? 'tcp'),
     kind,

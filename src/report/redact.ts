@@ -55,7 +55,9 @@ export function redact<T>(value: T, opts: RedactOptions): { value: T; redactions
     return v;
   };
   const masked = walk(value) as T;
-  const redactions = (Object.keys(counts) as RedactionKind[]).filter((k) => counts[k] > 0).map((kind) => ({ kind, count: counts[kind], replacement: REPLACEMENT[kind] }));
+  const redactions = (Object.keys(counts) as RedactionKind[])
+    .filter((k) => counts[k] > 0)
+    .map((kind) => ({ kind, count: counts[kind], replacement: REPLACEMENT[kind] }));
   return { value: masked, redactions };
 }
 

@@ -69,7 +69,7 @@ export interface ReportInput {
   policyCaFile?: string | undefined;
 }
 
-const textOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : v === undefined ? null : JSON.stringify(v) ?? null);
+const textOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : v === undefined ? null : (JSON.stringify(v) ?? null));
 
 export function buildReport(input: ReportInput): Report {
   const { discovery, target } = input;

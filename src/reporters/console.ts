@@ -60,13 +60,7 @@ export function renderConsole(report: Report, { verbose, color }: ConsoleOptions
   return lines.join('\n') + '\n';
 }
 
-function renderCheck(
-  check: CheckResult,
-  width: number,
-  verbose: boolean,
-  paint: Record<Status, (s: string) => string>,
-  color: Palette,
-): string[] {
+function renderCheck(check: CheckResult, width: number, verbose: boolean, paint: Record<Status, (s: string) => string>, color: Palette): string[] {
   const mark = paint[check.status](`[${SYMBOL[check.status]}]`);
   const code = check.status === 'ok' || check.status === 'skip' || !check.code ? '' : color.dim(`  ${check.code}`);
   const out = [`  ${mark} ${check.title.padEnd(width)}  ${check.summary}${code}`];
@@ -99,4 +93,3 @@ function formatValue(value: unknown): string {
   const json = JSON.stringify(value);
   return json === undefined ? String(value) : json;
 }
-

@@ -23,24 +23,46 @@ export function renderMarkdown(report: Report): string {
   row('Node.js', report.environment.node);
   row('Claude Desktop', report.app ? `${report.app.version ?? 'version unknown'}${report.app.path ? ` at ${report.app.path}` : ''}` : 'not examined');
   const inForce = report.settings.inForce;
-  row('Settings in force', inForce ? `${describeSource(inForce.kind)}${inForce.profile?.name ? ` "${inForce.profile.name}"` : ''}: ${inForce.location}` : 'none found');
+  row(
+    'Settings in force',
+    inForce ? `${describeSource(inForce.kind)}${inForce.profile?.name ? ` "${inForce.profile.name}"` : ''}: ${inForce.location}` : 'none found',
+  );
   const others = report.settings.sources.filter((s) => !s.inForce);
   if (others.length) row('Other settings sources', others.map((s) => `${describeSource(s.kind)}: ${s.location}`).join('; '));
   row('Base URL', report.target.baseUrl ? `${report.target.baseUrl.value ?? '—'} (from ${report.target.baseUrl.origin})` : 'not set');
   row('Auth scheme', report.target.authScheme ? `${report.target.authScheme.value ?? '—'} (from ${report.target.authScheme.origin})` : 'not set (bearer)');
   const key = report.target.apiKey;
-  row('API key', 'fingerprint' in key ? `${key.fingerprint}, ${key.length} characters (from ${key.origin})` : 'present' in key ? 'not in the settings' : `wrong type (${key.invalidType})`);
+  row(
+    'API key',
+    'fingerprint' in key
+      ? `${key.fingerprint}, ${key.length} characters (from ${key.origin})`
+      : 'present' in key
+        ? 'not in the settings'
+        : `wrong type (${key.invalidType})`,
+  );
   row('Extra headers', report.target.headerNames.join(', ') || 'none');
   row('Proxy variables', report.environment.proxy?.map((p) => `${p.variable}=${p.value}`).join(', ') || 'none');
   const ca = report.environment.ca;
-  row('Extra CAs', ca ? [ca.nodeExtraCaCerts && `NODE_EXTRA_CA_CERTS=${ca.nodeExtraCaCerts}`, ca.policyCaFile && `policy caFile=${ca.policyCaFile}`, ca.insecure && '--insecure (verification OFF)'].filter(Boolean).join(', ') || 'none' : 'none');
+  row(
+    'Extra CAs',
+    ca
+      ? [
+          ca.nodeExtraCaCerts && `NODE_EXTRA_CA_CERTS=${ca.nodeExtraCaCerts}`,
+          ca.policyCaFile && `policy caFile=${ca.policyCaFile}`,
+          ca.insecure && '--insecure (verification OFF)',
+        ]
+          .filter(Boolean)
+          .join(', ') || 'none'
+      : 'none',
+  );
   row('Policy', report.policy?.source ?? 'none');
   row('Trace ids', report.traceIds?.join(', ') || 'none');
   out.push('');
 
   out.push('## Checks', '');
   out.push('| status | check | code | observed | time |', '| --- | --- | --- | --- | ---: |');
-  for (const c of report.checks) out.push(`| ${MARK[c.status]} | ${cell(c.title)} | ${c.code ? `\`${c.code}\`` : ''} | ${cell(c.summary)} | ${c.durationMs} ms |`);
+  for (const c of report.checks)
+    out.push(`| ${MARK[c.status]} | ${cell(c.title)} | ${c.code ? `\`${c.code}\`` : ''} | ${cell(c.summary)} | ${c.durationMs} ms |`);
   out.push('');
 
   const problems = report.checks.filter((c) => c.status === 'fail' || c.status === 'error' || c.status === 'warn');

@@ -61,25 +61,23 @@ export class ReporterSet {
   }
 
   #call(slot: Slot, what: string, fn: () => void | Promise<void>): void {
-    slot.chain = slot.chain
-      .then(fn)
-      .then(
-        () => {
-          if (slot.failing) {
-            this.#log.info({ reporter: slot.reporter.name, failures: slot.failures }, 'reporter works again');
-            slot.failing = false;
-            slot.failures = 0;
-          }
-        },
-        (err: unknown) => {
-          slot.failures += 1;
-          // The first failure of a spell is a warning; repeats are debug, so a long outage
-          // does not flood the log.
-          const level = slot.failing ? 'debug' : 'warn';
-          slot.failing = true;
-          this.#log[level]({ reporter: slot.reporter.name, call: what, failures: slot.failures, err }, 'reporter failed; it will retry');
-        },
-      );
+    slot.chain = slot.chain.then(fn).then(
+      () => {
+        if (slot.failing) {
+          this.#log.info({ reporter: slot.reporter.name, failures: slot.failures }, 'reporter works again');
+          slot.failing = false;
+          slot.failures = 0;
+        }
+      },
+      (err: unknown) => {
+        slot.failures += 1;
+        // The first failure of a spell is a warning; repeats are debug, so a long outage
+        // does not flood the log.
+        const level = slot.failing ? 'debug' : 'warn';
+        slot.failing = true;
+        this.#log[level]({ reporter: slot.reporter.name, call: what, failures: slot.failures, err }, 'reporter failed; it will retry');
+      },
+    );
   }
 
   /** Waits for every reporter's pending calls and queues, at most until `deadline` (epoch ms). */

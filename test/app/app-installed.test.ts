@@ -12,7 +12,12 @@ import { runAppChecks, verdict } from './harness.js';
 const APP = fileURLToPath(new URL('../fixtures/app/', import.meta.url));
 const CHECKS = [appInstalled, appVersion];
 
-async function run(app: string | undefined, profile: Record<string, unknown> = GOOD_PROFILE, platform: NodeJS.Platform = 'linux', env: Record<string, string> = {}) {
+async function run(
+  app: string | undefined,
+  profile: Record<string, unknown> = GOOD_PROFILE,
+  platform: NodeJS.Platform = 'linux',
+  env: Record<string, string> = {},
+) {
   const r = await runAppChecks(CHECKS, {
     claudeDir: writeProfile(profile),
     platform,
@@ -97,7 +102,9 @@ describe('app-version', () => {
   });
 
   it('settings given by flags/env do not count as settings the app uses', async () => {
-    const r = await run(join(APP, 'old/Claude.app'), without('inferenceGatewayAuthScheme', without('inferenceCustomHeaders')), 'linux', { PORTKEY_DOCTOR_AUTH_SCHEME: 'sso' });
+    const r = await run(join(APP, 'old/Claude.app'), without('inferenceGatewayAuthScheme', without('inferenceCustomHeaders')), 'linux', {
+      PORTKEY_DOCTOR_AUTH_SCHEME: 'sso',
+    });
     expect(verdict(r.version)).toEqual({ status: 'ok', code: undefined });
   });
 

@@ -38,7 +38,11 @@ describe.skipIf(process.platform === 'win32')('app-running', () => {
 
   it('matches by name too (a command-line word ending in /NAME)', async () => {
     const app = uniqueAppPath('claude-desktop');
-    const name = app.split('/').slice(-2).join('-').replace(/[^a-z0-9-]/gi, '');
+    const name = app
+      .split('/')
+      .slice(-2)
+      .join('-')
+      .replace(/[^a-z0-9-]/gi, '');
     const s = await start(`${app}-${name}`);
     const r = await run({ PORTKEY_DOCTOR_APP_PROCESS: `claude-desktop-${name}` });
     expect(r.details).toMatchObject({ running: true, main: { pid: s.pid } });

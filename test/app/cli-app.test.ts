@@ -79,7 +79,11 @@ describe.skipIf(process.platform === 'win32')('app checks through the CLI', () =
     expect(check(report, 'app-version')).toMatchObject({ status: 'fail', code: 'APP_TOO_OLD_CUSTOM_HEADERS' });
     expect(check(report, 'developer-mode')).toMatchObject({ status: 'fail', code: 'DEVELOPER_SETTINGS_INVALID_JSON' });
     expect(report.exitCode).toBe(1);
-    report = await doctor(dir, { ...none, PORTKEY_DOCTOR_APP: join(APP, 'current/Claude.app'), PORTKEY_DOCTOR_CLAUDE_DATA_DIR: join(APP, 'claude-data/on/Claude') });
+    report = await doctor(dir, {
+      ...none,
+      PORTKEY_DOCTOR_APP: join(APP, 'current/Claude.app'),
+      PORTKEY_DOCTOR_CLAUDE_DATA_DIR: join(APP, 'claude-data/on/Claude'),
+    });
     expect(check(report, 'app-installed')).toMatchObject({ status: 'ok', details: { version: '1.8089.0' } });
     expect(check(report, 'app-version')).toMatchObject({ status: 'ok' });
     expect(check(report, 'developer-mode')).toMatchObject({ status: 'ok' });

@@ -159,7 +159,11 @@ export function assertExpected(ran: Ran, expected: Expected): void {
   const shown = `${result.status} ${result.code ?? ''}: ${result.summary}`;
   expect(result.status, shown).toBe(expected.status);
   if (expected.code !== undefined || expected.status === 'ok') expect(result.code, shown).toBe(expected.code);
-  if (expected.more !== undefined) expect((result.moreFindings ?? []).map((f) => f.code), shown).toEqual(expected.more);
+  if (expected.more !== undefined)
+    expect(
+      (result.moreFindings ?? []).map((f) => f.code),
+      shown,
+    ).toEqual(expected.more);
   if (expected.details !== undefined) expect(result.details ?? {}, shown).toMatchObject(expected.details);
   if (expected.data === null) expect(ran.data, shown).toBeUndefined();
   else if (expected.data !== undefined) expect(ran.data, shown).toMatchObject(expected.data);

@@ -10,9 +10,24 @@ testCheck(dns, [
     name: 'resolves: hands on every address and the chosen one',
     settings: SETTINGS,
     net: { resolve: (host) => resolved(host, ['192.0.2.10', '2001:db8::1']) },
-    expect: { status: 'ok', details: { host: 'gateway.example.test', via: 'direct' }, data: { chosen: '192.0.2.10', addresses: [{ address: '192.0.2.10', family: 4 }, { address: '2001:db8::1', family: 6 }] } },
+    expect: {
+      status: 'ok',
+      details: { host: 'gateway.example.test', via: 'direct' },
+      data: {
+        chosen: '192.0.2.10',
+        addresses: [
+          { address: '192.0.2.10', family: 4 },
+          { address: '2001:db8::1', family: 6 },
+        ],
+      },
+    },
   },
-  { name: 'no such name: DNS_NOT_FOUND, nothing handed on', settings: SETTINGS, net: { resolve: (host) => resolved(host, []) }, expect: { status: 'fail', code: 'DNS_NOT_FOUND', data: null } },
+  {
+    name: 'no such name: DNS_NOT_FOUND, nothing handed on',
+    settings: SETTINGS,
+    net: { resolve: (host) => resolved(host, []) },
+    expect: { status: 'fail', code: 'DNS_NOT_FOUND', data: null },
+  },
   {
     name: 'resolver silent: DNS_TIMEOUT',
     settings: SETTINGS,

@@ -24,12 +24,21 @@ const scenarios: Scenario[] = [
     name: 'Portkey SaaS: ok, kind portkey-saas handed on',
     settings: SAAS,
     net: { http: byPath({ '/v1/models': PORTKEY_401 }) },
-    expect: { status: 'ok', details: { kind: 'portkey-saas', status: 401, message: 'Portkey Error: Invalid API Key. Error Code: 03' }, data: { kind: 'portkey-saas' } },
+    expect: {
+      status: 'ok',
+      details: { kind: 'portkey-saas', status: 401, message: 'Portkey Error: Invalid API Key. Error Code: 03' },
+      data: { kind: 'portkey-saas' },
+    },
   },
   {
     name: 'the open-source gateway greets on GET /: portkey-oss',
     settings: { inferenceGatewayBaseUrl: 'http://127.0.0.1:8787' },
-    net: { http: byPath({ '/v1/models': httpOk(200, { object: 'list', data: [] }), '/': httpOk(200, 'AI Gateway says hey!', { headers: { 'content-type': 'text/plain' } }) }) },
+    net: {
+      http: byPath({
+        '/v1/models': httpOk(200, { object: 'list', data: [] }),
+        '/': httpOk(200, 'AI Gateway says hey!', { headers: { 'content-type': 'text/plain' } }),
+      }),
+    },
     expect: { status: 'ok', details: { kind: 'portkey-oss', status: 200 }, data: { kind: 'portkey-oss' } },
   },
   {
@@ -59,7 +68,9 @@ const scenarios: Scenario[] = [
   {
     name: 'a 5xx marked as Portkey’s gateway exception is the gateway answering, not HTTP_GATEWAY_DOWN',
     settings: SAAS,
-    net: { http: byPath({ '/v1/models': httpOk(502, '{"error":"boom"}', { headers: { 'content-type': 'text/plain', 'x-portkey-gateway-exception': 'true' } }) }) },
+    net: {
+      http: byPath({ '/v1/models': httpOk(502, '{"error":"boom"}', { headers: { 'content-type': 'text/plain', 'x-portkey-gateway-exception': 'true' } }) }),
+    },
     expect: { status: 'ok', details: { kind: 'portkey-saas', status: 502 } },
   },
   {
@@ -102,22 +113,43 @@ const scenarios: Scenario[] = [
   },
 
   // --- Fault matrix rows: no answer at all
-  { name: 'accepts, never answers: HTTP_NO_RESPONSE', settings: SETTINGS, net: { http: () => httpFail('http-headers-timeout') }, expect: { status: 'fail', code: 'HTTP_NO_RESPONSE', data: null } },
-  { name: 'dribbling body: HTTP_BODY_STALLED', settings: SETTINGS, net: { http: () => httpFail('http-body-timeout') }, expect: { status: 'fail', code: 'HTTP_BODY_STALLED' } },
-  { name: 'huge body refused by the client: HTTP_TOO_LARGE', settings: SETTINGS, net: { http: () => httpFail('http-too-large') }, expect: { status: 'fail', code: 'HTTP_TOO_LARGE' } },
+  {
+    name: 'accepts, never answers: HTTP_NO_RESPONSE',
+    settings: SETTINGS,
+    net: { http: () => httpFail('http-headers-timeout') },
+    expect: { status: 'fail', code: 'HTTP_NO_RESPONSE', data: null },
+  },
+  {
+    name: 'dribbling body: HTTP_BODY_STALLED',
+    settings: SETTINGS,
+    net: { http: () => httpFail('http-body-timeout') },
+    expect: { status: 'fail', code: 'HTTP_BODY_STALLED' },
+  },
+  {
+    name: 'huge body refused by the client: HTTP_TOO_LARGE',
+    settings: SETTINGS,
+    net: { http: () => httpFail('http-too-large') },
+    expect: { status: 'fail', code: 'HTTP_TOO_LARGE' },
+  },
   {
     name: 'reset after the request, https: HTTP_RESET (no TLS sniff)',
     settings: SETTINGS,
     net: { http: () => httpFail('http-reset') },
     expect: { status: 'fail', code: 'HTTP_RESET', details: { kind: 'http-reset' } },
   },
-  { name: 'reset as soon as accepted, on the request’s own connection: TCP_RESET', settings: SETTINGS, net: { http: () => httpFail('tcp-reset') }, expect: { status: 'fail', code: 'TCP_RESET' } },
+  {
+    name: 'reset as soon as accepted, on the request’s own connection: TCP_RESET',
+    settings: SETTINGS,
+    net: { http: () => httpFail('tcp-reset') },
+    expect: { status: 'fail', code: 'TCP_RESET' },
+  },
   {
     name: 'plain http to a TLS port: HTTP_PROTOCOL (the port answers a TLS handshake)',
     settings: { inferenceGatewayBaseUrl: 'http://127.0.0.1:8443' },
     net: {
       http: () => httpFail('http-reset'),
-      tls: (host, port, opts) => (host === '127.0.0.1' && port === 8443 && opts.insecure ? tlsOk(selfSignedChain('localhost'), { authorized: false }) : tlsFail('tls-failure')),
+      tls: (host, port, opts) =>
+        host === '127.0.0.1' && port === 8443 && opts.insecure ? tlsOk(selfSignedChain('localhost'), { authorized: false }) : tlsFail('tls-failure'),
     },
     expect: { status: 'fail', code: 'HTTP_PROTOCOL', details: { kind: 'http-reset', speaksTls: true } },
   },

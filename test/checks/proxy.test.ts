@@ -23,7 +23,12 @@ const scenarios: Scenario[] = [
     env: { ...VIA_PROXY, NO_PROXY: 'localhost,.example.test' },
     expect: { status: 'ok', details: { proxied: false, reason: 'no-proxy-match' } },
   },
-  { name: 'NO_PROXY=*: direct', settings: SETTINGS, env: { ...VIA_PROXY, no_proxy: '*' }, expect: { status: 'ok', details: { proxied: false, reason: 'no-proxy-wildcard' } } },
+  {
+    name: 'NO_PROXY=*: direct',
+    settings: SETTINGS,
+    env: { ...VIA_PROXY, no_proxy: '*' },
+    expect: { status: 'ok', details: { proxied: false, reason: 'no-proxy-wildcard' } },
+  },
   {
     name: 'an empty HTTPS_PROXY means no proxy',
     settings: SETTINGS,
@@ -57,7 +62,10 @@ const scenarios: Scenario[] = [
     name: 'credentials in the proxy URL: authenticated, never shown',
     settings: SETTINGS,
     env: { HTTPS_PROXY: 'http://alice:s3cret-pw@proxy.example.test:3128' },
-    net: { proxy: (_h, _p, choice) => (typeof choice !== 'string' && choice.credentials?.password.reveal() === 's3cret-pw' ? tunnelOk() : tunnelFail('proxy-auth-required', { status: 407 })) },
+    net: {
+      proxy: (_h, _p, choice) =>
+        typeof choice !== 'string' && choice.credentials?.password.reveal() === 's3cret-pw' ? tunnelOk() : tunnelFail('proxy-auth-required', { status: 407 }),
+    },
     expect: { status: 'ok', details: { proxied: true, authenticated: true, proxy: 'http://proxy.example.test:3128' } },
   },
   {
@@ -75,7 +83,11 @@ const scenarios: Scenario[] = [
     settings: SETTINGS,
     env: VIA_PROXY,
     net: { proxy: () => tunnelFail('proxy-auth-required', { status: 407, proxyAuthenticate: ['Basic realm="corp"'] }) },
-    expect: { status: 'fail', code: 'PROXY_AUTH_REQUIRED', details: { proxied: true, status: 407, proxyAuthenticate: ['Basic realm="corp"'], layer: 'proxy', kind: 'proxy-auth-required' } },
+    expect: {
+      status: 'fail',
+      code: 'PROXY_AUTH_REQUIRED',
+      details: { proxied: true, status: 407, proxyAuthenticate: ['Basic realm="corp"'], layer: 'proxy', kind: 'proxy-auth-required' },
+    },
   },
   {
     name: 'proxy refuses the CONNECT (403): PROXY_CONNECT_REFUSED',

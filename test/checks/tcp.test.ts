@@ -6,12 +6,31 @@ import type { TcpResult } from '../../src/net/tcp.js';
 import { given, testCheck } from './check-tester.js';
 
 const SETTINGS = { inferenceGatewayBaseUrl: 'https://gateway.example.test' };
-const both = given(dns, { addresses: [{ address: '2001:db8::1', family: 6 }, { address: '192.0.2.10', family: 4 }], chosen: '2001:db8::1' });
+const both = given(dns, {
+  addresses: [
+    { address: '2001:db8::1', family: 6 },
+    { address: '192.0.2.10', family: 4 },
+  ],
+  chosen: '2001:db8::1',
+});
 const connected = (address: string, family: 4 | 6, port: number): TcpResult => ({ ok: true, address, family, port, connectMs: 3, localAddress: undefined });
-const refused = (address: string, family: 4 | 6, port: number): TcpResult => ({ ok: false, address, family, port, failure: netFail('tcp-refused'), durationMs: 1 });
+const refused = (address: string, family: 4 | 6, port: number): TcpResult => ({
+  ok: false,
+  address,
+  family,
+  port,
+  failure: netFail('tcp-refused'),
+  durationMs: 1,
+});
 
 testCheck(tcp, [
-  { name: 'both families connect', settings: SETTINGS, upstream: [both], net: { tcp: connected }, expect: { status: 'ok', details: { port: 443, via: 'direct' } } },
+  {
+    name: 'both families connect',
+    settings: SETTINGS,
+    upstream: [both],
+    net: { tcp: connected },
+    expect: { status: 'ok', details: { port: 443, via: 'direct' } },
+  },
   {
     name: 'IPv6 refused, IPv4 connects: TCP_FAMILY_PARTIAL',
     settings: SETTINGS,
@@ -42,5 +61,10 @@ testCheck(tcp, [
     net: { tcp: (address, family, port) => ({ ok: false, address, family, port, failure: netFail('tls-expired'), durationMs: 1 }) },
     expect: { status: 'fail', code: 'TCP_FAILURE' },
   },
-  { name: 'no addresses handed on: connects to the host as given', settings: { inferenceGatewayBaseUrl: 'https://192.0.2.30:8443' }, net: { tcp: connected }, expect: { status: 'ok', details: { port: 8443 } } },
+  {
+    name: 'no addresses handed on: connects to the host as given',
+    settings: { inferenceGatewayBaseUrl: 'https://192.0.2.30:8443' },
+    net: { tcp: connected },
+    expect: { status: 'ok', details: { port: 8443 } },
+  },
 ]);

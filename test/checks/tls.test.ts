@@ -27,7 +27,10 @@ const scenarios: Scenario[] = [
     name: 'a public chain: ok, connecting to the address dns chose and naming the host for SNI',
     settings: SETTINGS,
     upstream: [resolvedTo],
-    net: { tls: (host, port, opts) => (host === '192.0.2.10' && port === 443 && opts.servername === HOST && !opts.via ? tlsOk(publicChain(HOST)) : tlsFail('tls-failure')) },
+    net: {
+      tls: (host, port, opts) =>
+        host === '192.0.2.10' && port === 443 && opts.servername === HOST && !opts.via ? tlsOk(publicChain(HOST)) : tlsFail('tls-failure'),
+    },
     expect: {
       status: 'ok',
       details: { host: HOST, protocol: 'TLSv1.3', authorized: true, root: { name: nodeRootCert().subjectCN, inNodeRootStore: true }, extraCaFiles: 0 },
@@ -43,7 +46,10 @@ const scenarios: Scenario[] = [
     name: 'an IPv6 gateway: the host is named without brackets',
     settings: { inferenceGatewayBaseUrl: 'https://[2001:db8::5]:8443' },
     upstream: [given(dns, { addresses: [{ address: '2001:db8::5', family: 6 }], chosen: '2001:db8::5' })],
-    net: { tls: (host, port, opts) => (host === '2001:db8::5' && port === 8443 && opts.servername === '2001:db8::5' ? tlsOk(publicChain('2001:db8::5')) : tlsFail('tls-failure')) },
+    net: {
+      tls: (host, port, opts) =>
+        host === '2001:db8::5' && port === 8443 && opts.servername === '2001:db8::5' ? tlsOk(publicChain('2001:db8::5')) : tlsFail('tls-failure'),
+    },
     expect: { status: 'ok', details: { host: '2001:db8::5' } },
   },
 
@@ -53,7 +59,11 @@ const scenarios: Scenario[] = [
     settings: SETTINGS,
     upstream: [resolvedTo],
     net: { tls: () => tlsFail('tls-self-signed', selfSignedChain(HOST), { rawCode: 'DEPTH_ZERO_SELF_SIGNED_CERT' }) },
-    expect: { status: 'fail', code: 'TLS_SELF_SIGNED', details: { host: HOST, kind: 'tls-self-signed', rawCode: 'DEPTH_ZERO_SELF_SIGNED_CERT', authorized: false } },
+    expect: {
+      status: 'fail',
+      code: 'TLS_SELF_SIGNED',
+      details: { host: HOST, kind: 'tls-self-signed', rawCode: 'DEPTH_ZERO_SELF_SIGNED_CERT', authorized: false },
+    },
   },
   {
     name: 'certificate from an unknown CA: TLS_UNKNOWN_CA',
@@ -92,7 +102,8 @@ const scenarios: Scenario[] = [
     upstream: [given(dns, { addresses: [{ address: '127.0.0.1', family: 4 }], chosen: '127.0.0.1' })],
     net: {
       proxy: (host, port) => (host === 'api.portkey.ai' && port === 443 ? tunnelOk() : tunnelFail('proxy-connect-refused', { status: 403 })),
-      tls: (host, _port, opts) => (host === 'api.portkey.ai' && opts.via ? tlsFail('tls-unknown-ca', privateChain('api.portkey.ai', CORP_ROOT)) : tlsFail('tls-failure')),
+      tls: (host, _port, opts) =>
+        host === 'api.portkey.ai' && opts.via ? tlsFail('tls-unknown-ca', privateChain('api.portkey.ai', CORP_ROOT)) : tlsFail('tls-failure'),
     },
     expect: { status: 'fail', code: 'TLS_INTERCEPTED', details: { host: 'api.portkey.ai', root: { name: CORP_ROOT } } },
   },
@@ -111,7 +122,10 @@ const scenarios: Scenario[] = [
     env: { ...INSPECTING_PROXY, ...EXTRA_CA },
     os: EXTRA_CA_FILE,
     upstream: [given(dns, { addresses: [{ address: '127.0.0.1', family: 4 }], chosen: '127.0.0.1' })],
-    net: { proxy: (_h, _p, _c, opts) => (opts.ca?.length === 1 ? tunnelOk() : tunnelFail('proxy-failure')), tls: (_h, _p, opts) => (opts.ca?.length === 1 ? tlsOk(privateChain('api.portkey.ai', CORP_ROOT)) : tlsFail('tls-unknown-ca')) },
+    net: {
+      proxy: (_h, _p, _c, opts) => (opts.ca?.length === 1 ? tunnelOk() : tunnelFail('proxy-failure')),
+      tls: (_h, _p, opts) => (opts.ca?.length === 1 ? tlsOk(privateChain('api.portkey.ai', CORP_ROOT)) : tlsFail('tls-unknown-ca')),
+    },
     expect: { status: 'warn', code: 'TLS_INTERCEPTED', details: { extraCaFiles: 1, root: { name: CORP_ROOT, inNodeRootStore: false } } },
   },
   {
@@ -145,7 +159,10 @@ const scenarios: Scenario[] = [
     settings: SETTINGS,
     options: { insecure: true },
     upstream: [resolvedTo],
-    net: { tls: (_h, _p, opts) => (opts.insecure ? tlsOk(selfSignedChain(HOST), { authorized: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT' }) : tlsFail('tls-self-signed')) },
+    net: {
+      tls: (_h, _p, opts) =>
+        opts.insecure ? tlsOk(selfSignedChain(HOST), { authorized: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT' }) : tlsFail('tls-self-signed'),
+    },
     expect: { status: 'warn', code: 'TLS_VERIFY_DISABLED', details: { insecure: true, authorized: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT' } },
   },
 
@@ -155,7 +172,11 @@ const scenarios: Scenario[] = [
     settings: SETTINGS,
     env: { NODE_EXTRA_CA_CERTS: '/fake/missing.pem' },
     upstream: [resolvedTo],
-    expect: { status: 'fail', code: 'TLS_CA_FILE_UNREADABLE', details: { problems: [{ path: '/fake/missing.pem', from: 'NODE_EXTRA_CA_CERTS', code: 'ENOENT' }] } },
+    expect: {
+      status: 'fail',
+      code: 'TLS_CA_FILE_UNREADABLE',
+      details: { problems: [{ path: '/fake/missing.pem', from: 'NODE_EXTRA_CA_CERTS', code: 'ENOENT' }] },
+    },
   },
   {
     name: 'the policy’s caFile is not PEM: TLS_CA_FILE_UNREADABLE',
@@ -174,8 +195,20 @@ const scenarios: Scenario[] = [
     net: { tls: () => tlsFail('tls-protocol', [], { rawCode: 'ERR_SSL_WRONG_VERSION_NUMBER' }) },
     expect: { status: 'fail', code: 'TLS_PROTOCOL' },
   },
-  { name: 'handshake never answered: TLS_HANDSHAKE_TIMEOUT', settings: SETTINGS, upstream: [resolvedTo], net: { tls: () => tlsFail('tls-handshake-timeout') }, expect: { status: 'fail', code: 'TLS_HANDSHAKE_TIMEOUT' } },
-  { name: 'handshake cut by a reset: TLS_RESET', settings: SETTINGS, upstream: [resolvedTo], net: { tls: () => tlsFail('tls-reset') }, expect: { status: 'fail', code: 'TLS_RESET' } },
+  {
+    name: 'handshake never answered: TLS_HANDSHAKE_TIMEOUT',
+    settings: SETTINGS,
+    upstream: [resolvedTo],
+    net: { tls: () => tlsFail('tls-handshake-timeout') },
+    expect: { status: 'fail', code: 'TLS_HANDSHAKE_TIMEOUT' },
+  },
+  {
+    name: 'handshake cut by a reset: TLS_RESET',
+    settings: SETTINGS,
+    upstream: [resolvedTo],
+    net: { tls: () => tlsFail('tls-reset') },
+    expect: { status: 'fail', code: 'TLS_RESET' },
+  },
   {
     name: 'the gateway stopped listening since the tcp check: TCP_REFUSED',
     settings: SETTINGS,
@@ -255,7 +288,13 @@ describe('tls: beyond the table', () => {
   });
 
   it('the report lists the chain without PEM or full names', async () => {
-    const { result } = await runCheck(tls, { name: 'chain', settings: SETTINGS, upstream: [resolvedTo], net: { tls: () => tlsOk(privateChain(HOST, CORP_ROOT)) }, expect: { status: 'warn' } });
+    const { result } = await runCheck(tls, {
+      name: 'chain',
+      settings: SETTINGS,
+      upstream: [resolvedTo],
+      net: { tls: () => tlsOk(privateChain(HOST, CORP_ROOT)) },
+      expect: { status: 'warn' },
+    });
     const chain = result.details?.['chain'] as Record<string, unknown>[];
     expect(chain.map((c) => [c['subject'], c['issuer']])).toEqual([
       [HOST, CORP_ROOT],

@@ -104,7 +104,18 @@ export default [
 ];`,
     );
     const started = Date.now();
-    const run = await runCli(['--json', '--no-policy', '--check-timeout', '1', '--timeout', '5', '--plugin', plugin, '--claude-dir', writeProfile(structuredClone(GOOD_PROFILE))]);
+    const run = await runCli([
+      '--json',
+      '--no-policy',
+      '--check-timeout',
+      '1',
+      '--timeout',
+      '5',
+      '--plugin',
+      plugin,
+      '--claude-dir',
+      writeProfile(structuredClone(GOOD_PROFILE)),
+    ]);
     const elapsed = Date.now() - started;
     const report = parseReport(run);
     const byId = new Map(report.checks.map((c) => [c.id, c]));

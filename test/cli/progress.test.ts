@@ -25,8 +25,11 @@ describe('progress display', () => {
     const cmd = [process.execPath, CLI, '--no-policy', '--claude-dir', dir, '--plugin', slowPlugin()].map((a) => `'${a}'`).join(' ');
     const home = emptyHome();
     const out = await new Promise<string>((resolve) =>
-      execFile('script', ['-qfec', cmd, '/dev/null'], { env: { PATH: process.env.PATH, HOME: home, TERM: 'xterm', PORTKEY_DOCTOR_POLICY: join(home, 'none') }, timeout: 30_000 }, (_e, stdout) =>
-        resolve(stdout),
+      execFile(
+        'script',
+        ['-qfec', cmd, '/dev/null'],
+        { env: { PATH: process.env.PATH, HOME: home, TERM: 'xterm', PORTKEY_DOCTOR_POLICY: join(home, 'none') }, timeout: 30_000 },
+        (_e, stdout) => resolve(stdout),
       ),
     );
     expect(out).toContain('checking');

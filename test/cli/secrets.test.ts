@@ -70,23 +70,23 @@ describe.concurrent('the key never leaks', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pkd-key-'));
     const file = join(dir, 'key');
     writeFileSync(file, `${TEST_KEY}\n`);
-    for (const args of [['--api-key-file', file], ['--api-key-env', 'MY_KEY']]) {
+    for (const args of [
+      ['--api-key-file', file],
+      ['--api-key-env', 'MY_KEY'],
+    ]) {
       const run = await runCli([...args, '--base-url', 'https://api.portkey.ai', '--no-policy', '--json'], { MY_KEY: TEST_KEY });
       expect(findLeak(run.stdout + run.stderr, TEST_KEY)).toBeUndefined();
     }
   });
 
-  it.each([
-    [['--api-key-env', TEST_KEY]],
-    [['--api-key-file', TEST_KEY]],
-    [[TEST_KEY]],
-    [['--', `--api-key=${TEST_KEY}`]],
-    [['key', 'status', TEST_KEY]],
-  ])('a key pasted in the wrong place on the command line is not echoed: %j', async (args) => {
-    const run = await runCli(args);
-    expect(run.code).toBe(2);
-    expect(findLeak(run.stdout + run.stderr, TEST_KEY)).toBeUndefined();
-  });
+  it.each([[['--api-key-env', TEST_KEY]], [['--api-key-file', TEST_KEY]], [[TEST_KEY]], [['--', `--api-key=${TEST_KEY}`]], [['key', 'status', TEST_KEY]]])(
+    'a key pasted in the wrong place on the command line is not echoed: %j',
+    async (args) => {
+      const run = await runCli(args);
+      expect(run.code).toBe(2);
+      expect(findLeak(run.stdout + run.stderr, TEST_KEY)).toBeUndefined();
+    },
+  );
 
   it('refuses the key as a command-line value without echoing it', async () => {
     const run = await runCli(['--api-key', TEST_KEY]);

@@ -41,21 +41,13 @@ describe('Claude-3p candidates', () => {
   });
 
   it('Windows without the variables falls back on the home folder', () => {
-    expect(claude3pCandidates({ ...win, env: {} })).toEqual([
-      'C:\\Users\\ana\\AppData\\Local\\Claude-3p',
-      'C:\\Users\\ana\\AppData\\Roaming\\Claude-3p',
-    ]);
+    expect(claude3pCandidates({ ...win, env: {} })).toEqual(['C:\\Users\\ana\\AppData\\Local\\Claude-3p', 'C:\\Users\\ana\\AppData\\Roaming\\Claude-3p']);
   });
 
   it('Linux: $XDG_CONFIG_HOME first, then ~/.config; duplicates and relative XDG dropped', () => {
     expect(claude3pCandidates(linux)).toEqual(['/home/ana/.config/Claude-3p']);
-    expect(claude3pCandidates({ ...linux, env: { XDG_CONFIG_HOME: '/xdg' } })).toEqual([
-      '/xdg/Claude-3p',
-      '/home/ana/.config/Claude-3p',
-    ]);
-    expect(claude3pCandidates({ ...linux, env: { XDG_CONFIG_HOME: '/home/ana/.config' } })).toEqual([
-      '/home/ana/.config/Claude-3p',
-    ]);
+    expect(claude3pCandidates({ ...linux, env: { XDG_CONFIG_HOME: '/xdg' } })).toEqual(['/xdg/Claude-3p', '/home/ana/.config/Claude-3p']);
+    expect(claude3pCandidates({ ...linux, env: { XDG_CONFIG_HOME: '/home/ana/.config' } })).toEqual(['/home/ana/.config/Claude-3p']);
     expect(claude3pCandidates({ ...linux, env: { XDG_CONFIG_HOME: 'rel' } })).toEqual(['/home/ana/.config/Claude-3p']);
   });
 });
@@ -89,10 +81,7 @@ describe('managed locations', () => {
   });
 
   it('Windows policy keys: HKLM before HKCU', () => {
-    expect(managedRegistryKeys('win32').map((k) => k.key)).toEqual([
-      'HKLM\\SOFTWARE\\Policies\\Claude',
-      'HKCU\\SOFTWARE\\Policies\\Claude',
-    ]);
+    expect(managedRegistryKeys('win32').map((k) => k.key)).toEqual(['HKLM\\SOFTWARE\\Policies\\Claude', 'HKCU\\SOFTWARE\\Policies\\Claude']);
     expect(MANAGED_REGISTRY_KEYS[0].scope).toBe('machine');
     expect(managedRegistryKeys('darwin')).toEqual([]);
   });

@@ -79,9 +79,7 @@ describe('readPlistFile', () => {
     };
     expect(await kind(write('empty.plist', ''))).toBe('empty');
     expect(await kind(write('ws.plist', '  \n\t'))).toBe('empty');
-    expect(
-      await kind(write('array.plist', '<?xml version="1.0"?><plist version="1.0"><array><string>x</string></array></plist>')),
-    ).toBe('not-object');
+    expect(await kind(write('array.plist', '<?xml version="1.0"?><plist version="1.0"><array><string>x</string></array></plist>'))).toBe('not-object');
     expect(await kind(write('bad.bplist', Buffer.from('bplist00\x01\x02garbage', 'latin1')))).toBe('invalid-plist');
     expect(await kind(write('amp.plist', '<?xml version="1.0"?><plist version="1.0"><dict><key>a</key><string>x & y</string></dict></plist>'))).toBe(
       'invalid-plist',

@@ -22,14 +22,54 @@ describe('daemon flags', () => {
 
   it('parses every daemon flag', () => {
     const { daemon, doctor } = parseDaemonArgs([
-      '--schedule', '*/10 * * * * *', '--splay', '2.5', '--raise-after', '3', '--clear-after', '4', '--heartbeat', '0.5',
-      '--state-dir', '/tmp/s', '--json-file', '/tmp/s/status.json', '--history-max', '50',
-      '--syslog', 'udp://127.0.0.1:514', '--syslog', 'unix:///dev/log', '--syslog-facility', 'local3', '--app-name', 'pkd',
-      '--log-level', 'debug', '--max-runs', '7', '--console', '--no-policy', '--timeout', '9',
+      '--schedule',
+      '*/10 * * * * *',
+      '--splay',
+      '2.5',
+      '--raise-after',
+      '3',
+      '--clear-after',
+      '4',
+      '--heartbeat',
+      '0.5',
+      '--state-dir',
+      '/tmp/s',
+      '--json-file',
+      '/tmp/s/status.json',
+      '--history-max',
+      '50',
+      '--syslog',
+      'udp://127.0.0.1:514',
+      '--syslog',
+      'unix:///dev/log',
+      '--syslog-facility',
+      'local3',
+      '--app-name',
+      'pkd',
+      '--log-level',
+      'debug',
+      '--max-runs',
+      '7',
+      '--console',
+      '--no-policy',
+      '--timeout',
+      '9',
     ]);
     expect(daemon).toEqual({
-      schedule: '*/10 * * * * *', splaySeconds: 2.5, raiseAfter: 3, clearAfter: 4, heartbeatMinutes: 0.5, stateDir: '/tmp/s', jsonFile: '/tmp/s/status.json',
-      historyMax: 50, syslog: ['udp://127.0.0.1:514', 'unix:///dev/log'], syslogFacility: 'local3', appName: 'pkd', logLevel: 'debug', maxRuns: 7, console: true,
+      schedule: '*/10 * * * * *',
+      splaySeconds: 2.5,
+      raiseAfter: 3,
+      clearAfter: 4,
+      heartbeatMinutes: 0.5,
+      stateDir: '/tmp/s',
+      jsonFile: '/tmp/s/status.json',
+      historyMax: 50,
+      syslog: ['udp://127.0.0.1:514', 'unix:///dev/log'],
+      syslogFacility: 'local3',
+      appName: 'pkd',
+      logLevel: 'debug',
+      maxRuns: 7,
+      console: true,
     });
     expect(doctor).toMatchObject({ noPolicy: true, timeoutMs: 9000 });
   });
@@ -113,17 +153,34 @@ describe('policy daemon section', () => {
   });
 
   it('flags win over the policy, the policy over the defaults', () => {
-    const policy: Policy = { source: '/etc/p.json', daemon: { schedule: '*/15 * * * *', raiseAfter: 5, jsonFile: '~/x/status.json', syslog: 'udp://10.0.0.1' } };
+    const policy: Policy = {
+      source: '/etc/p.json',
+      daemon: { schedule: '*/15 * * * *', raiseAfter: 5, jsonFile: '~/x/status.json', syslog: 'udp://10.0.0.1' },
+    };
     const { daemon, doctor } = parseDaemonArgs(['--raise-after', '3']);
     const cfg = resolveDaemonConfig({ flags: daemon, doctor, policy, env: {}, platform: 'linux', home: '/home/u', machineFraction: 0.5 });
-    expect(cfg).toMatchObject({ schedule: '*/15 * * * *', raiseAfter: 3, clearAfter: 2, jsonFile: '/home/u/x/status.json', console: false, facility: 'user', appName: 'portkey-doctor' });
+    expect(cfg).toMatchObject({
+      schedule: '*/15 * * * *',
+      raiseAfter: 3,
+      clearAfter: 2,
+      jsonFile: '/home/u/x/status.json',
+      console: false,
+      facility: 'user',
+      appName: 'portkey-doctor',
+    });
     expect(cfg.syslog).toEqual([expect.objectContaining({ transport: 'udp', host: '10.0.0.1', port: 514 })]);
   });
 
   it('console is the default reporter when no other is configured', () => {
     const { daemon, doctor } = parseDaemonArgs([]);
     const cfg = resolveDaemonConfig({ flags: daemon, doctor, policy: undefined, env: {}, platform: 'linux', home: '/home/u', machineFraction: 0 });
-    expect(cfg).toMatchObject({ console: true, schedule: '*/5 * * * *', heartbeatMs: 3_600_000, stateDir: '/home/u/.local/state/portkey-doctor', logLevel: 'info' });
+    expect(cfg).toMatchObject({
+      console: true,
+      schedule: '*/5 * * * *',
+      heartbeatMs: 3_600_000,
+      stateDir: '/home/u/.local/state/portkey-doctor',
+      logLevel: 'info',
+    });
   });
 });
 

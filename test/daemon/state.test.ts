@@ -32,13 +32,41 @@ describe('Tracker', () => {
   });
 
   it('error counts as bad, warn as good, skip changes nothing', () => {
-    expect(feed([['error', 'CHECK_TIMEOUT'], ['skip', 'BLOCKED'], ['error', 'CHECK_TIMEOUT']])).toEqual(['3:raised:CHECK_TIMEOUT']);
-    expect(feed([['fail', 'X'], ['fail', 'X'], ['warn', 'W'], ['skip', 'BLOCKED'], ['warn', 'W']])).toEqual(['2:raised:X', '5:cleared:X']);
+    expect(
+      feed([
+        ['error', 'CHECK_TIMEOUT'],
+        ['skip', 'BLOCKED'],
+        ['error', 'CHECK_TIMEOUT'],
+      ]),
+    ).toEqual(['3:raised:CHECK_TIMEOUT']);
+    expect(
+      feed([
+        ['fail', 'X'],
+        ['fail', 'X'],
+        ['warn', 'W'],
+        ['skip', 'BLOCKED'],
+        ['warn', 'W'],
+      ]),
+    ).toEqual(['2:raised:X', '5:cleared:X']);
   });
 
   it('a problem that keeps changing code is still raised; a lasting new code is raised again', () => {
-    expect(feed([['fail', 'A'], ['fail', 'B'], ['fail', 'A']])).toEqual(['2:raised:B']);
-    expect(feed([['fail', 'A'], ['fail', 'A'], ['fail', 'B'], ['fail', 'B'], ['fail', 'B']])).toEqual(['2:raised:A', '4:raised:B']);
+    expect(
+      feed([
+        ['fail', 'A'],
+        ['fail', 'B'],
+        ['fail', 'A'],
+      ]),
+    ).toEqual(['2:raised:B']);
+    expect(
+      feed([
+        ['fail', 'A'],
+        ['fail', 'A'],
+        ['fail', 'B'],
+        ['fail', 'B'],
+        ['fail', 'B'],
+      ]),
+    ).toEqual(['2:raised:A', '4:raised:B']);
   });
 
   it('raise-after 1 / clear-after 1 report every change', () => {
@@ -67,7 +95,11 @@ describe('Tracker', () => {
         const t = new Tracker(emptyState(), { raiseAfter, clearAfter });
         const got: { type: string; check: string; code: string; run: number }[] = [];
         history.forEach((h, i) => {
-          for (const e of t.observe(h.checks.map((c) => r(c.id, c.status, c.code)), at(i))) got.push({ type: e.type, check: e.check, code: e.code, run: i + 1 });
+          for (const e of t.observe(
+            h.checks.map((c) => r(c.id, c.status, c.code)),
+            at(i),
+          ))
+            got.push({ type: e.type, check: e.check, code: e.code, run: i + 1 });
         });
         expect(got).toEqual(expectedTransitions(history, raiseAfter, clearAfter));
       }),

@@ -38,7 +38,18 @@ afterAll(async () => {
 async function doctor(dns: TestDns, host: string, port = 443, env: NodeJS.ProcessEnv = {}) {
   const started = Date.now();
   const run = await runCli(
-    ['--json', '--no-policy', '--only', 'network,gateway', '--timeout', '8', '--dns-server', dns.server, '--base-url', `https://${host}${port === 443 ? '' : `:${port}`}`],
+    [
+      '--json',
+      '--no-policy',
+      '--only',
+      'network,gateway',
+      '--timeout',
+      '8',
+      '--dns-server',
+      dns.server,
+      '--base-url',
+      `https://${host}${port === 443 ? '' : `:${port}`}`,
+    ],
     { PORTKEY_DOCTOR_API_KEY: TEST_KEY, ...env },
     60_000,
     { network: true },

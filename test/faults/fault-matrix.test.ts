@@ -100,7 +100,8 @@ const CANNED: Record<string, (res: ServerResponse, rest: string) => void> = {
       ? res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'some-model' }] }))
       : res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not found' })),
   'no-endpoint': (res) => res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Not Found' } })),
-  'upstream-timeout': (res) => res.writeHead(504, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'upstream request timeout' } })),
+  'upstream-timeout': (res) =>
+    res.writeHead(504, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'upstream request timeout' } })),
 };
 
 function canned(req: IncomingMessage, res: ServerResponse): void {
@@ -166,9 +167,34 @@ beforeAll(async () => {
     startConnectProxy(),
     startGateway(),
   ] as const);
-  const [closed, blackHole, silent, resetOnData, resetOnAccept, dribble, huge, slowHeaders, cannedServer, saasTls, slowGateway, streamReset, streamNoStop] = started;
-  const [selfSigned, unknownCa, expired, wrongHost, corpChain, proxy, authProxy, refusingProxy, inspectingProxy, inspectingForwardProxy, clearTextProxy, gateway] = started.slice(13) as [
-    TestServer, TestServer, TestServer, TestServer, TestServer, TestProxy, TestProxy, TestProxy, TestProxy, TestProxy, TestProxy, TestGateway,
+  const [closed, blackHole, silent, resetOnData, resetOnAccept, dribble, huge, slowHeaders, cannedServer, saasTls, slowGateway, streamReset, streamNoStop] =
+    started;
+  const [
+    selfSigned,
+    unknownCa,
+    expired,
+    wrongHost,
+    corpChain,
+    proxy,
+    authProxy,
+    refusingProxy,
+    inspectingProxy,
+    inspectingForwardProxy,
+    clearTextProxy,
+    gateway,
+  ] = started.slice(13) as [
+    TestServer,
+    TestServer,
+    TestServer,
+    TestServer,
+    TestServer,
+    TestProxy,
+    TestProxy,
+    TestProxy,
+    TestProxy,
+    TestProxy,
+    TestProxy,
+    TestGateway,
   ];
   w = {
     pki,
@@ -206,7 +232,8 @@ afterAll(async () => {
   if (!w) return;
   const closers: Promise<void>[] = [];
   for (const value of Object.values(w)) {
-    if (value && typeof value === 'object' && 'close' in value && typeof value.close === 'function') closers.push((value as { close(): Promise<void> }).close());
+    if (value && typeof value === 'object' && 'close' in value && typeof value.close === 'function')
+      closers.push((value as { close(): Promise<void> }).close());
   }
   for (const server of Object.values(w.tls)) closers.push(server.close());
   await Promise.allSettled(closers);
@@ -600,7 +627,10 @@ const ROWS: Row[] = [
   },
   {
     name: 'provider error passed through the real open-source gateway (mock provider 500)',
-    setup: (w) => ({ baseUrl: w.gateway.url, args: ['--header', 'x-portkey-provider: anthropic', '--header', `x-portkey-custom-host: ${w.provider500.customHost}`] }),
+    setup: (w) => ({
+      baseUrl: w.gateway.url,
+      args: ['--header', 'x-portkey-provider: anthropic', '--header', `x-portkey-custom-host: ${w.provider500.customHost}`],
+    }),
     expect: { check: 'routing', status: 'fail', code: 'PROVIDER_ERROR' },
     blocked: AFTER.none,
     ...FAST,
@@ -608,7 +638,10 @@ const ROWS: Row[] = [
   },
   {
     name: 'provider rejects the credentials, through the real open-source gateway (mock provider 401)',
-    setup: (w) => ({ baseUrl: w.gateway.url, args: ['--header', 'x-portkey-provider: anthropic', '--header', `x-portkey-custom-host: ${w.provider401.customHost}`] }),
+    setup: (w) => ({
+      baseUrl: w.gateway.url,
+      args: ['--header', 'x-portkey-provider: anthropic', '--header', `x-portkey-custom-host: ${w.provider401.customHost}`],
+    }),
     expect: { check: 'routing', status: 'fail', code: 'PROVIDER_AUTH_FAILED' },
     blocked: AFTER.none,
     ...FAST,
@@ -744,7 +777,10 @@ async function runRow(row: Row): Promise<void> {
   const blocked = report.checks.filter((c) => c.status === 'skip' && c.code === 'BLOCKED').map((c) => c.id);
   expect(new Set(blocked), summary).toEqual(new Set(outcome.blocked));
   // Nothing crashed or ran out of time: every failure was classified by the checks themselves.
-  expect(report.checks.filter((c) => c.status === 'error').map((c) => `${c.id}:${c.code}`), summary).toEqual([]);
+  expect(
+    report.checks.filter((c) => c.status === 'error').map((c) => `${c.id}:${c.code}`),
+    summary,
+  ).toEqual([]);
   // The exit code follows the report.
   expect(run.code).toBe(report.exitCode);
   // The deadline held.

@@ -12,7 +12,36 @@ import { TEST_KEY } from './support.js';
 // Scalars
 
 /** Stray text dropped into JSON by the near-valid mutations. */
-const SNIPPETS = [',', ',,', '//c\n', '/*c*/', '#', "'", '“', '”', '\u0000', '}', ']', '{', '[', '"', '\\', '\\u12', 'NaN', 'undefined', '\u2028', '\ufeff', '\n', ':', '01', '-', '1.', '+1', 'tru', 'nul1'];
+const SNIPPETS = [
+  ',',
+  ',,',
+  '//c\n',
+  '/*c*/',
+  '#',
+  "'",
+  '“',
+  '”',
+  '\u0000',
+  '}',
+  ']',
+  '{',
+  '[',
+  '"',
+  '\\',
+  '\\u12',
+  'NaN',
+  'undefined',
+  '\u2028',
+  '\ufeff',
+  '\n',
+  ':',
+  '01',
+  '-',
+  '1.',
+  '+1',
+  'tru',
+  'nul1',
+];
 
 /** Strings people paste and strings parsers trip on. */
 export const TRICKY_STRINGS = [
@@ -117,10 +146,11 @@ export const metadataText: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: fc.constantFrom(...CLEAN_METADATA), weight: 2 },
   {
     arbitrary: fc
-      .dictionary(fc.oneof(fc.constantFrom('team', 'Team', 'env', 'ENV', 'tenant', '__proto__', 'constructor'), weirdString), fc.oneof(
-        { arbitrary: fc.constantFrom('eng', 'prod', 'dev', 'x'.repeat(129), 'y'.repeat(128)), weight: 3 },
-        { arbitrary: jsonValue, weight: 1 },
-      ), { maxKeys: 5 })
+      .dictionary(
+        fc.oneof(fc.constantFrom('team', 'Team', 'env', 'ENV', 'tenant', '__proto__', 'constructor'), weirdString),
+        fc.oneof({ arbitrary: fc.constantFrom('eng', 'prod', 'dev', 'x'.repeat(129), 'y'.repeat(128)), weight: 3 }, { arbitrary: jsonValue, weight: 1 }),
+        { maxKeys: 5 },
+      )
       .map((o) => JSON.stringify(o)),
     weight: 3,
   },
@@ -171,7 +201,10 @@ export const gatewayHeadersNative: fc.Arbitrary<unknown> = fc.oneof(
   {
     arbitrary: fc.array(
       fc.oneof(
-        { arbitrary: fc.tuple(headerName, fc.constantFrom(':', ': ', ' : ', '::'), fc.oneof(metadataText, weirdString)).map(([n, c, v]) => `${n}${c}${v}`), weight: 4 },
+        {
+          arbitrary: fc.tuple(headerName, fc.constantFrom(':', ': ', ' : ', '::'), fc.oneof(metadataText, weirdString)).map(([n, c, v]) => `${n}${c}${v}`),
+          weight: 4,
+        },
         { arbitrary: weirdString, weight: 1 },
         { arbitrary: jsonValue, weight: 1 },
       ),
@@ -317,7 +350,6 @@ export type TextMutation =
   | { kind: 'delete'; at: number; count: number }
   | { kind: 'requote'; at: number; quote: string };
 
-
 export function textMutation(): fc.Arbitrary<TextMutation> {
   return fc.oneof(
     { arbitrary: fc.constant({ kind: 'none' as const }), weight: 6 },
@@ -421,7 +453,22 @@ export function renderJsonFile(spec: JsonFileSpec): Buffer {
 // ---------------------------------------------------------------------------------------------
 // Policies
 
-const nonEmpty = fc.oneof(fc.constantFrom('team', 'env', 'Team', 'tenant', 'constructor', '__proto__', 'toString', 'hasOwnProperty', 'https://api.portkey.ai', 'anthropic', 'claude-sonnet-4-5'), fc.string({ minLength: 1, maxLength: 12 }));
+const nonEmpty = fc.oneof(
+  fc.constantFrom(
+    'team',
+    'env',
+    'Team',
+    'tenant',
+    'constructor',
+    '__proto__',
+    'toString',
+    'hasOwnProperty',
+    'https://api.portkey.ai',
+    'anthropic',
+    'claude-sonnet-4-5',
+  ),
+  fc.string({ minLength: 1, maxLength: 12 }),
+);
 
 /** A policy valid per schema/policy.schema.json (latency order not guaranteed). */
 export const validPolicyObject: fc.Arbitrary<Record<string, unknown>> = fc.record(
@@ -475,7 +522,11 @@ const POLICY_PATHS: string[][] = [
 ];
 
 export const policyEdit: fc.Arbitrary<PolicyEdit> = fc.oneof(
-  fc.record({ path: fc.constantFrom(...POLICY_PATHS), op: fc.constant('set' as const), value: fc.oneof(jsonValue, fc.constantFrom(0, -1, 1.5, '', [], {}, [''], null)) }),
+  fc.record({
+    path: fc.constantFrom(...POLICY_PATHS),
+    op: fc.constant('set' as const),
+    value: fc.oneof(jsonValue, fc.constantFrom(0, -1, 1.5, '', [], {}, [''], null)),
+  }),
   fc.record({ path: fc.constantFrom(...POLICY_PATHS), op: fc.constant('delete' as const) }),
 );
 

@@ -34,9 +34,11 @@ interface Pools {
 
 /** One unit of argv: a flag with its value (separate or `=`), a boolean, an unknown flag, a positional. */
 function argUnit(p: Pools): fc.Arbitrary<string[]> {
-  const withValue = (flag: string, value: fc.Arbitrary<string>) =>
-    fc.tuple(value, fc.boolean()).map(([v, joined]) => (joined ? [`${flag}=${v}`] : [flag, v]));
-  const str = fc.oneof(weirdString, baseUrlValue.filter((v): v is string => typeof v === 'string'));
+  const withValue = (flag: string, value: fc.Arbitrary<string>) => fc.tuple(value, fc.boolean()).map(([v, joined]) => (joined ? [`${flag}=${v}`] : [flag, v]));
+  const str = fc.oneof(
+    weirdString,
+    baseUrlValue.filter((v): v is string => typeof v === 'string'),
+  );
   return fc.oneof(
     withValue('--claude-dir', p.path),
     withValue('--managed', p.path),
@@ -47,7 +49,13 @@ function argUnit(p: Pools): fc.Arbitrary<string[]> {
     withValue('--auth-scheme', fc.oneof(fc.constantFrom('bearer', 'x-api-key', 'sso'), weirdString)),
     withValue('--api-key-env', p.keyEnv),
     withValue('--api-key', fc.constantFrom(TEST_KEY, '')),
-    withValue('--header', fc.oneof(fc.tuple(headerName, weirdString).map(([n, v]) => `${n}: ${v}`), weirdString)),
+    withValue(
+      '--header',
+      fc.oneof(
+        fc.tuple(headerName, weirdString).map(([n, v]) => `${n}: ${v}`),
+        weirdString,
+      ),
+    ),
     withValue('--timeout', fc.constantFrom(...NUMBERS)),
     withValue('--check-timeout', fc.constantFrom(...NUMBERS)),
     withValue('--samples', fc.constantFrom(...NUMBERS)),
@@ -55,7 +63,12 @@ function argUnit(p: Pools): fc.Arbitrary<string[]> {
     fc.constantFrom(...BOOLEANS).map((b) => [b]),
     fc.constantFrom('--json=1', '--no-policy=', '--bogus', '-x', '-', '--', '---json', '--JSON', '--time-out', '—json', '--j\u0000son').map((u) => [u]),
     fc.string({ maxLength: 10 }).map((s) => [`--${s}`]),
-    fc.oneof(weirdString.filter((s) => !s.startsWith('-')), fc.constantFrom('doctor', 'help', 'daemon')).map((s) => [s]),
+    fc
+      .oneof(
+        weirdString.filter((s) => !s.startsWith('-')),
+        fc.constantFrom('doctor', 'help', 'daemon'),
+      )
+      .map((s) => [s]),
   );
 }
 
@@ -178,7 +191,8 @@ describe('fuzz: command-line flags', () => {
             fc.pre(!argv.some((a) => a.includes('\u0000'))); // no process can be given a NUL byte in its argv
             const env: NodeJS.ProcessEnv = {
               FUZZ_KEY: TEST_KEY,
-              PORTKEY_DOCTOR_POLICY: policyEnv === 'ok' ? fx.policyOk : policyEnv === 'bad' ? fx.policyBad : policyEnv === 'missing' ? '/nonexistent-fuzz/policy.json' : '',
+              PORTKEY_DOCTOR_POLICY:
+                policyEnv === 'ok' ? fx.policyOk : policyEnv === 'bad' ? fx.policyBad : policyEnv === 'missing' ? '/nonexistent-fuzz/policy.json' : '',
               ...(keyInEnv ? { PORTKEY_DOCTOR_API_KEY: TEST_KEY } : {}),
             };
             const run = await runCli(argv, env, 30_000);

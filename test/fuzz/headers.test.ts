@@ -34,10 +34,18 @@ const ORDER: HeaderProblemCode[] = [
 const CREDENTIALS = ['authorization', 'x-api-key', 'x-portkey-api-key', 'proxy-authorization'];
 
 /** Values no JSON file holds but a plist or the registry can: dates, bytes, odd objects. */
-const exotic: fc.Arbitrary<unknown> = fc.constantFrom(new Date(0), new Date(Number.NaN), Uint8Array.from([1, 2, 3]), { binary: true, length: 3 }, Object.create(null) as object);
+const exotic: fc.Arbitrary<unknown> = fc.constantFrom(
+  new Date(0),
+  new Date(Number.NaN),
+  Uint8Array.from([1, 2, 3]),
+  { binary: true, length: 3 },
+  Object.create(null) as object,
+);
 
 /** A JSON-encoded value nested far deeper than any parser limit of ours. */
-const deepEncoded = fc.constantFrom(100, 5_000, 100_000).map((n) => [expand(JSON.stringify(deep(n))), `{"x-portkey-metadata":${expand(JSON.stringify(deep(n)))}}`]);
+const deepEncoded = fc
+  .constantFrom(100, 5_000, 100_000)
+  .map((n) => [expand(JSON.stringify(deep(n))), `{"x-portkey-metadata":${expand(JSON.stringify(deep(n)))}}`]);
 
 function field(native: fc.Arbitrary<unknown>) {
   return fc.oneof(

@@ -61,7 +61,10 @@ const binaryCase = fc.record({
   kind: fc.constant('binary' as const),
   value: managedDict,
   tweak: fc.oneof({ arbitrary: fc.constant({}), weight: 3 }, { arbitrary: trailerTweak, weight: 1 }),
-  flips: fc.oneof({ arbitrary: fc.constant<[number, number][]>([]), weight: 3 }, { arbitrary: fc.array(fc.tuple(fc.nat(), fc.nat(255)), { minLength: 1, maxLength: 4 }), weight: 1 }),
+  flips: fc.oneof(
+    { arbitrary: fc.constant<[number, number][]>([]), weight: 3 },
+    { arbitrary: fc.array(fc.tuple(fc.nat(), fc.nat(255)), { minLength: 1, maxLength: 4 }), weight: 1 },
+  ),
   cut: fc.oneof({ arbitrary: fc.constant(null), weight: 4 }, { arbitrary: fc.nat(), weight: 1 }),
   bom: fc.oneof({ arbitrary: fc.constant(false), weight: 8 }, { arbitrary: fc.constant(true), weight: 1 }),
 });
@@ -72,7 +75,14 @@ const plistCase: fc.Arbitrary<PlistCase> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('entity' as const), n: fc.nat(7), key: fc.constantFrom(...INFERENCE_KEY_NAMES) }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('openstep' as const), text: openStepText, bom: fc.boolean() }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('graph' as const), graph: graphPlist, bom: fc.boolean() }), weight: 2 },
-  { arbitrary: fc.record({ kind: fc.constant('blob' as const), magic: fc.constantFrom('bplist00', 'bplist', 'bplist01', 'bplist00bplist00'), bytes: fc.uint8Array({ maxLength: 200 }) }), weight: 2 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('blob' as const),
+      magic: fc.constantFrom('bplist00', 'bplist', 'bplist01', 'bplist00bplist00'),
+      bytes: fc.uint8Array({ maxLength: 200 }),
+    }),
+    weight: 2,
+  },
 );
 
 function render(c: PlistCase): Buffer {
@@ -99,12 +109,24 @@ function render(c: PlistCase): Buffer {
 
 /** Huge, long and deep plists (XML and binary), and containers that claim absurd lengths. */
 type BigCase =
-  | { kind: 'xml-huge-string' | 'xml-huge-data' | 'xml-many-keys' | 'xml-deep' | 'xml-deep-json-string' | 'binary-huge-string' | 'binary-deep' | 'binary-many'; n: number; key: string }
+  | {
+      kind: 'xml-huge-string' | 'xml-huge-data' | 'xml-many-keys' | 'xml-deep' | 'xml-deep-json-string' | 'binary-huge-string' | 'binary-deep' | 'binary-many';
+      n: number;
+      key: string;
+    }
   | { kind: 'binary-huge-container'; n: number; refSize: number };
 
 const bigCase: fc.Arbitrary<BigCase> = fc.oneof(
-  fc.record({ kind: fc.constantFrom('xml-huge-string' as const, 'xml-huge-data' as const, 'binary-huge-string' as const), n: hugeArb, key: fc.constantFrom(...INFERENCE_KEY_NAMES) }),
-  fc.record({ kind: fc.constantFrom('xml-deep' as const, 'xml-deep-json-string' as const, 'binary-deep' as const), n: depthArb, key: fc.constantFrom(...INFERENCE_KEY_NAMES) }),
+  fc.record({
+    kind: fc.constantFrom('xml-huge-string' as const, 'xml-huge-data' as const, 'binary-huge-string' as const),
+    n: hugeArb,
+    key: fc.constantFrom(...INFERENCE_KEY_NAMES),
+  }),
+  fc.record({
+    kind: fc.constantFrom('xml-deep' as const, 'xml-deep-json-string' as const, 'binary-deep' as const),
+    n: depthArb,
+    key: fc.constantFrom(...INFERENCE_KEY_NAMES),
+  }),
   fc.record({ kind: fc.constantFrom('xml-many-keys' as const, 'binary-many' as const), n: countArb, key: fc.constantFrom(...INFERENCE_KEY_NAMES) }),
   fc.record({ kind: fc.constant('binary-huge-container' as const), n: fc.constantFrom(1_000_000, 99_999_999, 0x7fffffff), refSize: fc.constantFrom(0, 1, 2) }),
 );
@@ -132,7 +154,9 @@ function renderBig(c: BigCase): Buffer {
     case 'binary-huge-string':
       return encodeBinary(flatten({ t: 'dict', entries: [[c.key, { t: 'string', v: 'b'.repeat(c.n) }]] }));
     case 'binary-many':
-      return encodeBinary(flatten({ t: 'dict', entries: [[c.key, { t: 'array', items: Array.from({ length: c.n }, (_, i) => ({ t: 'string' as const, v: `m${i}` })) }]] }));
+      return encodeBinary(
+        flatten({ t: 'dict', entries: [[c.key, { t: 'array', items: Array.from({ length: c.n }, (_, i) => ({ t: 'string' as const, v: `m${i}` })) }]] }),
+      );
     case 'binary-deep': {
       // {key: [[[…true…]]]}: a chain of nested arrays, each its own object (at most 32768 objects).
       const depth = Math.min(c.n, 32_000);

@@ -35,7 +35,42 @@ const CODES: MetadataCode[] = [
 
 /** Characters JSON is made of, plus the usual intruders: random soup that often nearly parses. */
 const jsonSoup = fc.string({
-  unit: fc.constantFrom('{', '}', '[', ']', '"', ':', ',', ' ', '\n', '\r', '\t', 'a', '1', '0', '-', '.', 'e', 'E', '+', '\\', 'u', 't', 'r', 'n', 'l', 'f', 's', '/', '*', "'", '“', '\u0000', '\ufeff', '\u2028'),
+  unit: fc.constantFrom(
+    '{',
+    '}',
+    '[',
+    ']',
+    '"',
+    ':',
+    ',',
+    ' ',
+    '\n',
+    '\r',
+    '\t',
+    'a',
+    '1',
+    '0',
+    '-',
+    '.',
+    'e',
+    'E',
+    '+',
+    '\\',
+    'u',
+    't',
+    'r',
+    'n',
+    'l',
+    'f',
+    's',
+    '/',
+    '*',
+    "'",
+    '“',
+    '\u0000',
+    '\ufeff',
+    '\u2028',
+  ),
   maxLength: 40,
 });
 
@@ -52,7 +87,9 @@ const KEYS = ['team', 'Team', 'TEAM', 'env', 'tenant', 'constructor', 'toString'
 
 /** A metadata object and a policy about the same keys. */
 const policyAndObject = fc.record({
-  object: fc.dictionary(fc.constantFrom(...KEYS), fc.oneof(fc.constantFrom('eng', 'prod', 'dev', '', 'x'.repeat(METADATA_MAX_VALUE_LENGTH + 1)), jsonValue), { maxKeys: 6 }),
+  object: fc.dictionary(fc.constantFrom(...KEYS), fc.oneof(fc.constantFrom('eng', 'prod', 'dev', '', 'x'.repeat(METADATA_MAX_VALUE_LENGTH + 1)), jsonValue), {
+    maxKeys: 6,
+  }),
   requiredKeys: fc.array(fc.constantFrom(...KEYS), { maxLength: 5 }),
   allowedValues: fc.dictionary(fc.constantFrom(...KEYS), fc.array(fc.constantFrom('eng', 'prod', 'dev', ''), { minLength: 1, maxLength: 3 }), { maxKeys: 3 }),
 });
@@ -130,9 +167,13 @@ describe('fuzz: x-portkey-metadata', () => {
           expect(keysOf('METADATA_KEY_CASE')).toEqual(caseOnly);
           expect(keysOf('METADATA_REQUIRED_MISSING')).toEqual(missing.filter((k) => !caseOnly.includes(k)));
           expect(keysOf('METADATA_VALUE_NOT_STRING')).toEqual(own.filter((k) => typeof record[k] !== 'string'));
-          expect(keysOf('METADATA_VALUE_TOO_LONG')).toEqual(own.filter((k) => typeof record[k] === 'string' && (record[k] as string).length > METADATA_MAX_VALUE_LENGTH));
+          expect(keysOf('METADATA_VALUE_TOO_LONG')).toEqual(
+            own.filter((k) => typeof record[k] === 'string' && (record[k] as string).length > METADATA_MAX_VALUE_LENGTH),
+          );
           expect(keysOf('METADATA_VALUE_NOT_ALLOWED')).toEqual(
-            Object.keys(allowedValues).filter((k) => Object.hasOwn(record, k) && typeof record[k] === 'string' && !(allowedValues[k] as string[]).includes(record[k] as string)),
+            Object.keys(allowedValues).filter(
+              (k) => Object.hasOwn(record, k) && typeof record[k] === 'string' && !(allowedValues[k] as string[]).includes(record[k] as string),
+            ),
           );
         }),
         params(3_000, 15_000),

@@ -43,7 +43,10 @@ export function fromJs(value: unknown, depth = 0): PV {
 
 /** Odd scalar plist values: every type, and contents the parsers may not expect. */
 export const oddScalar: fc.Arbitrary<PV> = fc.oneof(
-  fc.record({ t: fc.constant('integer' as const), v: fc.oneof(fc.bigInt().map(String), fc.constantFrom('', '-', '1e3', '0x10', ' 7 ', '99999999999999999999999', 'NaN')) }),
+  fc.record({
+    t: fc.constant('integer' as const),
+    v: fc.oneof(fc.bigInt().map(String), fc.constantFrom('', '-', '1e3', '0x10', ' 7 ', '99999999999999999999999', 'NaN')),
+  }),
   fc.record({ t: fc.constant('real' as const), v: fc.oneof(fc.double().map(String), fc.constantFrom('', 'inf', '-0', '1e400', 'x')) }),
   fc.record({ t: fc.constant('date' as const), v: fc.oneof(fc.constantFrom('2024-01-01T00:00:00Z', '', 'yesterday', '9999-99-99T99:99:99Z'), weirdString) }),
   fc.record({ t: fc.constant('data' as const), v: fc.uint8Array({ maxLength: 40 }) }),
@@ -73,7 +76,16 @@ export const managedDict: fc.Arbitrary<PV> = fc
       },
       { requiredKeys: [] },
     ),
-    fc.array(fc.tuple(fc.oneof(weirdString, fc.constantFrom(...INFERENCE_KEY_NAMES, '__proto__', 'constructor', '')), fc.oneof(oddScalar, jsonValue.map((v) => fromJs(v)))), { maxLength: 3 }),
+    fc.array(
+      fc.tuple(
+        fc.oneof(weirdString, fc.constantFrom(...INFERENCE_KEY_NAMES, '__proto__', 'constructor', '')),
+        fc.oneof(
+          oddScalar,
+          jsonValue.map((v) => fromJs(v)),
+        ),
+      ),
+      { maxLength: 3 },
+    ),
     fc.boolean(),
   )
   .map(([settings, encoded, extra, extraFirst]) => {
@@ -216,7 +228,16 @@ export function entityDocument(kind: number, key: string): string {
 
 /** OpenStep ("old-style") plist text, which the `plist` package also parses. */
 export const openStepText: fc.Arbitrary<string> = fc
-  .tuple(fc.array(fc.tuple(fc.constantFrom(...INFERENCE_KEY_NAMES, 'x', '"q"'), fc.constantFrom('gateway', '"https://api.portkey.ai"', '( a, b )', '{ a = b; }', '<0fbd77>', '"\\U00e9"', '"unterminated', '')), { maxLength: 5 }), textMutation())
+  .tuple(
+    fc.array(
+      fc.tuple(
+        fc.constantFrom(...INFERENCE_KEY_NAMES, 'x', '"q"'),
+        fc.constantFrom('gateway', '"https://api.portkey.ai"', '( a, b )', '{ a = b; }', '<0fbd77>', '"\\U00e9"', '"unterminated', ''),
+      ),
+      { maxLength: 5 },
+    ),
+    textMutation(),
+  )
   .map(([pairs, m]) => applyTextMutation(`{ ${pairs.map(([k, v]) => `${k} = ${v};`).join(' ')} }`, m));
 
 // ---------------------------------------------------------------------------------------------
@@ -351,14 +372,20 @@ export function encodeBinary(objs: BObj[], top = 0, tweak: TrailerTweak = {}): B
 export const graphPlist: fc.Arbitrary<{ kind: string; bytes: Buffer }> = fc.oneof(
   fc.record({ layers: fc.integer({ min: 1, max: 60 }), width: fc.integer({ min: 2, max: 4 }) }).map(({ layers, width }) => {
     // dict {inferenceModels: a0}; a_i = [a_{i+1} × width]; last = "x". Expands to width^layers nodes.
-    const objs: BObj[] = [{ kind: 'dict', keys: [1], values: [2] }, { kind: 'leaf', bytes: leafOf({ t: 'string', v: 'inferenceModels' }) }];
+    const objs: BObj[] = [
+      { kind: 'dict', keys: [1], values: [2] },
+      { kind: 'leaf', bytes: leafOf({ t: 'string', v: 'inferenceModels' }) },
+    ];
     for (let i = 0; i < layers; i++) objs.push({ kind: 'array', refs: Array(width).fill(objs.length + 1) });
     objs.push({ kind: 'leaf', bytes: leafOf({ t: 'string', v: 'x' }) });
     return { kind: `dag ${layers}x${width}`, bytes: encodeBinary(objs) };
   }),
   fc.integer({ min: 1, max: 5 }).map((n) => {
     // A cycle of n containers under the top dict.
-    const objs: BObj[] = [{ kind: 'dict', keys: [1], values: [2] }, { kind: 'leaf', bytes: leafOf({ t: 'string', v: 'inferenceCustomHeaders' }) }];
+    const objs: BObj[] = [
+      { kind: 'dict', keys: [1], values: [2] },
+      { kind: 'leaf', bytes: leafOf({ t: 'string', v: 'inferenceCustomHeaders' }) },
+    ];
     for (let i = 0; i < n; i++) objs.push({ kind: 'array', refs: [i === n - 1 ? 2 : objs.length + 1] });
     return { kind: `cycle ${n}`, bytes: encodeBinary(objs) };
   }),
@@ -367,7 +394,9 @@ export const graphPlist: fc.Arbitrary<{ kind: string; bytes: Buffer }> = fc.oneo
     .array(
       fc.oneof(
         fc.array(fc.nat(12), { maxLength: 4 }).map((refs): BObj => ({ kind: 'array', refs })),
-        fc.array(fc.tuple(fc.nat(12), fc.nat(12)), { maxLength: 3 }).map((kv): BObj => ({ kind: 'dict', keys: kv.map((x) => x[0]), values: kv.map((x) => x[1]) })),
+        fc
+          .array(fc.tuple(fc.nat(12), fc.nat(12)), { maxLength: 3 })
+          .map((kv): BObj => ({ kind: 'dict', keys: kv.map((x) => x[0]), values: kv.map((x) => x[1]) })),
         oddScalar.map((v): BObj => ({ kind: 'leaf', bytes: leafOf(v) })),
         weirdString.map((v): BObj => ({ kind: 'leaf', bytes: leafOf({ t: 'string', v }) })),
       ),
@@ -389,6 +418,9 @@ export const trailerTweak: fc.Arbitrary<TrailerTweak> = fc.record(
 
 /** A container of absurd length whose references the parser would read past the end of the file. */
 export function hugeContainer(length: number, refSize: number): Buffer {
-  const objs: BObj[] = [{ kind: 'leaf', bytes: Buffer.from([0x09]) }, { kind: 'leaf', bytes: lengthMarker(0xa, length) }];
+  const objs: BObj[] = [
+    { kind: 'leaf', bytes: Buffer.from([0x09]) },
+    { kind: 'leaf', bytes: lengthMarker(0xa, length) },
+  ];
   return encodeBinary(objs, 1, { refSize });
 }

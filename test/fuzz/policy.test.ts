@@ -37,9 +37,13 @@ const caseArb = fc.record({ file: jsonFileOf(policyValue), required: fc.boolean(
 const bigCaseArb = fc
   .record({
     file: jsonFileOf(
-      fc.tuple(validPolicyObject, fc.constantFrom<string[]>(['typo'], ['metadata', 'allowedValues', 'env'], ['metadata', 'requiredKeys'], ['gateway', 'caFile'], ['latency']), bigValue).map(([p, path, big]) =>
-        applyPolicyEdit(p, { path, op: 'set', value: big }),
-      ),
+      fc
+        .tuple(
+          validPolicyObject,
+          fc.constantFrom<string[]>(['typo'], ['metadata', 'allowedValues', 'env'], ['metadata', 'requiredKeys'], ['gateway', 'caFile'], ['latency']),
+          bigValue,
+        )
+        .map(([p, path, big]) => applyPolicyEdit(p, { path, op: 'set', value: big })),
     ),
     required: fc.boolean(),
   })

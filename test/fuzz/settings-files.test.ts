@@ -8,16 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bigValue,
-  jsonFileOf,
-  jsonValue,
-  renderJsonFile,
-  settingsObject,
-  settingsObjectWithBig,
-  weirdString,
-  type JsonFileSpec,
-} from './arbitraries.js';
+import { bigValue, jsonFileOf, jsonValue, renderJsonFile, settingsObject, settingsObjectWithBig, weirdString, type JsonFileSpec } from './arbitraries.js';
 import { bigParts, brief, expectNoLeak, expectSoundResults, params, printable, runSettings, TempRoot, testTimeout, Watchdog, withDeadline } from './support.js';
 
 const ID = '0b7d2a52-6a4c-4b51-9d7e-2f3c1a9e8b10';
@@ -34,20 +25,29 @@ type FileSlot =
 const oddFile = fc.constantFrom<FileSlot>({ kind: 'empty' }, { kind: 'whitespace' }, { kind: 'directory' }, { kind: 'oversize' }, { kind: 'absent' });
 
 function slot(value: fc.Arbitrary<unknown>): fc.Arbitrary<FileSlot> {
-  return fc.oneof(
-    { arbitrary: jsonFileOf(value).map((spec): FileSlot => ({ kind: 'json', spec })), weight: 20 },
-    { arbitrary: oddFile, weight: 1 },
-  );
+  return fc.oneof({ arbitrary: jsonFileOf(value).map((spec): FileSlot => ({ kind: 'json', spec })), weight: 20 }, { arbitrary: oddFile, weight: 1 });
 }
 
 const metaValue: fc.Arbitrary<unknown> = fc.oneof(
-  { arbitrary: weirdString.map((name) => ({ appliedId: ID, entries: [{ id: ID, name }, { id: 'other', name: 'Other' }] })), weight: 10 },
+  {
+    arbitrary: weirdString.map((name) => ({
+      appliedId: ID,
+      entries: [
+        { id: ID, name },
+        { id: 'other', name: 'Other' },
+      ],
+    })),
+    weight: 10,
+  },
   { arbitrary: fc.constant({ appliedId: ID }), weight: 2 },
   { arbitrary: fc.constant({ appliedId: ID, entries: [{ id: ID, name: { nested: true } }, null, 'x'] }), weight: 1 },
   {
     arbitrary: fc.record(
       {
-        appliedId: fc.oneof(jsonValue, fc.constantFrom('..', '.', 'a/b', 'a\\b', 'x\u0000y', '', ' ', 'a'.repeat(300), 'not-there', '_meta', 'CON', 'ünï-cødé')),
+        appliedId: fc.oneof(
+          jsonValue,
+          fc.constantFrom('..', '.', 'a/b', 'a\\b', 'x\u0000y', '', ' ', 'a'.repeat(300), 'not-there', '_meta', 'CON', 'ünï-cødé'),
+        ),
         entries: jsonValue,
       },
       { requiredKeys: [] },
@@ -79,7 +79,10 @@ function caseOf(big: boolean) {
     .record({
       layout: fc.constantFrom('current', 'current', 'legacy', 'both'),
       meta: fc.oneof(
-        { arbitrary: metaValue.map((value): FileSlot => ({ kind: 'json', spec: { value, indent: 0, text: { kind: 'none' }, bytes: { kind: 'utf8' } } })), weight: 6 },
+        {
+          arbitrary: metaValue.map((value): FileSlot => ({ kind: 'json', spec: { value, indent: 0, text: { kind: 'none' }, bytes: { kind: 'utf8' } } })),
+          weight: 6,
+        },
         { arbitrary: slot(metaValue), weight: 1 },
       ),
       profile: slot(profileValue),

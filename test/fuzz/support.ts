@@ -133,12 +133,7 @@ let runCounter = 0;
  * Runs one input under the per-input deadline: a timer for async hangs, the elapsed time for
  * synchronous slowness (which a timer cannot interrupt), the watchdog for endless loops.
  */
-export async function withDeadline<T>(
-  watchdog: Watchdog | undefined,
-  label: string,
-  fn: () => Promise<T> | T,
-  ms = INPUT_DEADLINE_MS,
-): Promise<T> {
+export async function withDeadline<T>(watchdog: Watchdog | undefined, label: string, fn: () => Promise<T> | T, ms = INPUT_DEADLINE_MS): Promise<T> {
   runCounter += 1;
   watchdog?.arm(`[replay: FUZZ_SEED=${SEED} FUZZ_PATH=${runCounter - 1}] ${label}`);
   const started = performance.now();
@@ -201,12 +196,7 @@ export interface SettingsRun {
  * `prepare` + `runOnce` in src/commands/doctor.ts do (no flags, no environment overrides,
  * an empty home so this machine's own settings are never read).
  */
-export async function runSettings(opts: {
-  home: string;
-  claudeDir?: string;
-  managedFile?: string;
-  policy?: Policy;
-}): Promise<SettingsRun> {
+export async function runSettings(opts: { home: string; claudeDir?: string; managedFile?: string; policy?: Policy }): Promise<SettingsRun> {
   const env: NodeJS.ProcessEnv = {};
   const discovery = await discoverSettings({
     platform: process.platform,
@@ -299,15 +289,17 @@ export function bigParts(value: unknown, path = '', out: string[] = [], depth = 
 }
 
 export function brief(value: unknown, max = 160): string {
-  return JSON.stringify(value, (_k, v: unknown) => {
-    if (typeof v === 'string' && v.length > max) return `${v.slice(0, max)}…(${v.length} chars)`;
-    if (v instanceof Uint8Array) return `<${v.length} bytes: ${Buffer.from(v.subarray(0, 48)).toString('hex')}${v.length > 48 ? '…' : ''}>`;
-    if (v && typeof v === 'object' && (v as { type?: unknown }).type === 'Buffer' && Array.isArray((v as { data?: unknown }).data)) {
-      const data = (v as { data: number[] }).data;
-      return `<${data.length} bytes: ${Buffer.from(data.slice(0, 48)).toString('hex')}${data.length > 48 ? '…' : ''}>`;
-    }
-    return v;
-  }) ?? String(value);
+  return (
+    JSON.stringify(value, (_k, v: unknown) => {
+      if (typeof v === 'string' && v.length > max) return `${v.slice(0, max)}…(${v.length} chars)`;
+      if (v instanceof Uint8Array) return `<${v.length} bytes: ${Buffer.from(v.subarray(0, 48)).toString('hex')}${v.length > 48 ? '…' : ''}>`;
+      if (v && typeof v === 'object' && (v as { type?: unknown }).type === 'Buffer' && Array.isArray((v as { data?: unknown }).data)) {
+        const data = (v as { data: number[] }).data;
+        return `<${data.length} bytes: ${Buffer.from(data.slice(0, 48)).toString('hex')}${data.length > 48 ? '…' : ''}>`;
+      }
+      return v;
+    }) ?? String(value)
+  );
 }
 
 /** Gives generated cases a short printed form, so a failure with a 4 MB input stays readable. */

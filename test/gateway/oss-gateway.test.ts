@@ -19,7 +19,19 @@ beforeAll(async () => {
   mock = await startMockAnthropic();
   gateway = await startGateway();
   const run = await runCli(
-    ['--json', '--no-policy', '--live', '--base-url', gateway.url, '--header', 'x-portkey-provider: anthropic', '--header', `x-portkey-custom-host: ${mock.url}/v1`, '--only', 'network,gateway'],
+    [
+      '--json',
+      '--no-policy',
+      '--live',
+      '--base-url',
+      gateway.url,
+      '--header',
+      'x-portkey-provider: anthropic',
+      '--header',
+      `x-portkey-custom-host: ${mock.url}/v1`,
+      '--only',
+      'network,gateway',
+    ],
     { PORTKEY_DOCTOR_API_KEY: PROVIDER_KEY },
     90_000,
     { network: true },

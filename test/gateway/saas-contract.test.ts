@@ -47,7 +47,9 @@ const check = (report: JsonReport, id: string) => {
 
 describe('healthy setup against the fake Portkey SaaS', () => {
   it('every network and gateway check passes; live-message is skipped without --live', () => {
-    const statuses = Object.fromEntries(plain.report.checks.filter((c) => NETWORK_GATEWAY.includes(c.id)).map((c) => [c.id, `${c.status}${c.code ? `:${c.code}` : ''}`]));
+    const statuses = Object.fromEntries(
+      plain.report.checks.filter((c) => NETWORK_GATEWAY.includes(c.id)).map((c) => [c.id, `${c.status}${c.code ? `:${c.code}` : ''}`]),
+    );
     expect(statuses).toEqual({
       dns: 'ok',
       tcp: 'ok',

@@ -27,7 +27,12 @@ describe('classify: real error shapes from Node', () => {
         port,
         autoSelectFamily: true,
         lookup: ((_h: string, o: { all?: boolean }, cb: (...a: unknown[]) => void) =>
-          o.all ? cb(null, [{ address: '127.0.0.1', family: 4 }, { address: '::1', family: 6 }]) : cb(null, '127.0.0.1', 4)) as never,
+          o.all
+            ? cb(null, [
+                { address: '127.0.0.1', family: 4 },
+                { address: '::1', family: 6 },
+              ])
+            : cb(null, '127.0.0.1', 4)) as never,
       });
       s.on('error', resolve);
     });

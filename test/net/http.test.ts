@@ -51,7 +51,9 @@ function expectOrdered(p: HttpPhases): void {
 
 describe('httpRequest: success, phases, reuse', () => {
   it('https to localhost with an extra CA: all phases present and ordered', async () => {
-    const s = await track(startHttpServer((_q, r) => r.writeHead(200, { 'X-Thing': 'yes' }).end('hello'), { tls: { cert: pki.leaf.chain, key: pki.leaf.key } }));
+    const s = await track(
+      startHttpServer((_q, r) => r.writeHead(200, { 'X-Thing': 'yes' }).end('hello'), { tls: { cert: pki.leaf.chain, key: pki.leaf.key } }),
+    );
     const r = await httpRequest({ ...base, url: `https://localhost:${s.port}/x?y=1`, extraCa: [pki.root.cert] });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -111,10 +113,18 @@ describe('httpRequest: success, phases, reuse', () => {
       startHttpServer(async (q, r) => {
         const body = await readBody(q);
         // A server that echoes what it got (some error pages do).
-        r.writeHead(200, { 'content-type': 'application/json', 'x-echo': String(q.headers.authorization) }).end(JSON.stringify({ auth: q.headers.authorization, method: q.method, body }));
+        r.writeHead(200, { 'content-type': 'application/json', 'x-echo': String(q.headers.authorization) }).end(
+          JSON.stringify({ auth: q.headers.authorization, method: q.method, body }),
+        );
       }),
     );
-    const r = await httpRequest({ ...base, url: `${s.url}/v1/messages`, method: 'POST', headers: { authorization: bearer(key), 'content-type': 'application/json' }, body: '{"a":1}' });
+    const r = await httpRequest({
+      ...base,
+      url: `${s.url}/v1/messages`,
+      method: 'POST',
+      headers: { authorization: bearer(key), 'content-type': 'application/json' },
+      body: '{"a":1}',
+    });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.body).not.toContain(key.reveal());
@@ -136,9 +146,21 @@ describe('httpRequest: key transport safety', () => {
     expectFailure(r, { layer: 'http', kind: 'insecure-key-transport', rawCode: 'INSECURE_KEY_TRANSPORT' });
     expect(lookups).toEqual([]);
     // Same when the key is a plain string but the header is marked, or the key is only listed in `secrets`.
-    const marked = await httpRequest({ ...base, url: 'http://gateway.corp.test/', headers: { authorization: 'Bearer abc' }, secretHeaders: ['Authorization'], lookup });
+    const marked = await httpRequest({
+      ...base,
+      url: 'http://gateway.corp.test/',
+      headers: { authorization: 'Bearer abc' },
+      secretHeaders: ['Authorization'],
+      lookup,
+    });
     expectFailure(marked, { kind: 'insecure-key-transport' });
-    const listed = await httpRequest({ ...base, url: 'http://gateway.corp.test/', headers: { authorization: `Bearer ${key.reveal()}` }, secrets: [key], lookup });
+    const listed = await httpRequest({
+      ...base,
+      url: 'http://gateway.corp.test/',
+      headers: { authorization: `Bearer ${key.reveal()}` },
+      secrets: [key],
+      lookup,
+    });
     expectFailure(listed, { kind: 'insecure-key-transport' });
     expect(lookups).toEqual([]);
   });
@@ -388,7 +410,13 @@ describe('httpRequest: proxies', () => {
     const r = await httpRequest({ ...base, proxy: 'env', env: { HTTPS_PROXY: `http://127.0.0.1:${await closedPort()}` }, url: 'https://localhost:9/' });
     expectFailure(r, { layer: 'proxy', kind: 'proxy-refused', rawCode: 'ECONNREFUSED' });
     const silent = await track(startSilentServer());
-    const t = await httpRequest({ ...base, proxy: 'env', env: { HTTPS_PROXY: `http://127.0.0.1:${silent.port}` }, url: 'https://localhost:9/', timeoutMs: 300 });
+    const t = await httpRequest({
+      ...base,
+      proxy: 'env',
+      env: { HTTPS_PROXY: `http://127.0.0.1:${silent.port}` },
+      url: 'https://localhost:9/',
+      timeoutMs: 300,
+    });
     expectFailure(t, { layer: 'proxy', kind: 'proxy-timeout' });
   });
 

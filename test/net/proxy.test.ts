@@ -17,13 +17,18 @@ describe('proxyFor (EnvHttpProxyAgent rules)', () => {
   });
 
   it('https uses HTTPS_PROXY, falling back to HTTP_PROXY; http uses HTTP_PROXY only', () => {
-    expect(proxyFor('https://api.portkey.ai', { HTTPS_PROXY: P })).toMatchObject({ proxied: true, proxy: { source: 'HTTPS_PROXY', host: 'proxy.corp.test', port: 3128 } });
+    expect(proxyFor('https://api.portkey.ai', { HTTPS_PROXY: P })).toMatchObject({
+      proxied: true,
+      proxy: { source: 'HTTPS_PROXY', host: 'proxy.corp.test', port: 3128 },
+    });
     expect(proxyFor('https://api.portkey.ai', { HTTP_PROXY: P })).toMatchObject({ proxied: true, proxy: { source: 'HTTP_PROXY' } });
     expect(proxyFor('http://gw.corp.test', { HTTPS_PROXY: P })).toEqual({ proxied: false, reason: 'no-proxy-configured' });
   });
 
   it('lower case wins over upper case, even when empty', () => {
-    expect(proxyFor('https://x.test', { https_proxy: 'http://lower.test:1', HTTPS_PROXY: 'http://upper.test:2' })).toMatchObject({ proxy: { source: 'https_proxy', host: 'lower.test' } });
+    expect(proxyFor('https://x.test', { https_proxy: 'http://lower.test:1', HTTPS_PROXY: 'http://upper.test:2' })).toMatchObject({
+      proxy: { source: 'https_proxy', host: 'lower.test' },
+    });
     expect(proxyFor('https://x.test', { https_proxy: '', HTTPS_PROXY: 'http://upper.test:2' })).toEqual({ proxied: false, reason: 'no-proxy-configured' });
     expect(proxyFor('https://x.test', { HTTPS_PROXY: P, no_proxy: '', NO_PROXY: 'x.test' })).toMatchObject({ proxied: true });
   });

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { SseReader } from '../../src/net/sse.js';
 
 describe('SseReader', () => {
-  const stream = 'event: message_start\r\ndata: {"type":"message_start","t":"é"}\r\n\r\n: ping comment\n\ndata: {"type":\rdata: "content_block_delta"}\r\rdata: plain text\n\nevent: error\ndata: {"type":"error","error":{"type":"overloaded_error"}}\n\nevent: trailing-without-blank-line\ndata: x';
+  const stream =
+    'event: message_start\r\ndata: {"type":"message_start","t":"é"}\r\n\r\n: ping comment\n\ndata: {"type":\rdata: "content_block_delta"}\r\rdata: plain text\n\nevent: error\ndata: {"type":"error","error":{"type":"overloaded_error"}}\n\nevent: trailing-without-blank-line\ndata: x';
 
   it('gives the same result however the bytes are split (CRLF and UTF-8 across chunks)', () => {
     const bytes = new TextEncoder().encode(stream);

@@ -65,7 +65,11 @@ describe('Windows installs', () => {
   });
 
   it('reads the uninstall record from reg query output', () => {
-    expect(uninstallRecord(parseRegQuery(platformFixture('reg-uninstall-anthropicclaude.txt'), 'HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\AnthropicClaude'))).toEqual({
+    expect(
+      uninstallRecord(
+        parseRegQuery(platformFixture('reg-uninstall-anthropicclaude.txt'), 'HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\AnthropicClaude'),
+      ),
+    ).toEqual({
       version: '1.8089.0',
       location: 'C:\\Users\\alex\\AppData\\Local\\AnthropicClaude',
     });
@@ -74,7 +78,11 @@ describe('Windows installs', () => {
 
   it('reads Get-AppxPackage JSON, keeping only Claude itself', () => {
     expect(parseAppxPackages(platformFixture('appx-claude.json'))).toEqual([
-      expect.objectContaining({ name: 'Claude', version: '1.8089.0.0', installLocation: 'C:\\Program Files\\WindowsApps\\Claude_1.8089.0.0_x64__pzs8sxrjxfjjc' }),
+      expect.objectContaining({
+        name: 'Claude',
+        version: '1.8089.0.0',
+        installLocation: 'C:\\Program Files\\WindowsApps\\Claude_1.8089.0.0_x64__pzs8sxrjxfjjc',
+      }),
     ]);
     expect(parseAppxPackages(platformFixture('appx-several.json')).map((p) => p.name)).toEqual(['Claude']);
     expect(parseAppxPackages('')).toEqual([]);

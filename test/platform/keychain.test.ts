@@ -107,7 +107,9 @@ describe.skipIf(missing !== undefined)('with a real Secret Service', () => {
     const service = unique();
     const file = join(mkdtempSync(join(tmpdir(), 'pkd-key-')), 'key.txt');
     writeFileSync(file, `\uFEFF${KEY}\r\nsecond line\n`);
-    const fromEnv = await runKey(['set', '--from-env', 'MY_KEY', '--keychain-service', service, '--keychain-account', 'a'], { env: { ...busEnv, MY_KEY: KEY } });
+    const fromEnv = await runKey(['set', '--from-env', 'MY_KEY', '--keychain-service', service, '--keychain-account', 'a'], {
+      env: { ...busEnv, MY_KEY: KEY },
+    });
     const fromFile = await runKey(['set', '--from-file', file, '--keychain-service', service, '--keychain-account', 'b'], { env: busEnv });
     expect([fromEnv.code, fromFile.code]).toEqual([0, 0]);
     for (const account of ['a', 'b']) {
@@ -219,12 +221,16 @@ describe('without a Secret Service', () => {
 
   it('classifies the errors the keyring reports', () => {
     const kind = (m: string) => classifyKeychainError(new Error(m)).kind;
-    expect(kind('Platform failure: DBus error: Using X11 for dbus-daemon autolaunch was disabled at compile time, set your DBUS_SESSION_BUS_ADDRESS instead')).toBe('no-service');
+    expect(
+      kind('Platform failure: DBus error: Using X11 for dbus-daemon autolaunch was disabled at compile time, set your DBUS_SESSION_BUS_ADDRESS instead'),
+    ).toBe('no-service');
     expect(kind("Couldn't access platform storage: Secret Service: unlock prompt was dismissed")).toBe('locked');
     expect(kind("Couldn't access platform storage: Secret Service: no result found")).toBe('no-keyring');
     expect(kind("Couldn't access platform storage: AccessDenied")).toBe('denied');
     expect(kind('Platform failure: User interaction is not allowed.')).toBe('locked');
-    expect(kind('Platform failure: DBus error: org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.secrets was not provided by any .service files')).toBe('no-service');
+    expect(
+      kind('Platform failure: DBus error: org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.secrets was not provided by any .service files'),
+    ).toBe('no-service');
     expect(kind('something else')).toBe('error');
   });
 });

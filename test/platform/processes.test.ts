@@ -45,7 +45,9 @@ describe('ps output', () => {
   });
 
   it('names processes from command lines', () => {
-    expect(nameFromCmd('/Applications/Claude.app/Contents/Frameworks/Claude Helper (GPU).app/Contents/MacOS/Claude Helper (GPU) --type=gpu-process')).toBe('Claude Helper (GPU)');
+    expect(nameFromCmd('/Applications/Claude.app/Contents/Frameworks/Claude Helper (GPU).app/Contents/MacOS/Claude Helper (GPU) --type=gpu-process')).toBe(
+      'Claude Helper (GPU)',
+    );
     expect(nameFromCmd('/usr/bin/electron /usr/lib/claude-desktop/app.asar')).toBe('electron');
     expect(nameFromCmd('/Applications/Claude.app/Contents/MacOS/Claude /tmp/x --y /tmp/Claude Helper.app/Contents/MacOS/Claude Helper')).toBe('Claude');
     expect(nameFromCmd('')).toBe('');
@@ -110,7 +112,10 @@ describe('listing on this machine', () => {
 
   it.skipIf(process.platform === 'win32')('fills in missing start times with LC_ALL=C ps', async () => {
     standIn = await startStandIn(uniqueAppPath('pkd-standin-fill'));
-    const procs: ProcessInfo[] = [{ pid: standIn.pid, ppid: process.pid, name: 'node' }, { pid: 999_999_9, ppid: 1, name: 'gone' }];
+    const procs: ProcessInfo[] = [
+      { pid: standIn.pid, ppid: process.pid, name: 'node' },
+      { pid: 999_999_9, ppid: 1, name: 'gone' },
+    ];
     await fillStartTimes(procs);
     expect(procs[0]?.startTime).toBeInstanceOf(Date);
     expect(procs[1]?.startTime).toBeUndefined();

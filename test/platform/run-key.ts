@@ -59,7 +59,16 @@ export async function runKeyInTerminal(args: string[], opts: { env?: NodeJS.Proc
   const command = [process.execPath, file, ...args].map(quote).join(' ');
   return new Promise((resolve) => {
     const child = spawn('script', ['-qec', command, '/dev/null'], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', TERM: 'dumb', ...opts.env, PKD_ARGS_FROM: '2', PKD_KEY_MODULE: KEY_MODULE, PKD_USAGE_MODULE: USAGE_MODULE },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        LANG: 'C.UTF-8',
+        TERM: 'dumb',
+        ...opts.env,
+        PKD_ARGS_FROM: '2',
+        PKD_KEY_MODULE: KEY_MODULE,
+        PKD_USAGE_MODULE: USAGE_MODULE,
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

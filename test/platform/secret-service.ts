@@ -63,7 +63,14 @@ export async function startSecretService(opts: StartOptions = {}): Promise<Secre
   await waitFor('dbus-daemon printing its address', () => address.includes('\n'));
   address = address.trim();
   // No DISPLAY: an unlock prompt (gcr-prompter) fails at once instead of waiting.
-  const env = { ...process.env, DBUS_SESSION_BUS_ADDRESS: address, XDG_DATA_HOME: dataDir, XDG_RUNTIME_DIR: join(dir, 'runtime'), DISPLAY: '', WAYLAND_DISPLAY: '' };
+  const env = {
+    ...process.env,
+    DBUS_SESSION_BUS_ADDRESS: address,
+    XDG_DATA_HOME: dataDir,
+    XDG_RUNTIME_DIR: join(dir, 'runtime'),
+    DISPLAY: '',
+    WAYLAND_DISPLAY: '',
+  };
   const unlock = opts.unlock ?? true;
   const keyring = spawn('gnome-keyring-daemon', ['--foreground', ...(unlock ? ['--unlock'] : []), '--components=secrets'], {
     env,
@@ -74,7 +81,14 @@ export async function startSecretService(opts: StartOptions = {}): Promise<Secre
   await waitFor('gnome-keyring on the bus', () => {
     const r = spawnSync(
       'dbus-send',
-      ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.secrets'],
+      [
+        '--session',
+        '--print-reply',
+        '--dest=org.freedesktop.DBus',
+        '/org/freedesktop/DBus',
+        'org.freedesktop.DBus.NameHasOwner',
+        'string:org.freedesktop.secrets',
+      ],
       { env, encoding: 'utf8' },
     );
     return r.stdout.includes('boolean true');

@@ -18,8 +18,11 @@ interface Run {
 /** Runs the CLI in `cwd` with HOME set (the report command writes into the current folder). */
 function run(args: string[], cwd: string, home: string): Promise<Run> {
   return new Promise((resolve) =>
-    execFile(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH, HOME: home, PORTKEY_DOCTOR_POLICY: join(home, 'none.json') }, timeout: 60_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: unknown }).code ?? -1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { cwd, env: { PATH: process.env.PATH, HOME: home, PORTKEY_DOCTOR_POLICY: join(home, 'none.json') }, timeout: 60_000 },
+      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: unknown }).code ?? -1) : 0, stdout, stderr }),
     ),
   );
 }

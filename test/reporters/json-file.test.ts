@@ -165,7 +165,13 @@ describe('JSON file reporter', () => {
   it('one failing reporter does not stop the others', async () => {
     const dir = tmp();
     const good = new JsonFileReporter({ path: join(dir, 'good.json') });
-    const broken = { name: 'broken', run: () => Promise.reject(new Error('disk full')), event: () => { throw new Error('sync throw'); } };
+    const broken = {
+      name: 'broken',
+      run: () => Promise.reject(new Error('disk full')),
+      event: () => {
+        throw new Error('sync throw');
+      },
+    };
     const set = new ReporterSet([broken, good], createLogger({ level: 'silent' }));
     set.run(bigReport(7, 1), summary);
     set.event(heartbeat(1));

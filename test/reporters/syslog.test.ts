@@ -44,7 +44,16 @@ describe('RFC 5424 form', () => {
   it('a raised event: PRI from facility and severity, MSGID the event, the facts in structured data', () => {
     const line = formatRfc5424(eventToSyslog(raised(), { facility: 'local0', appName: 'pkd', hostname: 'host-1' }));
     const p = parse5424(line);
-    expect(p).toMatchObject({ facility: 16, severity: 3, timestamp: '2025-03-04T05:06:07.089Z', hostname: 'host-1', appName: 'pkd', procId: String(process.pid), msgId: 'raised', bom: false });
+    expect(p).toMatchObject({
+      facility: 16,
+      severity: 3,
+      timestamp: '2025-03-04T05:06:07.089Z',
+      hostname: 'host-1',
+      appName: 'pkd',
+      procId: String(process.pid),
+      msgId: 'raised',
+      bom: false,
+    });
     expect(ours(p)).toEqual({ event: 'raised', check: 'base-url', status: 'fail', code: 'BASE_URL_ENDS_V1', runs: '2' });
     expect(ours(p, 'origin')).toMatchObject({ software: 'portkey-doctor' });
     expect(p.msg).toContain('base-url');
@@ -58,7 +67,9 @@ describe('RFC 5424 form', () => {
   });
 
   it('non-ASCII text gets the BOM; header fields stay printable ASCII; long messages are cut to the limit', () => {
-    const line = formatRfc5424(eventToSyslog(raised({ summary: 'l’URL de base se termine par /v1' }), { facility: 'user', appName: 'pkd', hostname: 'hôte avec espace' }));
+    const line = formatRfc5424(
+      eventToSyslog(raised({ summary: 'l’URL de base se termine par /v1' }), { facility: 'user', appName: 'pkd', hostname: 'hôte avec espace' }),
+    );
     const p = parse5424(line);
     expect(p.bom).toBe(true);
     expect(p.msg).toContain('l’URL');
@@ -71,20 +82,53 @@ describe('RFC 5424 form', () => {
   it('every event type formats and parses', () => {
     const proc = { rssBytes: 1, heapUsedBytes: 1, heapTotalBytes: 1, handles: 1 };
     const events: DaemonEvent[] = [
-      { type: 'started', at: '2025-01-01T00:00:00.000Z', host: 'h', version: '1.0.0', pid: 1, schedule: '*/5 * * * *', splaySeconds: 12, raiseAfter: 2, clearAfter: 2, reporters: [], raised: [], process: proc },
+      {
+        type: 'started',
+        at: '2025-01-01T00:00:00.000Z',
+        host: 'h',
+        version: '1.0.0',
+        pid: 1,
+        schedule: '*/5 * * * *',
+        splaySeconds: 12,
+        raiseAfter: 2,
+        clearAfter: 2,
+        reporters: [],
+        raised: [],
+        process: proc,
+      },
       raised(),
-      { type: 'cleared', at: '2025-01-01T00:00:00.000Z', host: 'h', check: 'c', title: 'C', code: 'X', status: 'ok', runs: 2, since: '2025-01-01T00:00:00.000Z', reason: 'recovered' },
+      {
+        type: 'cleared',
+        at: '2025-01-01T00:00:00.000Z',
+        host: 'h',
+        check: 'c',
+        title: 'C',
+        code: 'X',
+        status: 'ok',
+        runs: 2,
+        since: '2025-01-01T00:00:00.000Z',
+        reason: 'recovered',
+      },
       { type: 'heartbeat', at: '2025-01-01T00:00:00.000Z', host: 'h', runs: 3, totalRuns: 9, lastRunAt: null, uptimeSeconds: 5, raised: [], process: proc },
       { type: 'stopped', at: '2025-01-01T00:00:00.000Z', host: 'h', reason: 'signal', signal: 'SIGTERM', runs: 3, raised: [], process: proc },
     ];
-    expect(events.map((e) => parse5424(formatRfc5424(eventToSyslog(e, { facility: 'daemon', appName: 'pkd' }))).msgId)).toEqual(['started', 'raised', 'cleared', 'heartbeat', 'stopped']);
+    expect(events.map((e) => parse5424(formatRfc5424(eventToSyslog(e, { facility: 'daemon', appName: 'pkd' }))).msgId)).toEqual([
+      'started',
+      'raised',
+      'cleared',
+      'heartbeat',
+      'stopped',
+    ]);
   });
 
   it('never carries a key: events reach it through the output scrub of the reporter set', async () => {
     const secret = new Secret('pk-SyslogSecret-Wq3Lp8');
     const sent: SyslogMessage[] = [];
     const transport: SyslogTransport = { maxBytes: 2048, deliver: async (m) => void sent.push(m), close: async () => {} };
-    const set = new ReporterSet([new SyslogReporter({ target: parseSyslogUrl('udp://127.0.0.1:9'), facility: 'user', appName: 'pkd', log: silent, transport })], silent);
+    const set = new ReporterSet(
+      [new SyslogReporter({ target: parseSyslogUrl('udp://127.0.0.1:9'), facility: 'user', appName: 'pkd', log: silent, transport })],
+      silent,
+    );
     set.event(raised({ summary: `echoed ${secret.reveal()}`, code: secret.reveal(), check: `x${secret.reveal().slice(2, 12)}` }));
     await set.flush(Date.now() + 5_000);
     expect(sent).toHaveLength(1);
@@ -109,7 +153,23 @@ describe('RFC 5424 form', () => {
   it('the local socket goes through logger with the same structured data', () => {
     const m = eventToSyslog(raised({ check: 'x"y' }), { facility: 'local0', appName: 'pkd' });
     const args = loggerArgs('/dev/log', m);
-    expect(args).toEqual(expect.arrayContaining(['--socket', '/dev/log', '--rfc5424=notq', '-p', 'local0.err', '-t', 'pkd', '--msgid', 'raised', '--sd-id', 'portkey-doctor@32473', '--sd-param', 'check="x\\"y"']));
+    expect(args).toEqual(
+      expect.arrayContaining([
+        '--socket',
+        '/dev/log',
+        '--rfc5424=notq',
+        '-p',
+        'local0.err',
+        '-t',
+        'pkd',
+        '--msgid',
+        'raised',
+        '--sd-id',
+        'portkey-doctor@32473',
+        '--sd-param',
+        'check="x\\"y"',
+      ]),
+    );
     expect(args.at(-2)).toBe('--');
   });
 });
@@ -130,7 +190,15 @@ describe('delivery never throws, queues, retries', () => {
 
   it('holds messages while the receiver is down, delivers them in order when it is back', async () => {
     const transport = new FlakyTransport();
-    const r = new SyslogReporter({ target: parseSyslogUrl('tcp://127.0.0.1:9'), facility: 'user', appName: 'pkd', log: silent, transport, retryMinMs: 20, retryMaxMs: 50 });
+    const r = new SyslogReporter({
+      target: parseSyslogUrl('tcp://127.0.0.1:9'),
+      facility: 'user',
+      appName: 'pkd',
+      log: silent,
+      transport,
+      retryMinMs: 20,
+      retryMaxMs: 50,
+    });
     for (let i = 1; i <= 5; i++) r.event(raised({ runs: i }));
     await new Promise((res) => setTimeout(res, 200));
     expect(transport.attempts).toBeGreaterThan(1);
@@ -143,7 +211,15 @@ describe('delivery never throws, queues, retries', () => {
 
   it('the queue is bounded: the oldest go first', async () => {
     const transport = new FlakyTransport();
-    const r = new SyslogReporter({ target: parseSyslogUrl('tcp://127.0.0.1:9'), facility: 'user', appName: 'pkd', log: silent, transport, queueMax: 3, retryMinMs: 10_000 });
+    const r = new SyslogReporter({
+      target: parseSyslogUrl('tcp://127.0.0.1:9'),
+      facility: 'user',
+      appName: 'pkd',
+      log: silent,
+      transport,
+      queueMax: 3,
+      retryMinMs: 10_000,
+    });
     for (let i = 1; i <= 10; i++) r.event(raised({ runs: i }));
     expect(r.pending).toBe(3);
     transport.up = true;
@@ -153,7 +229,14 @@ describe('delivery never throws, queues, retries', () => {
   });
 
   it('flush gives up at its deadline; close releases everything', async () => {
-    const r = new SyslogReporter({ target: parseSyslogUrl('tcp://127.0.0.1:9'), facility: 'user', appName: 'pkd', log: silent, transport: new FlakyTransport(), retryMinMs: 10 });
+    const r = new SyslogReporter({
+      target: parseSyslogUrl('tcp://127.0.0.1:9'),
+      facility: 'user',
+      appName: 'pkd',
+      log: silent,
+      transport: new FlakyTransport(),
+      retryMinMs: 10,
+    });
     r.event(raised());
     const t0 = Date.now();
     await r.flush(Date.now() + 300);
@@ -163,7 +246,14 @@ describe('delivery never throws, queues, retries', () => {
   });
 
   it('a real TCP receiver that is not there: events are accepted, nothing throws', async () => {
-    const r = new SyslogReporter({ target: parseSyslogUrl('tcp://127.0.0.1:1'), facility: 'user', appName: 'pkd', log: silent, retryMinMs: 20, retryMaxMs: 40 });
+    const r = new SyslogReporter({
+      target: parseSyslogUrl('tcp://127.0.0.1:1'),
+      facility: 'user',
+      appName: 'pkd',
+      log: silent,
+      retryMinMs: 20,
+      retryMaxMs: 40,
+    });
     expect(() => r.event(raised())).not.toThrow();
     await r.flush(Date.now() + 300);
     expect(r.pending).toBe(1);
@@ -191,7 +281,8 @@ describe.skipIf(!hasRsyslog)('a real rsyslog on 127.0.0.1', () => {
       console.warn('util-linux logger with --sd-id is not installed; the unix:// route is not tested');
       return;
     }
-    const url = transport === 'udp' ? `udp://127.0.0.1:${rsyslog.udpPort}` : transport === 'tcp' ? `tcp://127.0.0.1:${rsyslog.tcpPort}` : `unix://${rsyslog.unixSocket}`;
+    const url =
+      transport === 'udp' ? `udp://127.0.0.1:${rsyslog.udpPort}` : transport === 'tcp' ? `tcp://127.0.0.1:${rsyslog.tcpPort}` : `unix://${rsyslog.unixSocket}`;
     const appName = `pkd-${transport}-${process.pid}`;
     const r = new SyslogReporter({ target: parseSyslogUrl(url), facility: 'local4', appName, log: silent });
     r.event(raised({ check: 'with "quotes" and ] bracket' }));

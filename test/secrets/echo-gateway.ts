@@ -83,7 +83,9 @@ function htmlPage(res: ServerResponse, status: number, r: EchoRequest, headers: 
     .join(' | ');
   res
     .writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...headers })
-    .end(`<!doctype html><html><head><title>${html(`Error ${status} for ${r.url} ${values}`).slice(0, 190)}</title></head><body><h1>Bad gateway</h1><pre>${html(dump(r))}</pre></body></html>`);
+    .end(
+      `<!doctype html><html><head><title>${html(`Error ${status} for ${r.url} ${values}`).slice(0, 190)}</title></head><body><h1>Bad gateway</h1><pre>${html(dump(r))}</pre></body></html>`,
+    );
 }
 
 function sse(res: ServerResponse, r: EchoRequest, headers: Record<string, string>, error: boolean): void {
@@ -161,7 +163,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, requests: EchoR
       sse(res, r, headers, mode === 'sseerror');
       return;
     }
-    json(res, 200, { id: `msg ${auth}`, type: 'message', role: 'assistant', model: `claude-sonnet-4-5 ${auth}`, content: [{ type: 'text', text: dump(r) }], ...echo }, headers);
+    json(
+      res,
+      200,
+      { id: `msg ${auth}`, type: 'message', role: 'assistant', model: `claude-sonnet-4-5 ${auth}`, content: [{ type: 'text', text: dump(r) }], ...echo },
+      headers,
+    );
     return;
   }
   json(res, 404, { status: 'failure', message: `Portkey Error: no route ${r.method} ${r.url} for ${auth}`, ...echo }, headers);

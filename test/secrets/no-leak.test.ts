@@ -231,7 +231,9 @@ beforeAll(async () => {
     saasWith('server-error'),
     startPortkeySaas({ tls: { cert: pki.leaf.chain, key: pki.leaf.key } }),
     startEchoGateway(),
-    startHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'), { tls: { cert: pki.selfSigned.chain, key: pki.selfSigned.key } }),
+    startHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'), {
+      tls: { cert: pki.selfSigned.chain, key: pki.selfSigned.key },
+    }),
     refusedPort(),
     startScriptedGateway({ stream: 'reset-mid-stream' }),
     startConnectProxy({ auth: { user: PROXY_USER, pass: PROXY_PASS } }),
@@ -242,7 +244,20 @@ beforeAll(async () => {
   const secretService = ssMissing === undefined ? await startSecretService({ reuse: false }) : undefined;
   const inputs = join(ROOT, 'inputs');
   mkdirSync(inputs);
-  w = { pki, saas: { ok, e401, e403, e412, e429, e500 }, saasTls, echo, selfSigned, refused, streamReset, authProxy, strictProxy, inputs, ...(rsyslog ? { rsyslog } : {}), ...(secretService ? { secretService } : {}) };
+  w = {
+    pki,
+    saas: { ok, e401, e403, e412, e429, e500 },
+    saasTls,
+    echo,
+    selfSigned,
+    refused,
+    streamReset,
+    authProxy,
+    strictProxy,
+    inputs,
+    ...(rsyslog ? { rsyslog } : {}),
+    ...(secretService ? { secretService } : {}),
+  };
 }, 120_000);
 
 afterAll(async () => {
@@ -304,15 +319,44 @@ const SCENARIOS: Scenario[] = [
   { name: 'healthy Portkey SaaS (fake), --live', key: 'env', base: (w) => w.saas.ok.url, live: true, expect: { 'key-validity': 'ok', 'live-message': 'ok' } },
   { name: 'Portkey rejects the key (401)', key: 'env', base: (w) => w.saas.e401.url, expect: { 'key-validity': 'fail:KEY_INVALID' } },
   { name: 'key lacks permission (403)', key: 'env', base: (w) => w.saas.e403.url, expect: { 'key-validity': 'fail:KEY_FORBIDDEN' } },
-  { name: 'usage limit exhausted (412), key from --api-key-file', key: 'file', base: (w) => w.saas.e412.url, expect: { 'key-validity': 'fail:KEY_LIMIT_EXCEEDED' } },
+  {
+    name: 'usage limit exhausted (412), key from --api-key-file',
+    key: 'file',
+    base: (w) => w.saas.e412.url,
+    expect: { 'key-validity': 'fail:KEY_LIMIT_EXCEEDED' },
+  },
   { name: 'rate limited (429), --live', key: 'env', base: (w) => w.saas.e429.url, live: true, expect: { 'key-validity': 'warn:RATE_LIMITED' } },
   { name: 'Portkey fails (500)', key: 'env', base: (w) => w.saas.e500.url, expect: { 'key-validity': 'fail:PORTKEY_ERROR' } },
 
   // --- A gateway that reflects the request, Authorization included ----------------------------
-  { name: 'echo: a working gateway echoing every header (trace id, provider, model ids, SSE), --live', key: 'env', base: echoBase('ok'), live: true, reached: echoSawKey(KEY) },
-  { name: 'echo: 401 quoting the Authorization header (body, WWW-Authenticate)', key: 'env', base: echoBase('e401'), expect: { 'key-validity': 'fail' }, reached: echoSawKey(KEY) },
-  { name: 'echo: 500 JSON quoting the request, key from --api-key-file', key: 'file', base: echoBase('e500'), expect: { 'key-validity': 'fail' }, reached: echoSawKey(KEY) },
-  { name: 'echo: a 502 HTML error page printing the Authorization header (and its title)', key: 'env', base: echoBase('authhtml'), expect: { 'key-validity': ['fail', 'error'] }, reached: echoSawKey(KEY) },
+  {
+    name: 'echo: a working gateway echoing every header (trace id, provider, model ids, SSE), --live',
+    key: 'env',
+    base: echoBase('ok'),
+    live: true,
+    reached: echoSawKey(KEY),
+  },
+  {
+    name: 'echo: 401 quoting the Authorization header (body, WWW-Authenticate)',
+    key: 'env',
+    base: echoBase('e401'),
+    expect: { 'key-validity': 'fail' },
+    reached: echoSawKey(KEY),
+  },
+  {
+    name: 'echo: 500 JSON quoting the request, key from --api-key-file',
+    key: 'file',
+    base: echoBase('e500'),
+    expect: { 'key-validity': 'fail' },
+    reached: echoSawKey(KEY),
+  },
+  {
+    name: 'echo: a 502 HTML error page printing the Authorization header (and its title)',
+    key: 'env',
+    base: echoBase('authhtml'),
+    expect: { 'key-validity': ['fail', 'error'] },
+    reached: echoSawKey(KEY),
+  },
   { name: 'echo: a redirect whose Location carries the key', key: 'env', base: echoBase('authredirect'), reached: echoSawKey(KEY) },
   { name: 'echo: the stream answers an SSE error event quoting the key, --live', key: 'env', base: echoBase('sseerror'), live: true, reached: echoSawKey(KEY) },
 
@@ -348,13 +392,26 @@ const SCENARIOS: Scenario[] = [
   },
 
   // --- Settings where the key sits in odd places (key from the profile) ------------------------
-  { name: 'profile: the key pasted into the base URL path (echo gateway)', key: 'profile', profile: (w) => profileWith(`${w.echo.url}/ok/${KEY}`), reached: (w) => w.echo.requests.some((r) => r.url.includes(KEY)) },
-  { name: 'profile: the key as the base URL password', key: 'profile', profile: (w) => profileWith(`http://user:${KEY}@127.0.0.1:${w.echo.port}/ok`), expect: { 'base-url': 'fail:BASE_URL_EXTRA_PARTS' } },
+  {
+    name: 'profile: the key pasted into the base URL path (echo gateway)',
+    key: 'profile',
+    profile: (w) => profileWith(`${w.echo.url}/ok/${KEY}`),
+    reached: (w) => w.echo.requests.some((r) => r.url.includes(KEY)),
+  },
+  {
+    name: 'profile: the key as the base URL password',
+    key: 'profile',
+    profile: (w) => profileWith(`http://user:${KEY}@127.0.0.1:${w.echo.port}/ok`),
+    expect: { 'base-url': 'fail:BASE_URL_EXTRA_PARTS' },
+  },
   { name: 'profile: the key is the base URL', key: 'profile', profile: () => profileWith(KEY), expect: { 'base-url': 'fail' } },
   {
     name: 'profile: the key in extra header values (HTML page echoing them in its title)',
     key: 'profile',
-    profile: (w, id) => profileWith(`${w.echo.url}/html/${id}`, { inferenceCustomHeaders: { 'x-portkey-config': KEY, Authorization: `Bearer ${KEY}`, 'x-team': `team ${KEY} end` } }),
+    profile: (w, id) =>
+      profileWith(`${w.echo.url}/html/${id}`, {
+        inferenceCustomHeaders: { 'x-portkey-config': KEY, Authorization: `Bearer ${KEY}`, 'x-team': `team ${KEY} end` },
+      }),
     expect: { 'gateway-http': 'fail:HTTP_HTML_PAGE' },
     reached: echoSawKey(KEY),
   },
@@ -367,14 +424,16 @@ const SCENARIOS: Scenario[] = [
   {
     name: 'profile: the key in x-portkey-metadata (echo gateway), --live',
     key: 'profile',
-    profile: (w, id) => profileWith(`${w.echo.url}/ok/${id}`, { inferenceCustomHeaders: { 'x-portkey-metadata': JSON.stringify({ team: KEY, env: 'prod', [KEY]: 'x' }) } }),
+    profile: (w, id) =>
+      profileWith(`${w.echo.url}/ok/${id}`, { inferenceCustomHeaders: { 'x-portkey-metadata': JSON.stringify({ team: KEY, env: 'prod', [KEY]: 'x' }) } }),
     live: true,
     reached: echoSawKey(KEY),
   },
   {
     name: 'profile: the key in invalid metadata JSON and in the models list',
     key: 'profile',
-    profile: (w, id) => profileWith(`${w.echo.url}/ok/${id}`, { inferenceCustomHeaders: { 'x-portkey-metadata': `{"team":"${KEY}",}` }, inferenceModels: [KEY, { name: KEY }] }),
+    profile: (w, id) =>
+      profileWith(`${w.echo.url}/ok/${id}`, { inferenceCustomHeaders: { 'x-portkey-metadata': `{"team":"${KEY}",}` }, inferenceModels: [KEY, { name: KEY }] }),
   },
   {
     name: 'profile: "Bearer " + key, with the key pasted into the provider and auth scheme too',
@@ -480,17 +539,27 @@ async function runScenario(s: Scenario, index: number): Promise<Outcome> {
       'daemon',
       ...common,
       '-v',
-      '--schedule', '* * * * * *',
-      '--splay', '0',
-      '--max-runs', '2',
-      '--raise-after', '1',
-      '--clear-after', '1',
-      '--heartbeat', '0.005',
-      '--log-level', 'debug',
-      '--state-dir', join(out, 'state'),
+      '--schedule',
+      '* * * * * *',
+      '--splay',
+      '0',
+      '--max-runs',
+      '2',
+      '--raise-after',
+      '1',
+      '--clear-after',
+      '1',
+      '--heartbeat',
+      '0.005',
+      '--log-level',
+      'debug',
+      '--state-dir',
+      join(out, 'state'),
       '--console',
-      '--json-file', join(out, 'status.json'),
-      '--app-name', appName,
+      '--json-file',
+      join(out, 'status.json'),
+      '--app-name',
+      appName,
       ...(w.rsyslog ? ['--syslog', `udp://127.0.0.1:${w.rsyslog.udpPort}`, '--syslog', `tcp://127.0.0.1:${w.rsyslog.tcpPort}`] : []),
       ...(w.rsyslog && hasLogger ? ['--syslog', `unix://${w.rsyslog.unixSocket}`] : []),
     ],
@@ -533,7 +602,9 @@ const runnable = (s: Scenario): boolean => s.key !== 'keychain' || keychainReady
  */
 let outcomes: Promise<Outcome | Error>[] = [];
 beforeAll(() => {
-  outcomes = SCENARIOS.map((s, i) => (runnable(s) ? runScenario(s, i + 1).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))) : Promise.resolve(new Error('not run'))));
+  outcomes = SCENARIOS.map((s, i) =>
+    runnable(s) ? runScenario(s, i + 1).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))) : Promise.resolve(new Error('not run')),
+  );
 });
 
 describe('the key and the proxy password never leak (issue 6)', () => {
@@ -545,47 +616,61 @@ describe('the key and the proxy password never leak (issue 6)', () => {
 
   SCENARIOS.forEach((s, i) => {
     const skip = !runnable(s) && !inCi;
-    it.skipIf(skip)(`${s.name} — doctor ×3, report ×2, daemon ×2 runs${s.key === 'keychain' ? ', key set/status/delete' : ''}`, async () => {
-      if (!runnable(s)) throw new Error(`CI must have a Secret Service: ${ssMissing}`);
-      const outcome = await outcomes[i]!;
-      if (outcome instanceof Error) throw outcome;
-      const { id, runs, doctors, daemon, keyRuns, syslog } = outcome;
+    it.skipIf(skip)(
+      `${s.name} — doctor ×3, report ×2, daemon ×2 runs${s.key === 'keychain' ? ', key set/status/delete' : ''}`,
+      async () => {
+        if (!runnable(s)) throw new Error(`CI must have a Secret Service: ${ssMissing}`);
+        const outcome = await outcomes[i]!;
+        if (outcome instanceof Error) throw outcome;
+        const { id, runs, doctors, daemon, keyRuns, syslog } = outcome;
 
-      // 1. No leak, anywhere: streams, every file each run wrote, every syslog message of its daemon.
-      const sinks = [...runs.flatMap(sinksOf), ...syslog.map((line) => ({ where: `${id} syslog`, text: line }))];
-      const found = leaksOf(sinks);
-      expect(found, found.join('\n')).toEqual([]);
-      // The assertion of the issue, as worded: findLeak finds nothing anywhere.
-      for (const sink of sinks) {
-        expect(findLeak(sink.text, KEY), sink.where).toBeUndefined();
-        expect(findLeak(sink.text, PROXY_PASS), sink.where).toBeUndefined();
-      }
+        // 1. No leak, anywhere: streams, every file each run wrote, every syslog message of its daemon.
+        const sinks = [...runs.flatMap(sinksOf), ...syslog.map((line) => ({ where: `${id} syslog`, text: line }))];
+        const found = leaksOf(sinks);
+        expect(found, found.join('\n')).toEqual([]);
+        // The assertion of the issue, as worded: findLeak finds nothing anywhere.
+        for (const sink of sinks) {
+          expect(findLeak(sink.text, KEY), sink.where).toBeUndefined();
+          expect(findLeak(sink.text, PROXY_PASS), sink.where).toBeUndefined();
+        }
 
-      // 2. The runs did what the scenario is about (a leak test that ran nothing proves nothing).
-      for (const r of runs) expect(r.code, `${r.label} did not finish: ${r.stderr.slice(0, 300)}`).not.toBe(null);
-      for (const r of doctors) expect([0, 1], `${r.label} exit ${r.code}: ${r.stderr.slice(0, 300)}`).toContain(r.code);
-      const report = JSON.parse(doctors[2]!.stdout) as { checks: { id: string; status: string; code?: string }[] };
-      const statuses = report.checks.map((c) => `${c.id}:${c.status}${c.code ? `:${c.code}` : ''}`).join(' ');
-      for (const [check, want] of Object.entries(s.expect ?? {})) {
-        expect(matches(report.checks.find((c) => c.id === check), want), `${check} should be ${String(want)}; got ${statuses}`).toBe(true);
-      }
-      if (s.reached) expect(s.reached(w, id), `the key did not reach the server; ${statuses}`).toBe(true);
-      expect(existsSync(join(doctors[3]!.out, 'report.md'))).toBe(true);
-      expect(existsSync(join(doctors[4]!.out, 'report.json'))).toBe(true);
-      if (s.key === 'keychain') {
-        expect(keyRuns.map((r) => `${r.label}: ${r.code}`)).toEqual(['set (stdin)', 'status', 'status --json', 'delete'].map((a) => `${id} key ${a}: 0`));
-        expect(report.checks.find((c) => c.id === 'key-validity')?.status, statuses).not.toBe('skip');
-      }
+        // 2. The runs did what the scenario is about (a leak test that ran nothing proves nothing).
+        for (const r of runs) expect(r.code, `${r.label} did not finish: ${r.stderr.slice(0, 300)}`).not.toBe(null);
+        for (const r of doctors) expect([0, 1], `${r.label} exit ${r.code}: ${r.stderr.slice(0, 300)}`).toContain(r.code);
+        const report = JSON.parse(doctors[2]!.stdout) as { checks: { id: string; status: string; code?: string }[] };
+        const statuses = report.checks.map((c) => `${c.id}:${c.status}${c.code ? `:${c.code}` : ''}`).join(' ');
+        for (const [check, want] of Object.entries(s.expect ?? {})) {
+          expect(
+            matches(
+              report.checks.find((c) => c.id === check),
+              want,
+            ),
+            `${check} should be ${String(want)}; got ${statuses}`,
+          ).toBe(true);
+        }
+        if (s.reached) expect(s.reached(w, id), `the key did not reach the server; ${statuses}`).toBe(true);
+        expect(existsSync(join(doctors[3]!.out, 'report.md'))).toBe(true);
+        expect(existsSync(join(doctors[4]!.out, 'report.json'))).toBe(true);
+        if (s.key === 'keychain') {
+          expect(keyRuns.map((r) => `${r.label}: ${r.code}`)).toEqual(['set (stdin)', 'status', 'status --json', 'delete'].map((a) => `${id} key ${a}: 0`));
+          expect(report.checks.find((c) => c.id === 'key-validity')?.status, statuses).not.toBe('skip');
+        }
 
-      // 3. The daemon ran twice with every reporter, and stopped by itself.
-      expect(daemon.code, daemon.stderr.slice(-1000)).toBe(0);
-      expect(readFileSync(join(daemon.out, 'state', 'history.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
-      expect(existsSync(join(daemon.out, 'status.json'))).toBe(true);
-      expect(readFileSync(join(daemon.out, 'status.jsonl'), 'utf8')).toMatch(/"stopped"/);
-      expect(daemon.stdout).toMatch(/ stopped /);
-      expect(daemon.stderr).toMatch(/"level":"debug"/);
-      if (w.rsyslog) expect(outcome.syslogProblem, syslog.join('\n')).toBeUndefined();
-    }, 240_000);
+        // 3. The daemon ran twice with every reporter, and stopped by itself.
+        expect(daemon.code, daemon.stderr.slice(-1000)).toBe(0);
+        expect(
+          readFileSync(join(daemon.out, 'state', 'history.jsonl'), 'utf8')
+            .trim()
+            .split('\n'),
+        ).toHaveLength(2);
+        expect(existsSync(join(daemon.out, 'status.json'))).toBe(true);
+        expect(readFileSync(join(daemon.out, 'status.jsonl'), 'utf8')).toMatch(/"stopped"/);
+        expect(daemon.stdout).toMatch(/ stopped /);
+        expect(daemon.stderr).toMatch(/"level":"debug"/);
+        if (w.rsyslog) expect(outcome.syslogProblem, syslog.join('\n')).toBeUndefined();
+      },
+      240_000,
+    );
   });
 });
 

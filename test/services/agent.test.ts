@@ -49,11 +49,20 @@ describe.runIf(process.platform === 'linux')('agent (Linux, systemd user unit)',
   it('--dry-run prints the unit with this machine’s paths and the commands, and changes nothing', async () => {
     const home = tmp('pkd-home-');
     const fake = fakeSystemctl();
-    const r = await agent(['install', '--dry-run', '--', '--syslog', 'udp://127.0.0.1:514', '--json-file', 'rel/status.json'], { HOME: home, PATH: fake.path }, home);
+    const r = await agent(
+      ['install', '--dry-run', '--', '--syslog', 'udp://127.0.0.1:514', '--json-file', 'rel/status.json'],
+      { HOME: home, PATH: fake.path },
+      home,
+    );
     expect(r.code, r.stderr).toBe(0);
     const unitPath = join(home, '.config', 'systemd', 'user', 'portkey-doctor.service');
     expect(r.stdout).toContain(`Would write ${unitPath}`);
-    expect(r.stdout).toMatch(new RegExp(`^ExecStart=${process.execPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\S+/dist/cli\\.js daemon --syslog udp://127\\.0\\.0\\.1:514 --json-file ${join(home, 'rel', 'status.json')}$`, 'm'));
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^ExecStart=${process.execPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\S+/dist/cli\\.js daemon --syslog udp://127\\.0\\.0\\.1:514 --json-file ${join(home, 'rel', 'status.json')}$`,
+        'm',
+      ),
+    );
     expect(r.stdout).toContain('systemctl --user daemon-reload');
     expect(r.stdout).toContain('systemctl --user enable portkey-doctor.service');
     expect(r.stdout).toContain('loginctl enable-linger');
@@ -75,7 +84,24 @@ describe.runIf(process.platform === 'linux')('agent (Linux, systemd user unit)',
     // Status: the unit's state, and the daemon's own record of its last run.
     const stateDir = join(home, '.local', 'state', 'portkey-doctor');
     mkdirSync(stateDir, { recursive: true });
-    writeFileSync(join(stateDir, 'state.json'), JSON.stringify({ version: 1, runs: 12, lastRunAt: '2025-01-01T00:00:00.000Z', checks: { 'base-url': { status: 'fail', bad: 3, sameCode: 3, good: 0, code: 'BASE_URL_ENDS_V1', raised: { code: 'BASE_URL_ENDS_V1', status: 'fail', since: '2025-01-01T00:00:00.000Z' } } } }));
+    writeFileSync(
+      join(stateDir, 'state.json'),
+      JSON.stringify({
+        version: 1,
+        runs: 12,
+        lastRunAt: '2025-01-01T00:00:00.000Z',
+        checks: {
+          'base-url': {
+            status: 'fail',
+            bad: 3,
+            sameCode: 3,
+            good: 0,
+            code: 'BASE_URL_ENDS_V1',
+            raised: { code: 'BASE_URL_ENDS_V1', status: 'fail', since: '2025-01-01T00:00:00.000Z' },
+          },
+        },
+      }),
+    );
     const s = await agent(['status'], env);
     expect(s.code).toBe(0);
     expect(s.stdout).toMatch(/systemd: loaded, active \(running\), enabled: enabled, pid 4242/);
@@ -84,7 +110,11 @@ describe.runIf(process.platform === 'linux')('agent (Linux, systemd user unit)',
     const u = await agent(['uninstall'], env);
     expect(u.code, u.stdout + u.stderr).toBe(0);
     expect(existsSync(unitPath)).toBe(false);
-    expect(fake.calls().slice(3)).toEqual(['--user show portkey-doctor.service --property=LoadState,ActiveState,SubState,MainPID,UnitFileState,ExecMainStatus', '--user disable --now portkey-doctor.service', '--user daemon-reload']);
+    expect(fake.calls().slice(3)).toEqual([
+      '--user show portkey-doctor.service --property=LoadState,ActiveState,SubState,MainPID,UnitFileState,ExecMainStatus',
+      '--user disable --now portkey-doctor.service',
+      '--user daemon-reload',
+    ]);
   });
 
   it('status of an agent that is not installed or not running exits 3', async () => {
@@ -125,7 +155,13 @@ describe.runIf(process.platform === 'linux')('agent (Linux, systemd user unit)',
 describe('path arguments', () => {
   it('are made absolute for the service', () => {
     expect(absolutizePathArgs(['--json-file', 'a.json', '--state-dir=s', '--syslog', 'udp://x', '--plugin', '/abs/p.mjs'], '/work')).toEqual([
-      '--json-file', '/work/a.json', '--state-dir=/work/s', '--syslog', 'udp://x', '--plugin', '/abs/p.mjs',
+      '--json-file',
+      '/work/a.json',
+      '--state-dir=/work/s',
+      '--syslog',
+      'udp://x',
+      '--plugin',
+      '/abs/p.mjs',
     ]);
   });
 });

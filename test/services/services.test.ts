@@ -104,7 +104,10 @@ describe.skipIf(!hasSystemdAnalyze)('systemd units', () => {
 
   it('neither unit waits for the network', () => {
     for (const name of [SYSTEMD_USER_UNIT, SYSTEMD_SYSTEM_UNIT]) {
-      const text = readTemplate(`systemd/${name}`).split('\n').filter((l) => !l.startsWith('#')).join('\n');
+      const text = readTemplate(`systemd/${name}`)
+        .split('\n')
+        .filter((l) => !l.startsWith('#'))
+        .join('\n');
       expect(text).not.toMatch(/network-online|network\.target/);
     }
   });

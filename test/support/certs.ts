@@ -54,8 +54,21 @@ function read(dir: string, name: string): string {
 
 async function makeRoot(dir: string, name: string, subject: string): Promise<KeyPair> {
   await openssl(dir, [
-    'req', '-x509', ...EC, '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '30', '-subj', subject,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+    'req',
+    '-x509',
+    ...EC,
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.pem`,
+    '-days',
+    '30',
+    '-subj',
+    subject,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
   ]);
   const cert = read(dir, `${name}.pem`);
   return { cert, key: read(dir, `${name}.key`), chain: cert };
@@ -72,8 +85,25 @@ async function makeIssued(
   writeFileSync(join(dir, `${name}.ext`), `[ext]\n${ext}\n`);
   await openssl(dir, ['req', '-new', ...EC, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject]);
   await openssl(dir, [
-    'x509', '-req', '-in', `${name}.csr`, '-CA', `${issuer}.pem`, '-CAkey', `${issuer}.key`, '-set_serial', `0x${Math.floor(Math.random() * 2 ** 40).toString(16)}`,
-    '-days', String(extra.days ?? 30), '-out', `${name}.pem`, '-extfile', `${name}.ext`, '-extensions', 'ext', '-sha256',
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    `${issuer}.pem`,
+    '-CAkey',
+    `${issuer}.key`,
+    '-set_serial',
+    `0x${Math.floor(Math.random() * 2 ** 40).toString(16)}`,
+    '-days',
+    String(extra.days ?? 30),
+    '-out',
+    `${name}.pem`,
+    '-extfile',
+    `${name}.ext`,
+    '-extensions',
+    'ext',
+    '-sha256',
   ]);
   const cert = read(dir, `${name}.pem`);
   return { cert, key: read(dir, `${name}.key`), chain: [cert, ...(extra.chainWith ?? [])].join('') };
@@ -87,14 +117,43 @@ async function makeExpired(dir: string, name: string, issuer: string, ext: strin
   writeFileSync(
     join(dir, 'ca.cnf'),
     [
-      '[ca]', 'default_ca = d', '[d]', 'database = index.txt', 'new_certs_dir = newcerts', 'serial = serial',
-      'default_md = sha256', 'policy = any', 'unique_subject = no', '[any]', 'commonName = supplied', '[ext]', ext, '',
+      '[ca]',
+      'default_ca = d',
+      '[d]',
+      'database = index.txt',
+      'new_certs_dir = newcerts',
+      'serial = serial',
+      'default_md = sha256',
+      'policy = any',
+      'unique_subject = no',
+      '[any]',
+      'commonName = supplied',
+      '[ext]',
+      ext,
+      '',
     ].join('\n'),
   );
   await openssl(dir, ['req', '-new', ...EC, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', '/CN=localhost']);
   await openssl(dir, [
-    'ca', '-batch', '-config', 'ca.cnf', '-cert', `${issuer}.pem`, '-keyfile', `${issuer}.key`, '-in', `${name}.csr`, '-out', `${name}.pem`,
-    '-startdate', '20200101000000Z', '-enddate', '20200201000000Z', '-extensions', 'ext', '-notext',
+    'ca',
+    '-batch',
+    '-config',
+    'ca.cnf',
+    '-cert',
+    `${issuer}.pem`,
+    '-keyfile',
+    `${issuer}.key`,
+    '-in',
+    `${name}.csr`,
+    '-out',
+    `${name}.pem`,
+    '-startdate',
+    '20200101000000Z',
+    '-enddate',
+    '20200201000000Z',
+    '-extensions',
+    'ext',
+    '-notext',
   ]);
   const cert = read(dir, `${name}.pem`);
   return { cert, key: read(dir, `${name}.key`), chain: cert };
@@ -121,14 +180,33 @@ async function generate(): Promise<TestPki> {
   const [leaf, wrongHost, intermediate, expired, intercepted] = await Promise.all([
     makeIssued(dir, 'leaf', '/CN=localhost', 'root', LEAF_EXT(LOCAL_SAN)),
     makeIssued(dir, 'wrong-host', '/CN=wrong.example', 'root', LEAF_EXT('DNS:wrong.example')),
-    makeIssued(dir, 'intermediate', '/O=Portkey Doctor Tests/CN=Doctor Test Intermediate CA', 'root', 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign'),
+    makeIssued(
+      dir,
+      'intermediate',
+      '/O=Portkey Doctor Tests/CN=Doctor Test Intermediate CA',
+      'root',
+      'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign',
+    ),
     makeExpired(dir, 'expired', 'root', LEAF_EXT(LOCAL_SAN)),
     makeIssued(dir, 'intercepted', '/CN=api.portkey.ai', 'corp-root', LEAF_EXT('DNS:api.portkey.ai'), { chainWith: [corpRoot.cert] }),
   ]);
   const leafViaIntermediate = await makeIssued(dir, 'leaf-int', '/CN=localhost', 'intermediate', LEAF_EXT(LOCAL_SAN), { chainWith: [intermediate.cert] });
   await openssl(dir, [
-    'req', '-x509', ...EC, '-keyout', 'self.key', '-out', 'self.pem', '-days', '30', '-subj', '/CN=localhost',
-    '-addext', `subjectAltName=${LOCAL_SAN}`, '-addext', 'basicConstraints=critical,CA:FALSE',
+    'req',
+    '-x509',
+    ...EC,
+    '-keyout',
+    'self.key',
+    '-out',
+    'self.pem',
+    '-days',
+    '30',
+    '-subj',
+    '/CN=localhost',
+    '-addext',
+    `subjectAltName=${LOCAL_SAN}`,
+    '-addext',
+    'basicConstraints=critical,CA:FALSE',
   ]);
   const selfCert = read(dir, 'self.pem');
   const selfSigned = { cert: selfCert, key: read(dir, 'self.key'), chain: selfCert };

@@ -67,33 +67,36 @@ function writeStream(res: ServerResponse, model: string): void {
 export async function startMockAnthropic(opts: { tls?: ServerTls } = {}): Promise<MockAnthropic> {
   const seen: SeenRequest[] = [];
   let failure: number | undefined;
-  const server = await startHttpServer(async (req: IncomingMessage, res: ServerResponse) => {
-    const raw = await readBody(req);
-    let body: unknown;
-    try {
-      body = raw ? JSON.parse(raw) : undefined;
-    } catch {
-      body = raw;
-    }
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    seen.push({ method: req.method ?? '', path, headers: { ...req.headers }, body });
-    const json = (status: number, value: unknown): void => {
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-    };
-    if (failure !== undefined) {
-      json(failure, { type: 'error', error: { type: failure === 529 ? 'overloaded_error' : 'api_error', message: 'mock failure' } });
-      return;
-    }
-    const model = typeof (body as { model?: unknown })?.model === 'string' ? (body as { model: string }).model : 'claude-mock';
-    if (req.method === 'POST' && path === '/v1/messages/count_tokens') {
-      json(200, { input_tokens: 8 });
-    } else if (req.method === 'POST' && path === '/v1/messages') {
-      if ((body as { stream?: unknown })?.stream === true) writeStream(res, model);
-      else json(200, message(model));
-    } else {
-      json(404, { type: 'error', error: { type: 'not_found_error', message: `no route ${req.method} ${path}` } });
-    }
-  }, opts.tls ? { tls: opts.tls } : {});
+  const server = await startHttpServer(
+    async (req: IncomingMessage, res: ServerResponse) => {
+      const raw = await readBody(req);
+      let body: unknown;
+      try {
+        body = raw ? JSON.parse(raw) : undefined;
+      } catch {
+        body = raw;
+      }
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      seen.push({ method: req.method ?? '', path, headers: { ...req.headers }, body });
+      const json = (status: number, value: unknown): void => {
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+      };
+      if (failure !== undefined) {
+        json(failure, { type: 'error', error: { type: failure === 529 ? 'overloaded_error' : 'api_error', message: 'mock failure' } });
+        return;
+      }
+      const model = typeof (body as { model?: unknown })?.model === 'string' ? (body as { model: string }).model : 'claude-mock';
+      if (req.method === 'POST' && path === '/v1/messages/count_tokens') {
+        json(200, { input_tokens: 8 });
+      } else if (req.method === 'POST' && path === '/v1/messages') {
+        if ((body as { stream?: unknown })?.stream === true) writeStream(res, model);
+        else json(200, message(model));
+      } else {
+        json(404, { type: 'error', error: { type: 'not_found_error', message: `no route ${req.method} ${path}` } });
+      }
+    },
+    opts.tls ? { tls: opts.tls } : {},
+  );
   return Object.assign(server, {
     customHost: `${server.url}/v1`,
     seen,

@@ -15,15 +15,7 @@ import { readBody, startHttpServer, type ServerTls, type TestServer } from './se
 import { STREAM_EVENT_TYPES } from './mock-anthropic.js';
 
 /** What the fake does for a request with a valid key. */
-export type PortkeyScenario =
-  | 'ok'
-  | 'invalid-key'
-  | 'forbidden'
-  | 'usage-limit'
-  | 'rate-limited'
-  | 'server-error'
-  | 'unavailable'
-  | 'fallback';
+export type PortkeyScenario = 'ok' | 'invalid-key' | 'forbidden' | 'usage-limit' | 'rate-limited' | 'server-error' | 'unavailable' | 'fallback';
 
 /** Test keys and the scenario each one triggers. */
 export const PORTKEY_KEYS = {
@@ -170,7 +162,15 @@ export function portkeyHandlers(scenario: () => PortkeyScenario | undefined): Re
           return new HttpResponse(sseBody(model), { headers: { ...headers, 'content-type': 'text/event-stream' } });
         }
         return HttpResponse.json(
-          { id: 'msg_saas', type: 'message', role: 'assistant', model, content: [{ type: 'text', text: 'pong' }], stop_reason: 'end_turn', usage: { input_tokens: 8, output_tokens: 1 } },
+          {
+            id: 'msg_saas',
+            type: 'message',
+            role: 'assistant',
+            model,
+            content: [{ type: 'text', text: 'pong' }],
+            stop_reason: 'end_turn',
+            usage: { input_tokens: 8, output_tokens: 1 },
+          },
           { headers },
         );
       }),
@@ -198,24 +198,29 @@ export async function startPortkeySaas(opts: { tls?: ServerTls } = {}): Promise<
   const handlers = portkeyHandlers(() => scenario);
   const requests: SaasRequest[] = [];
   let base = '';
-  const server = await startHttpServer(async (req: IncomingMessage, res: ServerResponse) => {
-    const headers = new Headers();
-    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i] ?? '', req.rawHeaders[i + 1] ?? '');
-    const method = req.method ?? 'GET';
-    const raw = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req);
-    requests.push({ method, path: req.url ?? '/', headers: Object.fromEntries(headers) });
-    const request = new Request(new URL(req.url ?? '/', base), { method, headers, ...(raw !== undefined ? { body: raw } : {}) });
-    const response = await getResponse(handlers, request);
-    if (!response) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'failure', message: `Portkey Error: no route ${method} ${req.url}` }));
-      return;
-    }
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    if (response.body) {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
-    }
-    res.end();
-  }, opts.tls ? { tls: opts.tls } : {});
+  const server = await startHttpServer(
+    async (req: IncomingMessage, res: ServerResponse) => {
+      const headers = new Headers();
+      for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i] ?? '', req.rawHeaders[i + 1] ?? '');
+      const method = req.method ?? 'GET';
+      const raw = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req);
+      requests.push({ method, path: req.url ?? '/', headers: Object.fromEntries(headers) });
+      const request = new Request(new URL(req.url ?? '/', base), { method, headers, ...(raw !== undefined ? { body: raw } : {}) });
+      const response = await getResponse(handlers, request);
+      if (!response) {
+        res
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ status: 'failure', message: `Portkey Error: no route ${method} ${req.url}` }));
+        return;
+      }
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      if (response.body) {
+        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
+      }
+      res.end();
+    },
+    opts.tls ? { tls: opts.tls } : {},
+  );
   base = server.url;
   return Object.assign(server, {
     setScenario(s: PortkeyScenario | undefined) {

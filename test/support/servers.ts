@@ -110,12 +110,15 @@ export function startResetServer(when: 'accept' | 'data' = 'data'): Promise<Test
 
 /** Sends headers, then one byte every `intervalMs`, forever: body timeouts and overall deadlines. */
 export function startDribbleServer(opts: { intervalMs: number; tls?: ServerTls }): Promise<TestServer> {
-  return startHttpServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/plain' });
-    res.flushHeaders();
-    const timer = setInterval(() => res.write('.'), opts.intervalMs);
-    res.on('close', () => clearInterval(timer));
-  }, opts.tls ? { tls: opts.tls } : {});
+  return startHttpServer(
+    (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.flushHeaders();
+      const timer = setInterval(() => res.write('.'), opts.intervalMs);
+      res.on('close', () => clearInterval(timer));
+    },
+    opts.tls ? { tls: opts.tls } : {},
+  );
 }
 
 /** Sends a body of `bytes` bytes (with content-length), in 64 KiB chunks honouring back-pressure. */

@@ -73,7 +73,9 @@ export async function startFlipGateway(plan: (n: number) => Health): Promise<Fli
       return;
     }
     if (path === '/v1/models') {
-      res.writeHead(200, { 'content-type': 'application/json', 'x-portkey-trace-id': 'trace-test' }).end(JSON.stringify({ object: 'list', data: [{ id: '@anthropic/claude-sonnet-4-5' }] }));
+      res
+        .writeHead(200, { 'content-type': 'application/json', 'x-portkey-trace-id': 'trace-test' })
+        .end(JSON.stringify({ object: 'list', data: [{ id: '@anthropic/claude-sonnet-4-5' }] }));
     } else if (path === '/') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('AI Gateway says hey!');
     } else if (path === '/probe') {
@@ -160,7 +162,12 @@ export function watchGateway(gw: { url: string }, mode: WatchMode = 'plugin'): W
   const dir = tmp('pkd-plugin-');
   const plugin = join(dir, 'gateway-probe.mjs');
   writeFileSync(plugin, PLUGIN);
-  return { args: ['--no-policy', '--base-url', gw.url, '--plugin', plugin, '--only', 'settings,gateway-probe'], env, checkId: 'gateway-probe', brokenCode: 'GATEWAY_DOWN' };
+  return {
+    args: ['--no-policy', '--base-url', gw.url, '--plugin', plugin, '--only', 'settings,gateway-probe'],
+    env,
+    checkId: 'gateway-probe',
+    brokenCode: 'GATEWAY_DOWN',
+  };
 }
 
 /**

@@ -86,7 +86,9 @@ action(type="omfile" file="${file}" template="raw")
 
   const rawLines = (): string[] => {
     try {
-      return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+      return readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '');
     } catch {
       return [];
     }
@@ -153,7 +155,8 @@ action(type="omfile" file="${file}" template="raw")
       for (;;) {
         const got = received();
         if (pred(got)) return got;
-        if (Date.now() > deadline) throw new Error(`rsyslog did not receive what was expected within ${timeoutMs} ms; got:\n${got.map((g) => `${g.input} ${g.raw}`).join('\n')}`);
+        if (Date.now() > deadline)
+          throw new Error(`rsyslog did not receive what was expected within ${timeoutMs} ms; got:\n${got.map((g) => `${g.input} ${g.raw}`).join('\n')}`);
         await sleep(100);
       }
     },
