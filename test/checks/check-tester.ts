@@ -169,11 +169,33 @@ export function assertExpected(ran: Ran, expected: Expected): void {
   else if (expected.data !== undefined) expect(ran.data, shown).toMatchObject(expected.data);
 }
 
-/** One `describe` per check, one test per scenario. */
-export function testCheck(check: AnyCheck, scenarios: readonly Scenario[]): void {
+/** What `testCheck` may be told beyond the scenarios. */
+export interface TestCheckOptions {
+  /**
+   * Declared codes no scenario of this table reaches, each with the reason (tested elsewhere, or
+   * not reachable through fakes). Everything else a check declares must be reached.
+   */
+  unreached?: Record<string, string>;
+}
+
+/**
+ * One `describe` per check, one test per scenario, and one that every code the check declares
+ * is expected by some scenario (as its primary code or a further finding): a declared code no
+ * test reaches is either dead or untested.
+ */
+export function testCheck(check: AnyCheck, scenarios: readonly Scenario[], options: TestCheckOptions = {}): void {
   describe(check.id, () => {
     it.each(scenarios.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
       assertExpected(await runCheck(check, scenario), scenario.expect);
+    });
+    it('every declared code is reached by a scenario', () => {
+      const reached = new Set(scenarios.flatMap((s) => [s.expect.code, ...(s.expect.more ?? [])]));
+      const excused = Object.keys(options.unreached ?? {});
+      expect(
+        excused.filter((c) => !Object.hasOwn(check.codes, c)),
+        'excused codes the check does not declare',
+      ).toEqual([]);
+      expect(Object.keys(check.codes).filter((c) => !reached.has(c) && !excused.includes(c))).toEqual([]);
     });
   });
 }

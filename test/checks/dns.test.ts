@@ -1,11 +1,30 @@
 /** The dns check alone, with fake I/O: what it reports and what it hands on to tcp and tls. */
 import dns from '../../src/checks/dns.js';
+import { DNS_KINDS, NET_FAILURE_CODES, PROXY_HOP_KINDS } from '../../src/gateway/failure-codes.js';
 import { netFail, resolved } from '../../src/io/fakes.js';
-import { testCheck } from './check-tester.js';
+import { type Scenario, testCheck } from './check-tester.js';
 
 const SETTINGS = { inferenceGatewayBaseUrl: 'https://gateway.example.test' };
 
+/** Every failure kind of the layer, direct and through a proxy (where DNS is the proxy's name). */
+const everyKind: Scenario[] = [
+  ...DNS_KINDS.map((kind) => ({
+    name: `direct: ${kind} → ${NET_FAILURE_CODES[kind].code}`,
+    settings: SETTINGS,
+    net: { resolve: (host: string) => ({ ok: false as const, host, failure: netFail(kind), durationMs: 1 }) },
+    expect: { status: 'fail' as const, code: NET_FAILURE_CODES[kind].code, data: null },
+  })),
+  ...PROXY_HOP_KINDS.map((kind) => ({
+    name: `proxy hop: ${kind} → ${NET_FAILURE_CODES[kind].code}`,
+    settings: SETTINGS,
+    env: { HTTPS_PROXY: 'http://proxy.example.test:3128' },
+    net: { resolve: (host: string) => ({ ok: false as const, host, failure: netFail(kind), durationMs: 1 }) },
+    expect: { status: 'fail' as const, code: NET_FAILURE_CODES[kind].code },
+  })),
+];
+
 testCheck(dns, [
+  ...everyKind,
   {
     name: 'resolves: hands on every address and the chosen one',
     settings: SETTINGS,

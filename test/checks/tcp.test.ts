@@ -1,9 +1,10 @@
 /** The tcp check alone, with fake I/O: one attempt per address family, proxy hops named as the proxy's. */
 import tcp from '../../src/checks/tcp.js';
 import dns from '../../src/checks/dns.js';
+import { NET_FAILURE_CODES, PROXY_HOP_KINDS, TCP_KINDS } from '../../src/gateway/failure-codes.js';
 import { netFail } from '../../src/io/fakes.js';
 import type { TcpResult } from '../../src/net/tcp.js';
-import { given, testCheck } from './check-tester.js';
+import { given, type Scenario, testCheck } from './check-tester.js';
 
 const SETTINGS = { inferenceGatewayBaseUrl: 'https://gateway.example.test' };
 const both = given(dns, {
@@ -23,7 +24,30 @@ const refused = (address: string, family: 4 | 6, port: number): TcpResult => ({
   durationMs: 1,
 });
 
+/** Every failure kind of the layer, direct and through a proxy (where the first hop is the proxy). */
+const fails =
+  (kind: (typeof TCP_KINDS)[number] | (typeof PROXY_HOP_KINDS)[number]) =>
+  (address: string, family: 4 | 6, port: number): TcpResult => ({ ok: false, address, family, port, failure: netFail(kind), durationMs: 1 });
+const everyKind: Scenario[] = [
+  ...TCP_KINDS.map((kind) => ({
+    name: `direct: ${kind} → ${NET_FAILURE_CODES[kind].code}`,
+    settings: SETTINGS,
+    upstream: [both],
+    net: { tcp: fails(kind) },
+    expect: { status: 'fail' as const, code: NET_FAILURE_CODES[kind].code },
+  })),
+  ...PROXY_HOP_KINDS.map((kind) => ({
+    name: `proxy hop: ${kind} → ${NET_FAILURE_CODES[kind].code}`,
+    settings: SETTINGS,
+    env: { HTTPS_PROXY: 'http://proxy.example.test:3128' },
+    upstream: [given(dns, { addresses: [{ address: '192.0.2.20', family: 4 }], chosen: '192.0.2.20' })],
+    net: { tcp: fails(kind) },
+    expect: { status: 'fail' as const, code: NET_FAILURE_CODES[kind].code },
+  })),
+];
+
 testCheck(tcp, [
+  ...everyKind,
   {
     name: 'both families connect',
     settings: SETTINGS,
