@@ -1,6 +1,7 @@
 /** Model names from the settings and the policy, and matching them against catalog ids. */
 import type { CheckContext } from '../contract/check.js';
 import { parseJsonStrict } from '../config/json.js';
+import { modelNames } from '../inference/models.js';
 
 /** Model names from `inferenceModels` (decoding a managed JSON string), in order. */
 export function appModels(ctx: Pick<CheckContext, 'target'>): string[] {
@@ -10,9 +11,8 @@ export function appModels(ctx: Pick<CheckContext, 'target'>): string[] {
     value = parsed.ok ? parsed.value : undefined;
   }
   if (!Array.isArray(value)) return [];
-  return value
-    .map((e: unknown) => (typeof e === 'string' ? e : e && typeof e === 'object' ? (e as { name?: unknown }).name : undefined))
-    .filter((n): n is string => typeof n === 'string' && n.trim() !== '');
+  // Names the app could send (the models check reports the entries that are invalid).
+  return modelNames(value).filter((n) => n.trim() !== '');
 }
 
 /** The model a probe asks for: the app's first model, else the policy's, else a catalog id, else a default. */
