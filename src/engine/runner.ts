@@ -6,6 +6,8 @@
  * Results come out in registration order whatever order they finished in.
  */
 import { setMaxListeners } from 'node:events';
+
+import { settleOnce } from '../core/deadline.js';
 import type { AnyCheck, CheckContext, CheckResult, Finding, Outcome, ReportedFinding, RunContext } from '../contract/check.js';
 
 /** Codes the engine itself emits (documented with the checks' codes). */
@@ -129,21 +131,6 @@ export async function runChecks(checks: readonly AnyCheck[], base: BaseContext, 
     const started = performance.now();
     const controller = new AbortController();
     const timeoutMs = check.timeoutMs ?? options.checkTimeoutMs;
-    let timer: NodeJS.Timeout | undefined;
-    let onRunAbort: (() => void) | undefined;
-    // The deadline race does not wait for the check: a check that never settles is abandoned.
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        controller.abort(new Deadline('check'));
-        reject(new Deadline('check'));
-      }, timeoutMs);
-      onRunAbort = () => {
-        controller.abort(new Deadline('run'));
-        reject(new Deadline('run'));
-      };
-      if (runController.signal.aborted) onRunAbort();
-      else runController.signal.addEventListener('abort', onRunAbort, { once: true });
-    });
     const ctx: CheckContext<AnyCheck> = {
       ...base,
       signal: controller.signal,
@@ -151,16 +138,33 @@ export async function runChecks(checks: readonly AnyCheck[], base: BaseContext, 
       // Typed at compile time (only checks in `needs`); guarded here for plugins.
       upstream: (need) => (needs.includes(need.id) ? data.get(need.id) : undefined) as never,
     };
+    // The deadline race does not wait for the check: a check that never settles is abandoned
+    // (its signal is aborted, so a well-behaved check stops its I/O).
+    const ended = await settleOnce<{ outcome: Outcome } | { error: unknown }>(
+      {
+        timeoutMs,
+        onTimeout: () => ({ error: new Deadline('check') }),
+        signal: runController.signal,
+        onAbort: () => ({ error: new Deadline('run') }),
+        onSettled: (value) => {
+          if ('error' in value && value.error instanceof Deadline) controller.abort(value.error);
+        },
+      },
+      (s) => {
+        Promise.resolve()
+          .then(() => check.run(ctx))
+          .then(
+            (outcome) => s.settle({ outcome }),
+            (error: unknown) => s.settle({ error }),
+          );
+      },
+    );
     let reported: Reported;
-    try {
-      const outcome = await Promise.race([Promise.resolve().then(() => check.run(ctx)), deadline]);
-      reported = validateOutcome(check, outcome);
-      if (reported.status === 'ok' || reported.status === 'warn') data.set(check.id, (outcome as { data?: unknown }).data);
-    } catch (err) {
-      reported = errorOutcome(err, timeoutMs, scrub);
-    } finally {
-      clearTimeout(timer);
-      if (onRunAbort) runController.signal.removeEventListener('abort', onRunAbort);
+    if ('outcome' in ended) {
+      reported = validateOutcome(check, ended.outcome);
+      if (reported.status === 'ok' || reported.status === 'warn') data.set(check.id, (ended.outcome as { data?: unknown }).data);
+    } else {
+      reported = errorOutcome(ended.error, timeoutMs, scrub);
     }
     const { moreFindings, ...primary } = reported;
     return finish(check, {
