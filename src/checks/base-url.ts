@@ -14,6 +14,12 @@ import { isLoopbackHost, PORTKEY_NON_API_HOSTS, PORTKEY_SAAS_API_HOSTS, PORTKEY_
 import { INVISIBLE, invisibleCodePoints } from '../inference/text.js';
 import claudeSettings from './claude-settings.js';
 
+/**
+ * Since this version a managed-config URL with embedded credentials (`https://user:pass@host`)
+ * makes the whole configuration fail to load (docs/claude-desktop.md, "Keys and their shapes").
+ */
+export const URL_CREDENTIALS_REJECTED_SINCE = '1.32352.0';
+
 /** What kind of gateway a base URL names. */
 export type GatewayUrlKind = 'portkey-saas' | 'loopback' | 'self-hosted';
 
@@ -38,8 +44,12 @@ const codes = {
     title: 'The base URL uses plain http to a host that is not loopback (the app refuses it, and the key would travel in clear)',
     fix: 'Use https://; plain http is accepted only for 127.0.0.1/localhost.',
   },
+  BASE_URL_CREDENTIALS: {
+    title: `The base URL embeds credentials (user:password@); since ${URL_CREDENTIALS_REJECTED_SINCE} the app refuses to load such a configuration`,
+    fix: 'Remove user:password@ from the base URL; put the key in the Gateway API key field (or use a credential helper).',
+  },
   BASE_URL_EXTRA_PARTS: {
-    title: 'The base URL has credentials, a query string or a fragment',
+    title: 'The base URL has a query string or a fragment',
     fix: 'Keep only scheme, host, optional port (and a self-hosted gateway’s path); put keys in the API key field.',
   },
   BASE_URL_DASHBOARD: {
@@ -120,7 +130,10 @@ function judge(raw: string, { details, origin, policy }: Judging): { list: Findi
     list.push(problem('fail', 'BASE_URL_INVALID', `the scheme is ${url.protocol.replace(':', '')}, not https`, { details, ...schemeFix(text) }));
     return { list };
   }
-  const extraParts = Boolean(url.username || url.password || url.search || url.hash || text.includes('?') || text.includes('#'));
+  // user:password@ (also an empty one: "https://@host" still has the separator the app rejects).
+  const credentials = Boolean(url.username || url.password) || /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(text);
+  const queryOrFragment = Boolean(url.search || url.hash || text.includes('?') || text.includes('#'));
+  const extraParts = credentials || queryOrFragment;
   // The URL as it would be after the fixes so far: each fix names it.
   let suggested = text;
   let scheme = url.protocol;
@@ -128,14 +141,22 @@ function judge(raw: string, { details, origin, policy }: Judging): { list: Findi
     suggested = text.replace(/^http:/i, 'https:');
     scheme = 'https:';
     // A fix that repeats the URL is kept for the first finding only when the URL holds a credential.
-    const fix = list.length === 0 || !extraParts ? { fix: `Use ${suggested}.` } : {};
+    const fix = !credentials && (list.length === 0 || !extraParts) ? { fix: `Use ${suggested}.` } : {};
     list.push(problem('fail', 'BASE_URL_NOT_HTTPS', `plain http to ${url.hostname}`, { details, ...fix }));
   }
-  if (extraParts) {
-    // Never echo the URL here: user:password@ may be a credential.
-    list.push(problem('fail', 'BASE_URL_EXTRA_PARTS', 'the base URL has credentials, a query string or a fragment', { details: { origin } }));
-    return { list };
+  if (credentials) {
+    // Never echo the URL here: user:password@ is a credential.
+    list.push(
+      problem('fail', 'BASE_URL_CREDENTIALS', `the base URL embeds user:password@ (refused by the app since ${URL_CREDENTIALS_REJECTED_SINCE})`, {
+        details: { origin, refusedSince: URL_CREDENTIALS_REJECTED_SINCE },
+      }),
+    );
   }
+  if (queryOrFragment) {
+    // Not echoed either: a query string often carries a token (?api_key=…).
+    list.push(problem('fail', 'BASE_URL_EXTRA_PARTS', 'the base URL has a query string or a fragment', { details: { origin } }));
+  }
+  if (extraParts) return { list };
   const host = url.hostname.toLowerCase();
   if (PORTKEY_NON_API_HOSTS.includes(host)) {
     // The fix replaces the whole URL: what its path holds no longer matters.

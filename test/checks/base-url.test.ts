@@ -98,9 +98,19 @@ testCheck(baseUrl, [
   { name: 'no scheme: BASE_URL_INVALID', settings: url('api.portkey.ai'), expect: { status: 'fail', code: 'BASE_URL_INVALID', more: [] } },
   { name: 'ftp: BASE_URL_INVALID', settings: url('ftp://gw.example.com'), expect: { status: 'fail', code: 'BASE_URL_INVALID' } },
   {
-    name: 'credentials: BASE_URL_EXTRA_PARTS, the URL not in details',
+    name: 'credentials: BASE_URL_CREDENTIALS citing the version, the URL not in details',
     settings: url('https://user:pw@api.portkey.ai'),
-    expect: { status: 'fail', code: 'BASE_URL_EXTRA_PARTS', details: { origin: 'profile' } },
+    expect: { status: 'fail', code: 'BASE_URL_CREDENTIALS', more: [], details: { origin: 'profile', refusedSince: '1.32352.0' } },
+  },
+  {
+    name: 'an empty user:password@: BASE_URL_CREDENTIALS',
+    settings: url('https://@api.portkey.ai'),
+    expect: { status: 'fail', code: 'BASE_URL_CREDENTIALS', more: [] },
+  },
+  {
+    name: 'credentials and a query string: both',
+    settings: url('https://key@api.portkey.ai/?x=1'),
+    expect: { status: 'fail', code: 'BASE_URL_CREDENTIALS', more: ['BASE_URL_EXTRA_PARTS'] },
   },
   { name: 'a query string: BASE_URL_EXTRA_PARTS', settings: url('https://api.portkey.ai?x=1'), expect: { status: 'fail', code: 'BASE_URL_EXTRA_PARTS' } },
   { name: 'a fragment: BASE_URL_EXTRA_PARTS', settings: url('https://api.portkey.ai#frag'), expect: { status: 'fail', code: 'BASE_URL_EXTRA_PARTS' } },
@@ -166,7 +176,7 @@ testCheck(baseUrl, [
   {
     name: 'whitespace, plain http and credentials: the credential stops the analysis',
     settings: url(' http://user:pw@gw.example.com/v1'),
-    expect: { status: 'fail', code: 'BASE_URL_WHITESPACE', more: ['BASE_URL_NOT_HTTPS', 'BASE_URL_EXTRA_PARTS'] },
+    expect: { status: 'fail', code: 'BASE_URL_WHITESPACE', more: ['BASE_URL_NOT_HTTPS', 'BASE_URL_CREDENTIALS'] },
   },
 ]);
 
@@ -175,7 +185,7 @@ describe('base-url: facts beyond codes', () => {
 
   it('never puts a URL with credentials in the details', async () => {
     const { result } = await run('https://user:pw@api.portkey.ai');
-    expect(result.details).toEqual({ origin: 'profile' });
+    expect(result.details).toEqual({ origin: 'profile', refusedSince: '1.32352.0' });
   });
 
   it('a later finding never repeats a URL that holds a credential', async () => {

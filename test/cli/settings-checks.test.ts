@@ -101,7 +101,7 @@ const CASES: Case[] = [
     mutate: set('inferenceGatewayBaseUrl', 'https://user:pw@api.portkey.ai'),
     check: 'base-url',
     status: 'fail',
-    code: 'BASE_URL_EXTRA_PARTS',
+    code: 'BASE_URL_CREDENTIALS',
   },
   {
     name: 'base URL not allowed by policy',

@@ -402,7 +402,7 @@ const SCENARIOS: Scenario[] = [
     name: 'profile: the key as the base URL password',
     key: 'profile',
     profile: (w) => profileWith(`http://user:${KEY}@127.0.0.1:${w.echo.port}/ok`),
-    expect: { 'base-url': 'fail:BASE_URL_EXTRA_PARTS' },
+    expect: { 'base-url': 'fail:BASE_URL_CREDENTIALS' },
   },
   { name: 'profile: the key is the base URL', key: 'profile', profile: () => profileWith(KEY), expect: { 'base-url': 'fail' } },
   {
