@@ -17,6 +17,7 @@ import developerMode from './developer-mode.js';
 import appRunning from './app-running.js';
 import relaunchNeeded from './relaunch-needed.js';
 import keychain from './keychain.js';
+import appLog from './app-log.js';
 import dns from './dns.js';
 import tcp from './tcp.js';
 import proxy from './proxy.js';
@@ -44,6 +45,7 @@ export const CHECKS: readonly AnyCheck[] = [
   appRunning,
   relaunchNeeded,
   keychain,
+  appLog,
   // Network path, first failing layer wins: DNS → TCP → proxy → TLS → HTTP.
   dns,
   tcp,

@@ -83,11 +83,30 @@ export interface KeychainIO {
   read(ref: KeychainRef, opts?: KeychainOptions): Promise<KeychainRead>;
 }
 
+/**
+ * Which of the app's log folders a `main.log` is in (docs/claude-desktop.md, "The app's log"):
+ * the third-party folder (`Claude-3p`), the first-party one (`Claude`: the app logs there when it
+ * did not start in third-party mode, e.g. because it rejected the configuration), or the folder
+ * `CLAUDE_USER_DATA_DIR` names.
+ */
+export type AppLogFolder = 'third-party' | 'first-party' | 'user-data-dir';
+
 /** The tail of Claude Desktop's own log (`main.log`), the witness of what the app really did. */
 export type AppLogTail =
-  | { status: 'found'; path: string; lines: string[]; truncated: boolean }
+  | {
+      status: 'found';
+      path: string;
+      folder: AppLogFolder;
+      /** The lines of the tail, oldest first, each bounded and without control characters. */
+      lines: string[];
+      /** The file was longer than the tail read: its beginning was not read. */
+      truncated: boolean;
+      modifiedAt?: Date;
+      /** Every place looked at (the most recently written log that exists is read). */
+      searched: string[];
+    }
   | { status: 'missing'; searched: string[] }
-  | { status: 'unreadable'; path: string; reason: string };
+  | { status: 'unreadable'; path: string; reason: string; searched?: string[] };
 
 export interface AppLogIO {
   /** The last lines of the app's log, bounded, control characters removed. */
