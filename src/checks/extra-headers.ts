@@ -1,15 +1,15 @@
 /**
- * Extra headers under both setting keys and both forms (FIELD-NOTES §2). Names only are
- * reported: header values may be personal data or credentials.
+ * Extra headers under both setting keys and both forms (docs/claude-desktop.md, "Keys and their
+ * shapes"). Names only are reported: header values may be personal data or credentials.
  *
  * Every problem resolution found is a finding: the first (most severe: resolution sorts them)
  * is primary, the others are listed, so a bad name and a credential header are fixed together.
  */
 import { defineCheck, findings, ok, problem } from '../contract/check.js';
-import { resolveHeaders, type HeaderProblem, type HeaderProblemCode } from '../inference/headers.js';
+import { HEADER_WARNING_CODES, resolveHeaders, type HeaderProblem } from '../inference/headers.js';
 import claudeSettings from './claude-settings.js';
 
-const WARN_ONLY: HeaderProblemCode[] = ['HEADERS_DUPLICATE', 'HEADERS_BOTH_KEYS', 'HEADERS_CREDENTIAL'];
+const isWarning = (p: HeaderProblem) => HEADER_WARNING_CODES.includes(p.code);
 
 const where = (p: HeaderProblem) => (p.line !== undefined ? ` (line ${p.line}, column ${p.column})` : '');
 
@@ -20,13 +20,13 @@ export default defineCheck({
   needs: [claudeSettings],
   codes: {
     HEADERS_NATIVE_IN_MANAGED: {
-      title: 'Managed settings hold the headers as a native array/dictionary; the app needs a JSON-encoded string',
-      fix: 'In the configuration profile / registry, make the value a string holding JSON, e.g. <string>{"x-portkey-metadata":"{\\"team\\":\\"eng\\"}"}</string>.',
+      title: 'Managed settings hold the headers as a native dictionary/array; current app versions read it, older ones need a JSON-encoded string',
+      fix: 'For older app versions too, make the value a string holding JSON, e.g. <string>{"x-portkey-metadata":"{\\"team\\":\\"eng\\"}"}</string>.',
     },
     HEADERS_INVALID_JSON: { title: 'The headers setting is a string that is not valid JSON', fix: 'Fix the JSON at the line and column shown.' },
     HEADERS_WRONG_TYPE: {
       title: 'The headers setting has the wrong shape',
-      fix: 'inferenceCustomHeaders is an object {"Header-Name": "value"}; inferenceGatewayHeaders is an array ["Header-Name: value"].',
+      fix: 'Write the headers as an object {"Header-Name": "value"} (or, older form, a list ["Header-Name: value"]).',
     },
     HEADERS_VALUE_NOT_STRING: {
       title: 'A header value is not a string (metadata must be JSON-encoded inside a string)',
@@ -52,6 +52,7 @@ export default defineCheck({
     },
   },
   run({ target }) {
+    // Resolution lists failures before warnings: the first listed is the primary finding.
     const { headers, problems } = resolveHeaders(target);
     const names = headers.map((h) => h.name);
     const details: Record<string, unknown> = {
@@ -60,7 +61,7 @@ export default defineCheck({
     };
     const list = problems.map((p, i) =>
       problem(
-        WARN_ONLY.includes(p.code) ? 'warn' : 'fail',
+        isWarning(p) ? 'warn' : 'fail',
         p.code,
         i === 0 ? `${p.message}${where(p)}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}` : `${p.message}${where(p)}`,
         {

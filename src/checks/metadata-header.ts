@@ -6,7 +6,7 @@
  */
 import { defineCheck, fail, findings, ok, problem, skip } from '../contract/check.js';
 import { METADATA_HEADER, METADATA_MAX_VALUE_LENGTH } from '../core/portkey.js';
-import { resolveHeaders } from '../inference/headers.js';
+import { HEADER_WARNING_CODES, resolveHeaders } from '../inference/headers.js';
 import { analyzeMetadata } from '../inference/metadata.js';
 import claudeSettings from './claude-settings.js';
 
@@ -52,7 +52,7 @@ export default defineCheck({
   run({ target, policy }) {
     const resolution = resolveHeaders(target);
     const header = resolution.headers.find((h) => h.name.toLowerCase() === METADATA_HEADER);
-    if (!header && resolution.problems.some((p) => p.code !== 'HEADERS_BOTH_KEYS' && p.code !== 'HEADERS_DUPLICATE')) {
+    if (!header && resolution.problems.some((p) => !HEADER_WARNING_CODES.includes(p.code))) {
       return skip('METADATA_HEADERS_UNREADABLE', 'the extra headers could not be read (see extra-headers), so the metadata is unknown');
     }
     const required = policy?.metadata?.requiredKeys ?? [];

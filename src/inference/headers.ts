@@ -1,11 +1,12 @@
 /**
  * The extra headers the app sends on every request, resolved from both setting keys and both
- * forms (FIELD-NOTES §2): `inferenceCustomHeaders` (an object; a JSON string in managed
- * settings) and the older `inferenceGatewayHeaders` (an array of "Name: Value"; a JSON string
- * in managed settings), plus `--header` flags. Resolution is lenient — it keeps every header it
+ * forms (docs/claude-desktop.md, "Keys and their shapes"): `inferenceCustomHeaders` and the older
+ * `inferenceGatewayHeaders`, each an object or a list of "Name: Value" strings, native or as a
+ * JSON string, plus `--header` flags. Resolution is lenient — it keeps every header it
  * can — and lists each problem with its code, so the network checks can still probe with what
  * the app would most likely send while the extra-headers check reports what is wrong.
  */
+import { KEY_TABLE_STAMP } from '../app/config-keys.js';
 import { parseJsonStrict } from '../config/json.js';
 import type { Field, Origin, Target } from '../config/target.js';
 import { safeJson } from './text.js';
@@ -21,18 +22,21 @@ export interface ResolvedHeader {
   invalid?: true;
 }
 
-/** Codes, most severe first. */
+/** Codes, failures first, then warnings ({@link HEADER_WARNING_CODES}). */
 export type HeaderProblemCode =
-  | 'HEADERS_NATIVE_IN_MANAGED'
   | 'HEADERS_INVALID_JSON'
   | 'HEADERS_WRONG_TYPE'
   | 'HEADERS_VALUE_NOT_STRING'
   | 'HEADERS_ENTRY_MALFORMED'
   | 'HEADERS_BAD_NAME'
   | 'HEADERS_BAD_VALUE'
+  | 'HEADERS_NATIVE_IN_MANAGED'
   | 'HEADERS_CREDENTIAL'
   | 'HEADERS_DUPLICATE'
   | 'HEADERS_BOTH_KEYS';
+
+/** Problems that leave the headers usable as they are (the app sends them): warnings at most. */
+export const HEADER_WARNING_CODES: readonly HeaderProblemCode[] = ['HEADERS_NATIVE_IN_MANAGED', 'HEADERS_CREDENTIAL', 'HEADERS_DUPLICATE', 'HEADERS_BOTH_KEYS'];
 
 export interface HeaderProblem {
   code: HeaderProblemCode;
@@ -54,8 +58,8 @@ const CREDENTIALS = new Set(['authorization', 'x-api-key', 'x-portkey-api-key', 
 
 export function resolveHeaders(target: Target): HeaderResolution {
   const problems: HeaderProblem[] = [];
-  const legacy = target.gatewayHeaders ? fromGatewayHeaders(target.gatewayHeaders, target.managed, problems) : [];
-  const current = target.customHeaders ? fromCustomHeaders(target.customHeaders, target.managed, problems) : [];
+  const legacy = target.gatewayHeaders ? fromSetting(target.gatewayHeaders, 'inferenceGatewayHeaders', target.managed, problems) : [];
+  const current = target.customHeaders ? fromSetting(target.customHeaders, 'inferenceCustomHeaders', target.managed, problems) : [];
   if (target.customHeaders && target.gatewayHeaders) {
     problems.push({
       code: 'HEADERS_BOTH_KEYS',
@@ -101,13 +105,13 @@ export function resolveHeaders(target: Target): HeaderResolution {
 }
 
 const ORDER: HeaderProblemCode[] = [
-  'HEADERS_NATIVE_IN_MANAGED',
   'HEADERS_INVALID_JSON',
   'HEADERS_WRONG_TYPE',
   'HEADERS_VALUE_NOT_STRING',
   'HEADERS_ENTRY_MALFORMED',
   'HEADERS_BAD_NAME',
   'HEADERS_BAD_VALUE',
+  'HEADERS_NATIVE_IN_MANAGED',
   'HEADERS_CREDENTIAL',
   'HEADERS_DUPLICATE',
   'HEADERS_BOTH_KEYS',
@@ -116,8 +120,20 @@ function sortProblems(problems: HeaderProblem[]): HeaderProblem[] {
   return problems.sort((a, b) => ORDER.indexOf(a.code) - ORDER.indexOf(b.code));
 }
 
-/** Decodes a managed (string) value, or reports a native value where a string is required. */
-function decodeManaged(field: Field, key: HeaderSettingKey, managed: boolean, problems: HeaderProblem[]): { ok: true; value: unknown } | { ok: false } {
+/**
+ * Sources whose documented form for arrays and objects is native JSON (the Linux managed file):
+ * a native value there is never a finding. Elsewhere in managed settings (plist, registry) a
+ * native value is read by current app versions but older ones needed a JSON string.
+ */
+const NATIVE_IS_DOCUMENTED: readonly string[] = ['managed-file'];
+
+/** Whether a non-string value of `field` is a native managed value (a warning at most). */
+export function isNativeManaged(field: Field, managed: boolean): boolean {
+  return managed && !NATIVE_IS_DOCUMENTED.includes(field.origin) && field.value !== null && typeof field.value === 'object';
+}
+
+/** Decodes a JSON string value (any source), or notes a native value in managed settings. */
+function decode(field: Field, key: HeaderSettingKey, managed: boolean, problems: HeaderProblem[]): { ok: true; value: unknown } | { ok: false } {
   const value = field.value;
   if (typeof value === 'string') {
     const parsed = parseJsonStrict(value);
@@ -134,25 +150,35 @@ function decodeManaged(field: Field, key: HeaderSettingKey, managed: boolean, pr
     }
     return { ok: true, value: parsed.value };
   }
-  if (managed && value !== null && typeof value === 'object') {
-    // The app reads managed values as strings only; a native array/dict is ignored (FIELD-NOTES §2).
+  if (isNativeManaged(field, managed)) {
+    // Current builds read a native <dict>/<array> as the equivalent JSON; older ones needed a
+    // string (docs/claude-desktop.md, "Managed sources"). A warning, and the value is used.
     problems.push({
       code: 'HEADERS_NATIVE_IN_MANAGED',
       key,
-      message: `${key} is a native ${Array.isArray(value) ? 'array' : 'dictionary'} in managed settings; it must be a JSON-encoded string`,
+      message: `${key} is a native ${Array.isArray(value) ? 'array' : 'dictionary'} in managed settings: read by current app versions (documented as of ${KEY_TABLE_STAMP.referenceCoversAppUpTo}); older versions need a JSON-encoded string`,
     });
-    // Still resolve it, so the network checks probe with the headers that were intended.
   }
   return { ok: true, value };
 }
 
-function fromCustomHeaders(field: Field, managed: boolean, problems: HeaderProblem[]): ResolvedHeader[] {
-  const key = 'inferenceCustomHeaders';
-  const decoded = decodeManaged(field, key, managed, problems);
+/**
+ * Either key, either form (docs/claude-desktop.md, "Keys and their shapes"): an object
+ * `{"Name": "value"}` (the documented form of both keys) or a list of `"Name: Value"` strings
+ * (the first documented form of `inferenceGatewayHeaders`, still accepted for both), each also as
+ * a JSON string.
+ */
+function fromSetting(field: Field, key: HeaderSettingKey, managed: boolean, problems: HeaderProblem[]): ResolvedHeader[] {
+  const decoded = decode(field, key, managed, problems);
   if (!decoded.ok) return [];
   const value = decoded.value;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    problems.push({ code: 'HEADERS_WRONG_TYPE', key, message: `${key} must be an object of header names to string values, found ${kindOf(value)}` });
+  if (Array.isArray(value)) return fromList(value, field, key, problems);
+  if (value === null || typeof value !== 'object') {
+    problems.push({
+      code: 'HEADERS_WRONG_TYPE',
+      key,
+      message: `${key} must be an object of header names to string values (or a list of "Name: Value" strings), found ${kindOf(value)}`,
+    });
     return [];
   }
   const out: ResolvedHeader[] = [];
@@ -176,15 +202,7 @@ function fromCustomHeaders(field: Field, managed: boolean, problems: HeaderProbl
   return out;
 }
 
-function fromGatewayHeaders(field: Field, managed: boolean, problems: HeaderProblem[]): ResolvedHeader[] {
-  const key = 'inferenceGatewayHeaders';
-  const decoded = decodeManaged(field, key, managed, problems);
-  if (!decoded.ok) return [];
-  const value = decoded.value;
-  if (!Array.isArray(value)) {
-    problems.push({ code: 'HEADERS_WRONG_TYPE', key, message: `${key} must be an array of "Name: Value" strings, found ${kindOf(value)}` });
-    return [];
-  }
+function fromList(value: readonly unknown[], field: Field, key: HeaderSettingKey, problems: HeaderProblem[]): ResolvedHeader[] {
   const out: ResolvedHeader[] = [];
   value.forEach((entry: unknown, index) => {
     const colon = typeof entry === 'string' ? entry.indexOf(':') : -1;

@@ -43,10 +43,30 @@ testCheck(extraHeaders, [
   },
 
   {
-    name: 'managed, a native dictionary: HEADERS_NATIVE_IN_MANAGED',
+    name: 'managed, a native dictionary: HEADERS_NATIVE_IN_MANAGED is a warning, the headers used',
     settings: custom({ 'x-portkey-metadata': META }),
     source: MANAGED,
-    expect: { status: 'fail', code: 'HEADERS_NATIVE_IN_MANAGED', more: [] },
+    expect: { status: 'warn', code: 'HEADERS_NATIVE_IN_MANAGED', more: [], details: { headers: [{ name: 'x-portkey-metadata' }] } },
+  },
+  {
+    name: 'inferenceGatewayHeaders as an object (its documented form) is fine',
+    settings: legacy({ 'x-portkey-metadata': META }),
+    expect: { status: 'ok', details: { headers: [{ name: 'x-portkey-metadata', from: 'inferenceGatewayHeaders' }] } },
+  },
+  {
+    name: 'inferenceGatewayHeaders as a JSON string of an object',
+    settings: legacy(JSON.stringify({ 'x-portkey-metadata': META })),
+    expect: { status: 'ok', details: { headers: [{ name: 'x-portkey-metadata', from: 'inferenceGatewayHeaders' }] } },
+  },
+  {
+    name: 'inferenceGatewayHeaders as a JSON string of a list',
+    settings: legacy(JSON.stringify([`x-portkey-metadata: ${META}`])),
+    expect: { status: 'ok', details: { headers: [{ name: 'x-portkey-metadata', from: 'inferenceGatewayHeaders' }] } },
+  },
+  {
+    name: 'inferenceCustomHeaders as a list (an older form the app still accepts)',
+    settings: custom([`x-portkey-metadata: ${META}`]),
+    expect: { status: 'ok', details: { headers: [{ name: 'x-portkey-metadata', from: 'inferenceCustomHeaders' }] } },
   },
   {
     name: 'a string that is not JSON: HEADERS_INVALID_JSON at its position',
@@ -58,12 +78,12 @@ testCheck(extraHeaders, [
       details: { findings: [{ code: 'HEADERS_INVALID_JSON', key: 'inferenceCustomHeaders', line: 1 }] },
     },
   },
+  { name: 'a number under inferenceCustomHeaders: HEADERS_WRONG_TYPE', settings: custom(3), expect: { status: 'fail', code: 'HEADERS_WRONG_TYPE' } },
   {
-    name: 'an array under inferenceCustomHeaders: HEADERS_WRONG_TYPE',
-    settings: custom([`x-portkey-metadata: ${META}`]),
+    name: 'a JSON string of a number under inferenceGatewayHeaders: HEADERS_WRONG_TYPE',
+    settings: legacy('true'),
     expect: { status: 'fail', code: 'HEADERS_WRONG_TYPE' },
   },
-  { name: 'an object under inferenceGatewayHeaders: HEADERS_WRONG_TYPE', settings: legacy({ a: 'b' }), expect: { status: 'fail', code: 'HEADERS_WRONG_TYPE' } },
   {
     name: 'a header value that is an object: HEADERS_VALUE_NOT_STRING',
     settings: custom({ 'x-portkey-metadata': { team: 'eng' } }),
@@ -127,9 +147,9 @@ testCheck(extraHeaders, [
     expect: { status: 'fail', code: 'HEADERS_VALUE_NOT_STRING', more: ['HEADERS_ENTRY_MALFORMED', 'HEADERS_BOTH_KEYS'] },
   },
   {
-    name: 'managed, native and with a line break in a value',
+    name: 'managed, native and with a line break in a value: the failure first',
     settings: custom({ 'x-portkey-metadata': 'a\nb' }),
     source: MANAGED,
-    expect: { status: 'fail', code: 'HEADERS_NATIVE_IN_MANAGED', more: ['HEADERS_BAD_VALUE'] },
+    expect: { status: 'fail', code: 'HEADERS_BAD_VALUE', more: ['HEADERS_NATIVE_IN_MANAGED'] },
   },
 ]);

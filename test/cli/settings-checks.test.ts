@@ -167,8 +167,8 @@ const CASES: Case[] = [
     alsoChanges: ['metadata-header'],
   },
   {
-    name: 'headers an array',
-    mutate: set('inferenceCustomHeaders', ['x-portkey-metadata: {}']),
+    name: 'headers a number',
+    mutate: set('inferenceCustomHeaders', 42),
     check: 'extra-headers',
     status: 'fail',
     code: 'HEADERS_WRONG_TYPE',

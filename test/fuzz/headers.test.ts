@@ -20,13 +20,13 @@ import { fakeIO } from '../../src/io/fakes.js';
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const ORDER: HeaderProblemCode[] = [
-  'HEADERS_NATIVE_IN_MANAGED',
   'HEADERS_INVALID_JSON',
   'HEADERS_WRONG_TYPE',
   'HEADERS_VALUE_NOT_STRING',
   'HEADERS_ENTRY_MALFORMED',
   'HEADERS_BAD_NAME',
   'HEADERS_BAD_VALUE',
+  'HEADERS_NATIVE_IN_MANAGED',
   'HEADERS_CREDENTIAL',
   'HEADERS_DUPLICATE',
   'HEADERS_BOTH_KEYS',
