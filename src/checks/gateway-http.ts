@@ -2,7 +2,10 @@
  * HTTP: the gateway answers as an API, and which kind it is — Portkey SaaS, a self-hosted
  * enterprise gateway (`/v1/health`), the open-source gateway (`GET /` says hey) — or what else
  * answered: a captive portal, a proxy's block page, a redirect to a login, an HTML page where
- * an API was expected. No key is sent here.
+ * an API was expected. No key is sent here. The summary quotes the answer that identified the
+ * gateway: the open-source gateway's greeting, the enterprise gateway's health, else
+ * `/v1/models` — not a 500 the open-source gateway gives on `/v1/models` although its provider
+ * answered (docs/decisions.md, "Real gateways").
  */
 import { defineCheck, fail, ok, warn, type CheckContext, type CodeOf, type CodeTable, type Outcome } from '../contract/check.js';
 import type { HttpOk, HttpResult } from '../contract/io.js';
@@ -19,11 +22,9 @@ import {
   proxyDecision,
 } from '../gateway/endpoint.js';
 import { failureDetails, KEYLESS_REQUEST_KINDS, netCodeIn, netCodes } from '../gateway/failure-codes.js';
+import { isOssPassthroughCrash, OSS_GREETING } from '../gateway/oss.js';
 import { htmlTitle, isHtml, isJson, parseJson, readError } from '../gateway/responses.js';
 import tls from './tls.js';
-
-/** What `GET /` of the open-source gateway answers. */
-const OSS_GREETING = 'AI Gateway says hey!';
 
 /** What answered at the base URL: which Portkey gateway, or an API that is not recognisably Portkey. */
 export type GatewayKind = 'portkey-saas' | 'portkey-enterprise' | 'portkey-oss' | 'portkey' | 'unknown-api';
@@ -95,16 +96,23 @@ export default defineCheck({
       if (verdict) return verdict;
       const [root, health] = await Promise.all([get('/'), get('/v1/health')]);
       const kind = gatewayKind(gatewayUrl(ctx), models, root, health);
+      const seen = evidence(kind, models, root, health);
+      const message = readError(models.headers, models.body).message;
       const details = {
         kind,
         status: models.status,
         phases: models.phases,
-        ...(readError(models.headers, models.body).message ? { message: readError(models.headers, models.body).message } : {}),
+        ...(message ? { message } : {}),
+        evidence: { probe: seen.probe, status: seen.res.status, totalMs: Math.round(seen.res.phases.totalMs) },
+        ...(kind === 'portkey-oss' && isOssPassthroughCrash(models.status, models.headers)
+          ? { note: `GET /v1/models: the open-source gateway's own HTTP ${models.status} after its provider answered (a gateway defect, not the settings)` }
+          : {}),
       };
       const data: GatewayHttpData = { kind };
       const label = LABEL[kind];
       if (kind === 'unknown-api') return warn('HTTP_UNKNOWN_API', `an API answers at ${gatewayUrl(ctx).host}, but not recognisably Portkey`, { details, data });
-      return ok(`${label} answers (HTTP ${models.status} in ${Math.round(models.phases.totalMs)} ms)`, details, data);
+      const answered = seen.probe === 'GET /v1/models' ? `HTTP ${seen.res.status}` : `${seen.probe} ${seen.res.status}`;
+      return ok(`${label} answers (${answered} in ${Math.round(seen.res.phases.totalMs)} ms)`, details, data);
     } finally {
       await client.close();
     }
@@ -118,6 +126,13 @@ const LABEL: Record<GatewayKind, string> = {
   portkey: 'a Portkey gateway',
   'unknown-api': 'an unidentified API',
 };
+
+/** The answer that shows the gateway is there: the probe that identified its kind, else `/v1/models`. */
+function evidence(kind: GatewayKind, models: HttpOk, root: HttpResult, health: HttpResult): { probe: string; res: HttpOk } {
+  if (kind === 'portkey-oss' && root.ok) return { probe: 'GET /', res: root };
+  if (kind === 'portkey-enterprise' && health.ok) return { probe: 'GET /v1/health', res: health };
+  return { probe: 'GET /v1/models', res: models };
+}
 
 /** A response that shows something other than an API answered; undefined when it looks like an API. */
 function judgeNonApi(res: HttpOk): GatewayOutcome | undefined {
@@ -138,7 +153,10 @@ function judgeNonApi(res: HttpOk): GatewayOutcome | undefined {
     const title = htmlTitle(res.body);
     return fail('HTTP_HTML_PAGE', `an HTML page answered (HTTP ${res.status}${title ? `, "${title}"` : ''})`, { details: { ...details, title } });
   }
-  if (res.status >= 500 && !isJson(res.headers) && !res.headers['x-portkey-gateway-exception']) {
+  // A gateway relaying its provider's answer names the provider: a Portkey gateway answered, even
+  // in plain text (the open-source gateway's 500 when the provider is unreachable: `fetch failed`).
+  const relayed = Boolean(res.headers['x-portkey-provider']);
+  if (res.status >= 500 && !relayed && !isJson(res.headers) && !res.headers['x-portkey-gateway-exception']) {
     return fail('HTTP_GATEWAY_DOWN', `HTTP ${res.status} without an API error body`, { details });
   }
   if (res.truncated && !isJson(res.headers)) {
@@ -148,7 +166,7 @@ function judgeNonApi(res: HttpOk): GatewayOutcome | undefined {
       { details },
     );
   }
-  if (!isJson(res.headers) && parseJson(res.body) === undefined) {
+  if (!relayed && !isJson(res.headers) && parseJson(res.body) === undefined) {
     return fail('HTTP_NOT_A_GATEWAY', `HTTP ${res.status}, ${res.headers['content-type'] ?? 'no content type'}: not an API answer`, { details });
   }
   return undefined;

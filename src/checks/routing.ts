@@ -2,12 +2,17 @@
  * Routing: `POST /v1/messages/count_tokens` with the app's headers and default model exercises
  * the whole route (config, provider, fallbacks) without generating output. Reports the provider
  * that answered, whether a fallback target did, and the trace id to look up in Portkey's logs.
+ * The open-source gateway 1.15.2 cannot count tokens (it answers 500 although the provider
+ * answered, docs/decisions.md "Real gateways"): then the route is named from the settings and
+ * the probe left to --live.
  */
 import { type CodeOf, type CodeTable, defineCheck, type Finding, fail, finding, findings, ok, problem, warn } from '../contract/check.js';
 import { appHeaders, clientOptions, endpoint, MAX_BODY_BYTES, probeTimeout } from '../gateway/endpoint.js';
 import { failureDetails, netCode, netCodes, REQUEST_KINDS } from '../gateway/failure-codes.js';
 import { probeModel } from '../gateway/models.js';
+import { isOssPassthroughCrash } from '../gateway/oss.js';
 import { routingHeaders } from '../gateway/responses.js';
+import { describeRoute, settingsRoute } from '../gateway/route.js';
 import { describeStatus, diagnoseStatus, gatewayStatusCodes } from '../gateway/status-codes.js';
 import keyValidity from './key-validity.js';
 
@@ -25,6 +30,10 @@ const codes = {
     title: 'The route does not support count_tokens (404), so routing could not be probed without spending tokens',
     fix: 'Run with --live to probe with one real (tiny, billed) request.',
   },
+  ROUTING_GATEWAY_CANNOT_COUNT: {
+    title: 'The open-source gateway cannot count tokens (HTTP 500 although the provider answered), so routing could not be probed without spending tokens',
+    fix: 'Nothing in the settings causes this: run with --live to send one real (tiny, billed) streamed message through the route, as the app does.',
+  },
 } as const satisfies CodeTable;
 
 export default defineCheck({
@@ -39,7 +48,8 @@ export default defineCheck({
     ...codes,
   },
   async run(ctx) {
-    const model = probeModel(ctx, ctx.upstream(keyValidity)?.catalog?.ids);
+    const upstream = ctx.upstream(keyValidity);
+    const model = probeModel(ctx, upstream?.catalog?.ids);
     const res = await ctx.net.httpRequest({
       ...(await clientOptions(ctx)),
       url: endpoint(ctx, '/v1/messages/count_tokens'),
@@ -60,6 +70,17 @@ export default defineCheck({
       const diagnosis = diagnoseStatus(res.status, res.headers, res.body);
       if (diagnosis.code === 'ENDPOINT_NOT_FOUND') {
         return warn('ROUTING_PROBE_UNSUPPORTED', `count_tokens answered 404 for ${model} (${provider})`, { details });
+      }
+      // The open-source gateway's defect, not the user's setup: name the route the settings give.
+      if (upstream?.gatewayKind === 'portkey-oss' && isOssPassthroughCrash(res.status, res.headers)) {
+        const routesTo = settingsRoute(ctx.target);
+        Object.assign(details, { gatewayKind: upstream.gatewayKind, routesTo, message: diagnosis.error.message });
+        const next = ctx.options.live ? 'see the live-message check for a real streamed message' : 'run with --live to send one real streamed message';
+        const why = `the open-source gateway cannot count tokens (its own HTTP ${res.status}, not the settings)`;
+        return warn('ROUTING_GATEWAY_CANNOT_COUNT', `${why}; the settings route to ${describeRoute(routesTo)}; ${next}`, {
+          details,
+          ...(ctx.options.live ? { fix: 'See the live-message check: it sent one real streamed message through the route.' } : {}),
+        });
       }
       Object.assign(details, { source: diagnosis.error.source, portkeyCode: diagnosis.error.portkeyCode, message: diagnosis.error.message });
       return finding(diagnosis.status, diagnosis.code, `${describeStatus(res.status, diagnosis)} (${provider})`, { details });

@@ -33,7 +33,16 @@ export default defineCheck({
   needs: [keyValidity],
   codes,
   run(ctx) {
-    const catalog = ctx.upstream(keyValidity)?.catalog;
+    const upstream = ctx.upstream(keyValidity);
+    const catalog = upstream?.catalog;
+    if (upstream?.gatewayKind === 'portkey-oss') {
+      // It has no workspaces, no catalog, and checks no Portkey key (its /v1/models is the provider's).
+      return ok('not applicable: the open-source gateway has no workspaces or Model Catalog', {
+        gatewayKind: upstream.gatewayKind,
+        established: [],
+        notEstablished: [],
+      });
+    }
     const notEstablished = ['which workspace the key belongs to (Portkey offers no identity endpoint for API keys)'];
     if (!catalog) {
       return ok('not established: the gateway exposes no catalog for this key', {

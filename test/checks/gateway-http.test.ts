@@ -5,6 +5,7 @@ import gatewayHttp from '../../src/checks/gateway-http.js';
 import { KEYLESS_REQUEST_KINDS, NET_FAILURE_CODES } from '../../src/gateway/failure-codes.js';
 import { httpFail, httpOk, tlsFail, tlsOk, selfSignedChain, type SeenRequest } from '../../src/io/fakes.js';
 import type { HttpResult } from '../../src/contract/io.js';
+import { OSS_1_15_2, type RecordedAnswer } from '../support/gateway.js';
 import { runCheck, testCheck, type Scenario } from './check-tester.js';
 
 const SETTINGS = { inferenceGatewayBaseUrl: 'https://gateway.example.test' };
@@ -12,6 +13,12 @@ const SAAS = { inferenceGatewayBaseUrl: 'https://api.portkey.ai' };
 const NOT_FOUND = httpOk(404, { error: { message: 'Not Found' } });
 /** What Portkey answers to an unauthenticated `GET /v1/models`. */
 const PORTKEY_401 = httpOk(401, { status: 'failure', message: 'Portkey Error: Invalid API Key. Error Code: 03' });
+
+/** An answer the real open-source gateway gave (test/support/gateway.ts). */
+const recorded = (a: RecordedAnswer): HttpResult => httpOk(a.status, a.body, { headers: a.headers });
+const OSS = { inferenceGatewayBaseUrl: 'http://127.0.0.1:8787' };
+/** The provider's 404 for a path it does not have, relayed by the open-source gateway. */
+const RELAYED_404 = OSS_1_15_2.providerError(404, '{"type":"error","error":{"type":"not_found_error","message":"Not found"}}');
 
 /** Answers by path: `/v1/models`, `/`, `/v1/health` (anything else, or a missing path, is a 404). */
 function byPath(answers: Record<string, HttpResult>): (req: SeenRequest) => HttpResult {
@@ -26,7 +33,12 @@ const scenarios: Scenario[] = [
     net: { http: byPath({ '/v1/models': PORTKEY_401 }) },
     expect: {
       status: 'ok',
-      details: { kind: 'portkey-saas', status: 401, message: 'Portkey Error: Invalid API Key. Error Code: 03' },
+      details: {
+        kind: 'portkey-saas',
+        status: 401,
+        message: 'Portkey Error: Invalid API Key. Error Code: 03',
+        evidence: { probe: 'GET /v1/models', status: 401 },
+      },
       data: { kind: 'portkey-saas' },
     },
   },
@@ -45,7 +57,38 @@ const scenarios: Scenario[] = [
     name: 'a self-hosted enterprise gateway answers /v1/health: portkey-enterprise',
     settings: SETTINGS,
     net: { http: byPath({ '/v1/models': PORTKEY_401, '/v1/health': httpOk(200, { status: 'ok' }) }) },
-    expect: { status: 'ok', details: { kind: 'portkey-enterprise' }, data: { kind: 'portkey-enterprise' } },
+    expect: {
+      status: 'ok',
+      details: { kind: 'portkey-enterprise', status: 401, evidence: { probe: 'GET /v1/health', status: 200 } },
+      data: { kind: 'portkey-enterprise' },
+    },
+  },
+  // --- The open-source gateway 1.15.2 as it really answers: its greeting is the evidence, not /v1/models
+  {
+    name: 'open-source gateway, /v1/models 500 although the provider answered: ok, the greeting is the evidence',
+    settings: { ...OSS, inferenceCustomHeaders: { 'x-portkey-provider': 'anthropic', 'x-portkey-custom-host': 'http://127.0.0.1:9100/v1' } },
+    net: { http: byPath({ '/v1/models': recorded(OSS_1_15_2.passthroughCrash), '/': recorded(OSS_1_15_2.greeting), '/v1/health': recorded(RELAYED_404) }) },
+    expect: { status: 'ok', details: { kind: 'portkey-oss', status: 500, evidence: { probe: 'GET /', status: 200 } }, data: { kind: 'portkey-oss' } },
+  },
+  {
+    name: 'open-source gateway, no routing headers (400 on every API route): ok, the greeting is the evidence',
+    settings: OSS,
+    net: {
+      http: byPath({ '/v1/models': recorded(OSS_1_15_2.noRouting), '/': recorded(OSS_1_15_2.greeting), '/v1/health': recorded(OSS_1_15_2.noRouting) }),
+    },
+    expect: { status: 'ok', details: { kind: 'portkey-oss', status: 400, evidence: { probe: 'GET /', status: 200 } } },
+  },
+  {
+    name: 'open-source gateway, its provider unreachable (plain-text 500 naming the provider): the gateway answers, not HTTP_GATEWAY_DOWN',
+    settings: { ...OSS, inferenceCustomHeaders: { 'x-portkey-provider': 'anthropic', 'x-portkey-custom-host': 'http://127.0.0.1:9100/v1' } },
+    net: {
+      http: byPath({
+        '/v1/models': recorded(OSS_1_15_2.providerUnreachable(9100)),
+        '/': recorded(OSS_1_15_2.greeting),
+        '/v1/health': recorded(OSS_1_15_2.providerUnreachable(9100)),
+      }),
+    },
+    expect: { status: 'ok', details: { kind: 'portkey-oss', status: 500, evidence: { probe: 'GET /', status: 200 } } },
   },
   {
     name: 'Portkey headers on another host: portkey',

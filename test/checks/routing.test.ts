@@ -9,6 +9,7 @@ import { httpFail, httpOk, type SeenRequest } from '../../src/io/fakes.js';
 import type { HttpResult } from '../../src/contract/io.js';
 import { BASE_URL, CATALOG_DATA, SETTINGS, STATUS_ANSWERS, routeHeaders } from './gateway-answers.js';
 import { given, runCheck, testCheck, type Scenario } from './check-tester.js';
+import { OSS_1_15_2, type RecordedAnswer } from '../support/gateway.js';
 
 const catalog = given(keyValidity, { catalog: CATALOG_DATA, gatewayKind: 'portkey' });
 const FIRST_ID = CATALOG_DATA.ids[0]!;
@@ -127,6 +128,121 @@ const scenarios: Scenario[] = [
   },
 ];
 
+// --- The open-source gateway 1.15.2: count_tokens answers 500 although the provider answered
+// (its answers as recorded from the real gateway: test/support/gateway.ts).
+const OSS_URL = 'http://127.0.0.1:8787';
+const oss = given(keyValidity, { gatewayKind: 'portkey-oss' });
+const CONFIG_KEY = 'sk-ant-api03-InlineConfigKeyQwzrtyplkjhg';
+/** The settings of a route through the open-source gateway to a provider at a custom host. */
+const ossSettings = (headers: Record<string, string>) => ({
+  inferenceGatewayBaseUrl: OSS_URL,
+  inferenceGatewayApiKey: 'sk-ant-api03-ProviderKeyForMockQwzrtyplkj',
+  inferenceCustomHeaders: { 'x-portkey-custom-host': 'http://127.0.0.1:9100/v1', ...headers },
+});
+const recorded = (a: RecordedAnswer): HttpResult => httpOk(a.status, a.body, { headers: a.headers });
+/** Answers `count_tokens` on the open-source gateway only. */
+const ossCount =
+  (answer: RecordedAnswer) =>
+  (req: SeenRequest): HttpResult =>
+    req.method === 'POST' && req.url === `${OSS_URL}/v1/messages/count_tokens`
+      ? recorded(answer)
+      : httpOk(404, { error: { message: `unexpected ${req.url}` } });
+const CRASH = OSS_1_15_2.passthroughCrash;
+
+const ossScenarios: Scenario[] = [
+  {
+    name: 'open-source gateway, 500 although the provider answered: ROUTING_GATEWAY_CANNOT_COUNT, the provider from x-portkey-provider',
+    settings: ossSettings({ 'x-portkey-provider': 'anthropic' }),
+    upstream: [oss],
+    net: { http: ossCount(CRASH) },
+    expect: {
+      status: 'warn',
+      code: 'ROUTING_GATEWAY_CANNOT_COUNT',
+      more: [],
+      details: { model: DEFAULT_PROBE_MODEL, status: 500, gatewayKind: 'portkey-oss', routesTo: { providers: ['anthropic'], from: 'x-portkey-provider' } },
+    },
+  },
+  {
+    name: 'the same with --live: still the gateway’s defect (live-message sends the real message)',
+    settings: ossSettings({ 'x-portkey-provider': 'anthropic' }),
+    options: { live: true },
+    upstream: [oss],
+    net: { http: ossCount(CRASH) },
+    expect: { status: 'warn', code: 'ROUTING_GATEWAY_CANNOT_COUNT', details: { routesTo: { providers: ['anthropic'], from: 'x-portkey-provider' } } },
+  },
+  {
+    name: 'an inline config routes (a fallback of two targets): its providers, in order, from x-portkey-config',
+    settings: ossSettings({
+      'x-portkey-provider': 'openai',
+      'x-portkey-config': JSON.stringify({
+        strategy: { mode: 'fallback' },
+        targets: [
+          { provider: 'anthropic', api_key: CONFIG_KEY },
+          { provider: 'bedrock', aws_region: 'eu-west-1' },
+        ],
+      }),
+    }),
+    upstream: [oss],
+    net: { http: ossCount(CRASH) },
+    expect: { status: 'warn', code: 'ROUTING_GATEWAY_CANNOT_COUNT', details: { routesTo: { providers: ['anthropic', 'bedrock'], from: 'x-portkey-config' } } },
+  },
+  {
+    name: 'a config without provider or targets: the provider header routes',
+    settings: ossSettings({ 'x-portkey-provider': 'anthropic', 'x-portkey-config': '{"retry":{"attempts":2}}' }),
+    upstream: [oss],
+    net: { http: ossCount(CRASH) },
+    expect: { status: 'warn', code: 'ROUTING_GATEWAY_CANNOT_COUNT', details: { routesTo: { providers: ['anthropic'], from: 'x-portkey-provider' } } },
+  },
+  {
+    name: 'a saved config’s id: named, its providers are not in the settings',
+    settings: ossSettings({ 'x-portkey-config': 'pc-claude-desktop' }),
+    upstream: [oss],
+    net: { http: ossCount(CRASH) },
+    expect: {
+      status: 'warn',
+      code: 'ROUTING_GATEWAY_CANNOT_COUNT',
+      details: { routesTo: { providers: [], from: 'x-portkey-config', configId: 'pc-claude-desktop' } },
+    },
+  },
+  {
+    name: 'the crash’s shape from another kind of gateway is still its crash: GATEWAY_EXCEPTION',
+    settings: SETTINGS,
+    upstream: [given(keyValidity, { catalog: CATALOG_DATA, gatewayKind: 'portkey' })],
+    net: { http: () => recorded(CRASH) },
+    expect: { status: 'fail', code: 'GATEWAY_EXCEPTION', details: { status: 500, source: 'gateway-exception' } },
+  },
+  {
+    name: 'the crash’s shape from Portkey SaaS: GATEWAY_EXCEPTION (unchanged)',
+    settings: { ...SETTINGS, inferenceGatewayBaseUrl: 'https://api.portkey.ai' },
+    upstream: [given(keyValidity, { catalog: CATALOG_DATA, gatewayKind: 'portkey-saas' })],
+    net: { http: () => recorded(CRASH) },
+    expect: { status: 'fail', code: 'GATEWAY_EXCEPTION' },
+  },
+  {
+    name: 'open-source gateway, the provider unreachable (500 naming the provider): PROVIDER_ERROR, a real failure',
+    settings: ossSettings({ 'x-portkey-provider': 'anthropic' }),
+    upstream: [oss],
+    net: { http: ossCount(OSS_1_15_2.providerUnreachable(9100)) },
+    expect: { status: 'fail', code: 'PROVIDER_ERROR', details: { status: 500, provider: 'anthropic', source: 'provider' } },
+  },
+  {
+    name: 'open-source gateway, the provider rejects the key (passed through): PROVIDER_AUTH_FAILED',
+    settings: ossSettings({ 'x-portkey-provider': 'anthropic' }),
+    upstream: [oss],
+    net: {
+      http: ossCount(OSS_1_15_2.providerError(401, '{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}')),
+    },
+    expect: { status: 'fail', code: 'PROVIDER_AUTH_FAILED', details: { provider: 'anthropic' } },
+  },
+  {
+    name: 'open-source gateway, no provider and no config in the settings: NO_ROUTING_CONFIG, the user’s to fix',
+    settings: ossSettings({}),
+    upstream: [oss],
+    net: { http: ossCount(OSS_1_15_2.noRouting) },
+    expect: { status: 'fail', code: 'NO_ROUTING_CONFIG', details: { status: 400 } },
+  },
+];
+
 // Every other refusal, diagnosed by status and by who raised it (fault matrix: provider 500 and 401
 // through the open-source gateway, no routing config, rate limited).
 const refusals: Scenario[] = STATUS_ANSWERS.filter((a) => a.code !== 'ENDPOINT_NOT_FOUND').map((a) => ({
@@ -149,7 +265,7 @@ const everyKind: Scenario[] = [...new Set(REQUEST_KINDS)].map((kind) => ({
   expect: { status: 'fail', code: NET_FAILURE_CODES[kind].code, details: { model: FIRST_ID, kind } },
 }));
 
-testCheck(routing, [...scenarios, ...refusals, ...everyKind]);
+testCheck(routing, [...scenarios, ...ossScenarios, ...refusals, ...everyKind]);
 
 describe('routing: beyond the table', () => {
   it('a 404 is never ENDPOINT_NOT_FOUND here (it means count_tokens is not routed)', () => {
@@ -167,6 +283,22 @@ describe('routing: beyond the table', () => {
     expect(net.calls).toEqual([`POST ${BASE_URL}/v1/messages/count_tokens`]);
     expect(net.requests[0]?.headers).toMatchObject({ authorization: '<secret>', 'x-portkey-config': 'pc-claude-desktop', 'anthropic-version': '2023-06-01' });
     expect(JSON.parse(net.requests[0]?.body ?? '{}')).toEqual({ model: FIRST_ID, messages: [{ role: 'user', content: 'ping' }] });
+  });
+
+  it('names the route without a word of the config’s secrets', async () => {
+    const { result } = await runCheck(routing, {
+      name: 'inline config with a key',
+      settings: ossSettings({
+        'x-portkey-config': JSON.stringify({ provider: 'anthropic', api_key: CONFIG_KEY, custom_host: 'http://user:pw@127.0.0.1:9100/v1' }),
+      }),
+      upstream: [oss],
+      net: { http: ossCount(CRASH) },
+      expect: { status: 'warn', code: 'ROUTING_GATEWAY_CANNOT_COUNT' },
+    });
+    expect(result.details).toMatchObject({ routesTo: { providers: ['anthropic'], from: 'x-portkey-config' } });
+    const text = JSON.stringify(result);
+    expect(text).not.toContain(CONFIG_KEY);
+    expect(text).not.toContain('user:pw');
   });
 
   it('a 404 is reported without a diagnosis of who raised it', async () => {

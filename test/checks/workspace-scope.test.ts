@@ -19,6 +19,13 @@ const scenarios: Scenario[] = [
     expect: { status: 'ok', details: { established: [] } },
   },
   {
+    name: 'the open-source gateway (no workspaces, no catalog): not applicable, ok even when the policy expects providers',
+    settings: { inferenceGatewayBaseUrl: 'http://127.0.0.1:8787' },
+    upstream: [given(keyValidity, { gatewayKind: 'portkey-oss' })],
+    policy: { routing: { expectedProviders: ['anthropic'], expectedModels: ['claude-sonnet-4-5'] } },
+    expect: { status: 'ok', details: { gatewayKind: 'portkey-oss', established: [] } },
+  },
+  {
     name: 'a catalog and no policy: ok, the providers named',
     settings: SETTINGS,
     upstream: [withCatalog()],

@@ -114,3 +114,56 @@ export async function startGateway(opts: { readyTimeoutMs?: number } = {}): Prom
   }
   throw new Error(`gateway did not become ready: ${lastError.slice(-2000)}`);
 }
+
+/** One answer as the gateway sent it (headers lower-case; date and connection headers left out). */
+export interface RecordedAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The routing headers the open-source gateway adds to an answer it relays from the provider. */
+export const OSS_ROUTING_HEADERS: Record<string, string> = {
+  'x-portkey-cache-status': 'DISABLED',
+  'x-portkey-last-used-option-index': 'config',
+  'x-portkey-provider': 'anthropic',
+  'x-portkey-retry-attempt-count': '0',
+  'x-portkey-trace-id': '',
+};
+
+/**
+ * What the open-source gateway 1.15.2 answers on Node 20, recorded from the real one in front of
+ * the mock provider (test/gateway/oss-gateway.test.ts checks the real gateway still answers
+ * so). The check tests fake the gateway with these. docs/decisions.md, "Real gateways".
+ */
+export const OSS_1_15_2 = {
+  /** `GET /`. */
+  greeting: { status: 200, headers: { 'content-type': 'text/plain; charset=UTF-8' }, body: 'AI Gateway says hey!' },
+  /** Any API route without `x-portkey-provider` or `x-portkey-config` (`/v1/models`, `/v1/health`, `count_tokens`). */
+  noRouting: {
+    status: 400,
+    headers: { 'content-type': 'application/json' },
+    body: '{"status":"failure","message":"Either x-portkey-config or x-portkey-provider header is required"}',
+  },
+  /**
+   * A passthrough route (`POST /v1/messages/count_tokens`, `GET /v1/models`) after the provider
+   * answered 2xx: `TypeError: immutable` in the gateway, none of its routing headers.
+   */
+  passthroughCrash: {
+    status: 500,
+    headers: { 'content-type': 'application/json', 'x-portkey-gateway-exception': 'true' },
+    body: '{"status":"failure","message":"Something went wrong"}',
+  },
+  /** A passthrough route when the provider cannot be reached (here: a closed port on 127.0.0.1). */
+  providerUnreachable: (port: number): RecordedAnswer => ({
+    status: 500,
+    headers: { 'content-type': 'text/plain;charset=UTF-8', ...OSS_ROUTING_HEADERS },
+    body: `Message: fetch failed Cause: Error: connect ECONNREFUSED 127.0.0.1:${port} Name: TypeError`,
+  }),
+  /** A passthrough route when the provider answers an error: passed through, with the routing headers. */
+  providerError: (status: number, body: string): RecordedAnswer => ({
+    status,
+    headers: { 'content-type': 'application/json', ...OSS_ROUTING_HEADERS },
+    body,
+  }),
+} as const satisfies Record<string, RecordedAnswer | ((...args: never[]) => RecordedAnswer)>;

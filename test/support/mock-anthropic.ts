@@ -35,6 +35,14 @@ export const STREAM_EVENT_TYPES = [
   'message_stop',
 ] as const;
 
+/** Anthropic's `GET /v1/models` answer (one page). */
+export const MODEL_LIST = {
+  data: [{ type: 'model', id: 'claude-sonnet-4-5', display_name: 'Claude Sonnet 4.5', created_at: '2025-09-29T00:00:00Z' }],
+  has_more: false,
+  first_id: 'claude-sonnet-4-5',
+  last_id: 'claude-sonnet-4-5',
+};
+
 function message(model: string): Record<string, unknown> {
   return {
     id: 'msg_mock_01',
@@ -86,7 +94,9 @@ export async function startMockAnthropic(opts: { tls?: ServerTls } = {}): Promis
         return;
       }
       const model = typeof (body as { model?: unknown })?.model === 'string' ? (body as { model: string }).model : 'claude-mock';
-      if (req.method === 'POST' && path === '/v1/messages/count_tokens') {
+      if (req.method === 'GET' && path === '/v1/models') {
+        json(200, MODEL_LIST);
+      } else if (req.method === 'POST' && path === '/v1/messages/count_tokens') {
         json(200, { input_tokens: 8 });
       } else if (req.method === 'POST' && path === '/v1/messages') {
         if ((body as { stream?: unknown })?.stream === true) writeStream(res, model);
