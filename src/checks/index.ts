@@ -11,6 +11,7 @@ import extraHeaders from './extra-headers.js';
 import inferenceMode from './inference-mode.js';
 import metadataHeader from './metadata-header.js';
 import models from './models.js';
+import unknownKeys from './unknown-keys.js';
 import appInstalled from './app-installed.js';
 import appVersion from './app-version.js';
 import developerMode from './developer-mode.js';
@@ -31,6 +32,7 @@ import latency from './latency.js';
 
 export const CHECKS: readonly AnyCheck[] = [
   claudeSettings,
+  unknownKeys,
   inferenceMode,
   baseUrl,
   authScheme,
