@@ -7,10 +7,11 @@
  * http *and* a /v1): every one is reported, in the order below. Each fix builds on the ones
  * before it, so following them all gives a URL that passes.
  */
-import { defineCheck, fail, findings, ok, problem, type CodeOf, type CodeTable, type Finding } from '../contract/check.js';
+import { defineCheck, fail, findings, ok, problem, skip, type CodeOf, type CodeTable, type Finding } from '../contract/check.js';
 import type { Policy } from '../config/policy.js';
 import type { Origin } from '../config/target.js';
 import { isLoopbackHost, PORTKEY_NON_API_HOSTS, PORTKEY_SAAS_API_HOSTS, PORTKEY_SAAS_BASE_URL } from '../core/portkey.js';
+import { settingsLayout, whyMissing } from '../inference/settings-layout.js';
 import { INVISIBLE, invisibleCodePoints } from '../inference/text.js';
 import claudeSettings from './claude-settings.js';
 
@@ -33,6 +34,10 @@ export interface BaseUrlData {
 
 const codes = {
   BASE_URL_MISSING: { title: 'No gateway base URL is set', fix: `Set the gateway base URL, e.g. ${PORTKEY_SAAS_BASE_URL}.` },
+  BASE_URL_NOT_TOP_LEVEL: {
+    title: 'The settings are nested where the app does not read them, so it sees no base URL (see unknown-keys)',
+    fix: 'Move the settings to the top level of the file (see the unknown-keys check).',
+  },
   BASE_URL_WRONG_TYPE: { title: 'The base URL is not a string', fix: `Set inferenceGatewayBaseUrl to a string such as "${PORTKEY_SAAS_BASE_URL}".` },
   BASE_URL_INVISIBLE_CHAR: {
     title: 'The base URL contains invisible characters (pasted from a chat or document)',
@@ -78,9 +83,20 @@ export default defineCheck({
   group: 'settings',
   needs: [claudeSettings],
   codes,
-  run({ target, policy }) {
+  run({ target, policy, discovery }) {
     const field = target.baseUrl;
-    if (!field || field.value === '') return fail('BASE_URL_MISSING', 'inferenceGatewayBaseUrl is not set');
+    if (!field || field.value === '') {
+      const layout = discovery.inForce ? settingsLayout(discovery.inForce) : undefined;
+      // Nested settings: unknown-keys names the cause; "not set" would mislead.
+      if (!field && layout?.nested) {
+        return skip(
+          'BASE_URL_NOT_TOP_LEVEL',
+          `the settings are nested under "${layout.nested.container.slice(0, 80)}": the app sees no base URL (see unknown-keys)`,
+        );
+      }
+      const why = field ? undefined : layout && whyMissing(layout, 'inferenceGatewayBaseUrl');
+      return fail('BASE_URL_MISSING', why?.summary ?? 'inferenceGatewayBaseUrl is not set', why ? { fix: why.fix } : {});
+    }
     const raw = field.value;
     if (typeof raw !== 'string') return fail('BASE_URL_WRONG_TYPE', `the base URL is ${Array.isArray(raw) ? 'an array' : typeof raw}`);
     const details: Record<string, unknown> = { baseUrl: raw, origin: field.origin };

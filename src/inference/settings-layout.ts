@@ -111,3 +111,20 @@ function findNested(names: readonly string[], nestedKeys: Record<string, string[
   }
   return undefined;
 }
+
+/** The misspelt key that was probably meant to be `key`, if the settings hold one. */
+export function nearMissFor(layout: SettingsLayout, key: string): NearMiss | undefined {
+  return layout.nearMisses.find((m) => m.meant === key);
+}
+
+/** How a missing setting is explained when the settings hold it nested or misspelt (for summaries and fixes). */
+export function whyMissing(layout: SettingsLayout, key: string): { summary: string; fix: string } | undefined {
+  const miss = nearMissFor(layout, key);
+  if (miss) {
+    return {
+      summary: `${key} is not set ("${miss.name.slice(0, 80)}" is, a spelling the app ignores)`,
+      fix: `Rename "${miss.name.slice(0, 80)}" to "${key}" (keys are case-sensitive).`,
+    };
+  }
+  return undefined;
+}

@@ -48,6 +48,17 @@ testCheck(baseUrl, [
 
   { name: 'missing: BASE_URL_MISSING', settings: {}, expect: { status: 'fail', code: 'BASE_URL_MISSING', data: null } },
   { name: 'empty: BASE_URL_MISSING', settings: url(''), expect: { status: 'fail', code: 'BASE_URL_MISSING' } },
+  {
+    name: 'misspelt: BASE_URL_MISSING with the rename as its fix',
+    settings: { inferenceGatewayBaseURL: 'https://api.portkey.ai' },
+    expect: { status: 'fail', code: 'BASE_URL_MISSING', data: null },
+  },
+  {
+    name: 'settings nested under "keys": BASE_URL_NOT_TOP_LEVEL, not "not set"',
+    settings: {},
+    source: { keys: ['keys'], nestedKeys: { keys: ['inferenceProvider', 'inferenceGatewayBaseUrl'] } },
+    expect: { status: 'skip', code: 'BASE_URL_NOT_TOP_LEVEL', data: null },
+  },
   { name: 'a number: BASE_URL_WRONG_TYPE', settings: url(42), expect: { status: 'fail', code: 'BASE_URL_WRONG_TYPE' } },
   {
     name: 'plain http: BASE_URL_NOT_HTTPS',
@@ -181,6 +192,11 @@ testCheck(baseUrl, [
 ]);
 
 describe('base-url: facts beyond codes', () => {
+  it('a misspelt key: the fix names the rename', async () => {
+    const { result } = await runCheck(baseUrl, { name: 'typo', settings: { inferenceGatewayBaseURL: 'https://x.example' }, expect: { status: 'fail' } });
+    expect(result.fix).toContain('Rename "inferenceGatewayBaseURL" to "inferenceGatewayBaseUrl"');
+  });
+
   const run = (value: string, extra: Partial<Scenario> = {}) => runCheck(baseUrl, { name: value, settings: url(value), expect: { status: 'fail' }, ...extra });
 
   it('never puts a URL with credentials in the details', async () => {

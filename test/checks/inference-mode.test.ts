@@ -20,6 +20,23 @@ testCheck(inferenceMode, [
     expect: { status: 'fail', code: 'PROVIDER_MISSING', more: [] },
   },
   {
+    name: 'provider misspelt: PROVIDER_MISSING, explained',
+    settings: { inferenceProvidr: 'gateway', inferenceGatewayBaseUrl: 'https://api.portkey.ai' },
+    expect: { status: 'fail', code: 'PROVIDER_MISSING', more: [] },
+  },
+  {
+    name: 'settings nested under "keys": PROVIDER_NOT_TOP_LEVEL, not "not set"',
+    settings: {},
+    source: { keys: ['keys'], nestedKeys: { keys: ['inferenceProvider', 'inferenceGatewayBaseUrl'] } },
+    expect: { status: 'skip', code: 'PROVIDER_NOT_TOP_LEVEL' },
+  },
+  {
+    name: 'the nested $schemaVersion document: PROVIDER_NOT_TOP_LEVEL',
+    settings: {},
+    source: { keys: ['$schemaVersion', 'inference'], nestedKeys: { inference: ['provider'] } },
+    expect: { status: 'skip', code: 'PROVIDER_NOT_TOP_LEVEL' },
+  },
+  {
     name: 'provider bedrock: PROVIDER_NOT_GATEWAY',
     settings: { ...GOOD, inferenceProvider: 'bedrock' },
     expect: { status: 'fail', code: 'PROVIDER_NOT_GATEWAY', details: { provider: 'bedrock' } },
