@@ -1,13 +1,15 @@
 /**
- * Where Claude Desktop is installed, as facts (FIELD-NOTES §2, "App version"), and what the
- * doctor knows about one install. Finding installs on disk is src/platform/app-locate.ts.
+ * Where Claude Desktop is installed, as facts (docs/claude-desktop.md, "Installs and
+ * processes"), and what the doctor knows about one install. Finding installs on disk is
+ * src/platform/app-locate.ts.
  */
 import { MANAGED_PLIST_DOMAIN } from '../config/paths.js';
+import type { AppProcessRule } from './process-rules.js';
 
 /**
- * Install locations. The macOS ones and the Squirrel/per-user/MSIX Windows ones are from
- * FIELD-NOTES §2; the uninstall key name is Squirrel's convention (the install folder's name)
- * and is unconfirmed for Claude.
+ * Install locations (docs/claude-desktop.md, "Installs and processes"). The uninstall key name
+ * is Squirrel's convention (the install folder's name) and is unconfirmed for Claude; the Linux
+ * location is seen on real machines, not documented by Anthropic.
  */
 export const APP_LOCATIONS = {
   /** CFBundleIdentifier of the real app (also the managed-preferences domain). */
@@ -22,6 +24,13 @@ export const APP_LOCATIONS = {
   winUninstallKey: 'HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\AnthropicClaude',
   /** `Get-AppxPackage` name of the Store/MSIX package. */
   msixName: 'Claude',
+  /**
+   * Linux: where the official .deb puts the app, as seen on real machines (Anthropic documents
+   * no install location for Linux; docs/claude-desktop.md). `/usr/bin/claude-desktop` links to it.
+   */
+  linuxDebExe: '/usr/lib/claude-desktop/claude-desktop',
+  /** Linux: the .deb's package name, for its version (`dpkg-query -W claude-desktop`). */
+  linuxDebPackage: 'claude-desktop',
   /** Where an Electron app keeps its code, relative to its folder. */
   asarCandidates: [['resources', 'app.asar'], ['app.asar'], ['node_modules', 'electron', 'dist', 'resources', 'app.asar']] as const,
 } as const;
@@ -48,6 +57,16 @@ export interface LocateResult {
   installs: AppInstall[];
   /** Every place looked at. */
   searched: string[];
-  /** What went wrong on the way (a query that failed), for details. */
+  /** What went wrong on the way (a query that failed), and how an install was found, for details. */
   notes: string[];
+  /** When nothing was found: what could not be established, in one phrase (Linux: no documented location). */
+  undetermined?: string;
+}
+
+/** What the search may use besides the OS's places (Linux finds the app by its process). */
+export interface LocateHints {
+  /** Which processes are the app (`--app-process`, or the OS's rule). */
+  processRule?: AppProcessRule;
+  /** The doctor's own process, never the app; its user's processes only. */
+  self?: { pid: number; uid?: number };
 }

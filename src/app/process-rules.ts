@@ -1,6 +1,6 @@
 /**
- * Which processes are Claude Desktop, and which of them is the main process (FIELD-NOTES §2,
- * "Processes"). Electron starts helpers (renderer, GPU, utility, crashpad) with `--type=…`; on
+ * Which processes are Claude Desktop, and which of them is the main process (docs/claude-desktop.md,
+ * "Installs and processes"). Electron starts helpers (renderer, GPU, utility, crashpad) with `--type=…`; on
  * macOS they are separate `Claude Helper …` executables inside the bundle. The main process is
  * an app process that is not a helper; the one that counts is the earliest whose parent is not
  * itself an app process. Pure: tested on real processes here and on captured listings.
@@ -37,19 +37,24 @@ export const WIN32_RULE: AppProcessRule = {
 };
 
 /**
- * Linux: there is no official build. Community repackagings (e.g. the `claude-desktop` .deb and
- * AppImage) run Electron on an app.asar under a `claude-desktop` folder, or a `claude-desktop`
- * launcher; these names are what those projects use, not something Anthropic documents.
+ * Linux (docs/claude-desktop.md, "Installs and processes"): the official .deb runs
+ * `/usr/lib/claude-desktop/claude-desktop` (helpers: the same with `--type=…`); community builds run
+ * a `claude-desktop` launcher, Electron on an app.asar under a `claude-desktop…` folder
+ * (`claude-desktop-bin` on Arch), or a bundled `claude` binary in such a folder. A `claude`
+ * elsewhere is Claude Code (`~/.config/Claude/claude-code/<version>/claude`, or a CLI install), not the app.
  */
 export const LINUX_RULE: AppProcessRule = {
-  describe: 'claude-desktop (community builds: a claude-desktop launcher, or Electron running a claude-desktop app.asar)',
+  describe:
+    'claude-desktop (the official /usr/lib/claude-desktop/claude-desktop, or a community build: a claude-desktop launcher, Electron running a claude-desktop app.asar)',
   matches: (p) => {
     if (p.name === 'claude-desktop' || baseName(p.path ?? '') === 'claude-desktop') return true;
     const cmd = p.cmd ?? '';
     const argv0 = cmd.split(/\s+/, 1)[0] ?? '';
     if (baseName(argv0) === 'claude-desktop') return true;
+    // A bundled `claude` binary inside a claude-desktop folder (not Claude Code's claude-code folder).
+    if (baseName(argv0) === 'claude' && /\/claude-desktop[\w-]*\//.test(argv0)) return true;
     const electron = /electron/i.test(p.name) || /electron/i.test(baseName(argv0));
-    return electron && /(?:^|[\s/])claude-desktop(?:[\s/]|$)/i.test(cmd);
+    return electron && /(?:^|[\s/])claude-desktop(?:-[\w-]+)?(?:[\s/]|$)/i.test(cmd);
   },
 };
 

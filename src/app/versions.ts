@@ -1,6 +1,6 @@
 /**
- * What each Claude Desktop setting needs from the app, in ONE table (FIELD-NOTES §2, "App
- * version"): correct a minimum here and every check follows. No official minimum version for
+ * What each Claude Desktop setting needs from the app, in ONE table (docs/claude-desktop.md,
+ * "Versions"): correct a minimum here and every check follows. No official minimum version for
  * third-party inference itself is published; the two known facts are that auth-scheme selection
  * exists from 1.3036.0 and `inferenceCustomHeaders` from 1.8089.0 (an older app silently ignores
  * it). Everything else is `undefined`: unknown, and the doctor says so rather than guess.

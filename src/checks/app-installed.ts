@@ -1,17 +1,26 @@
 /**
  * Claude Desktop is installed, and which version: the macOS bundle's Info.plist, the Windows
- * Squirrel folder / uninstall record / per-user install / MSIX package, or whatever `--app`
- * (`PORTKEY_DOCTOR_APP`) names. Linux has no official build: a `skip` unless `--app` names one.
- * Hands the install on to app-version.
+ * Squirrel folder / uninstall record / per-user install / MSIX package, on Linux the running
+ * app's executable or the official .deb's place (docs/claude-desktop.md, "Installs and
+ * processes"), or whatever `--app` (`PORTKEY_DOCTOR_APP`) names. Linux has no documented install
+ * location: when the app neither runs nor is at the .deb's place, the check says what could not
+ * be established (a `skip`, not a failure). Other Unix-likes have no build: a `skip` unless `--app`
+ * names one. Hands the install on to app-version.
  */
 import { APP_LOCATIONS, type AppInstall } from '../app/install.js';
 import { appOptions, APP_ENV_VARS, pathContextFrom } from '../app/options.js';
+import { customRule } from '../app/process-rules.js';
 import { defineCheck, fail, ok, skip, warn, type CodeOf, type CodeTable, type Outcome } from '../contract/check.js';
 
 const codes = {
   APP_NOT_FOUND: {
     title: 'Claude Desktop was not found where it is normally installed',
     fix: 'Install Claude Desktop from https://claude.ai/download, or point the doctor at it with --app PATH.',
+  },
+  APP_NOT_LOCATED: {
+    title:
+      'Claude Desktop is not running and not where its Linux package installs it; Anthropic documents no other location, so whether it is installed is not known',
+    fix: `Start Claude Desktop and run the doctor again (it is then found by its process), or point the doctor at it with --app PATH (or ${APP_ENV_VARS.app}).`,
   },
   APP_UNSUPPORTED_OS: {
     title: 'Anthropic ships no Claude Desktop for this OS; the app checks do not apply',
@@ -60,8 +69,14 @@ export default defineCheck({
         details: { platform },
       });
     }
-    const found = await adapter.locateApp(pathContextFrom(ctx.env, platform));
+    const found = await adapter.locateApp(pathContextFrom(ctx.env, platform), {
+      processRule: opts.appProcess !== undefined ? customRule(opts.appProcess) : adapter.processRule,
+      self: ctx.os.self,
+    });
     const [first, ...others] = found.installs;
+    if (!first && found.undetermined !== undefined) {
+      return skip('APP_NOT_LOCATED', found.undetermined, { details: { searched: found.searched, notes: found.notes } });
+    }
     if (!first) {
       return warn('APP_NOT_FOUND', `not found; looked in ${found.searched.join(', ')}`, { details: { searched: found.searched, notes: found.notes } });
     }

@@ -323,7 +323,7 @@ export function fakeOs(script: FakeOsScript = {}): OsIO {
   const platform = script.platform ?? 'darwin';
   const files = script.files ?? {};
   const dirs = new Set(script.dirs ?? []);
-  const official = platform === 'darwin' || platform === 'win32';
+  const official = platform === 'darwin' || platform === 'win32' || platform === 'linux';
   const adapter: PlatformAdapter = {
     os: platform === 'darwin' ? 'darwin' : platform === 'win32' ? 'win32' : 'linux',
     official,

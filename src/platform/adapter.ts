@@ -5,7 +5,7 @@
  * sense (macOS bundle reading, process rules on stand-in processes).
  */
 import type { PathContext } from '../config/paths.js';
-import type { LocateResult } from '../app/install.js';
+import type { LocateHints, LocateResult } from '../app/install.js';
 import type { ProcessInfo, ProcessListing } from '../app/process-info.js';
 import type { AppProcessRule } from '../app/process-rules.js';
 
@@ -13,8 +13,8 @@ export interface PlatformAdapter {
   os: 'darwin' | 'win32' | 'linux';
   /** Anthropic ships a build of Claude Desktop for this OS. */
   official: boolean;
-  /** Finds installs in the OS's usual places. */
-  locateApp(ctx: PathContext): Promise<LocateResult>;
+  /** Finds installs in the OS's usual places (Linux: also by the app's running process). */
+  locateApp(ctx: PathContext, hints?: LocateHints): Promise<LocateResult>;
   /** Lists processes with start times where the OS gives them. */
   listProcesses(env: NodeJS.ProcessEnv): Promise<ProcessListing>;
   /** Fills in start times the listing left out, for the processes that matter. */

@@ -1,18 +1,24 @@
 /**
- * Where Claude Desktop is installed and which version it is (FIELD-NOTES §2, "App version").
- * Every location is one entry of {@link APP_LOCATIONS}; the readers (Info.plist, `app-<version>`
- * folders, the uninstall record via `reg query`, `Get-AppxPackage` JSON, app.asar) are pure or
- * read files, so every branch is tested here on fixture bundles and captured outputs.
+ * Where Claude Desktop is installed and which version it is (docs/claude-desktop.md, "Installs
+ * and processes"). Every location is one entry of {@link APP_LOCATIONS}; the readers (Info.plist,
+ * `app-<version>` folders, the uninstall record via `reg query`, `Get-AppxPackage` JSON, app.asar,
+ * `dpkg-query`) are pure or read files, so every branch is tested on fixture bundles and captured
+ * outputs. Linux has no documented install location: the app is found by its running process,
+ * and at the one location seen on real machines.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { readdir, readlink, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { APP_LOCATIONS, type AppInstall, type InstallKind, type LocateResult } from '../app/install.js';
+import { APP_LOCATIONS, type AppInstall, type InstallKind, type LocateHints, type LocateResult } from '../app/install.js';
+import { errorText, type ProcessListing } from '../app/process-info.js';
+import { findAppProcesses, LINUX_RULE } from '../app/process-rules.js';
 import { highestVersion, parseVersion } from '../app/versions.js';
 import { envVar, pathApi, type PathContext } from '../config/paths.js';
 import { readPlistFile } from '../config/plist.js';
 import { queryRegistryKey, type RegistryQueryResult } from '../config/registry.js';
 import { readAsarPackageJson } from './asar.js';
 import { runPowerShell } from './powershell.js';
+import { listPosixProcesses } from './processes.js';
 
 async function statOf(p: string) {
   try {
@@ -224,4 +230,110 @@ export async function locateWin32(ctx: PathContext, deps: Win32LocateDeps = {}):
 /** Whether a version string is usable for comparisons. */
 export function isComparableVersion(v: string | undefined): v is string {
   return v !== undefined && parseVersion(v) !== undefined;
+}
+
+export interface LinuxLocateDeps {
+  listProcesses?: () => Promise<ProcessListing>;
+  /** The executable of a running process (`/proc/<pid>/exe`); undefined when not readable. */
+  exeOf?: (pid: number) => Promise<string | undefined>;
+  /** The installed version of a Debian package; undefined when dpkg does not know it. */
+  debVersion?: (pkg: string) => Promise<string | undefined>;
+  /** The official build's path (tests point it into a fixture folder). */
+  debExe?: string;
+}
+
+/** `/proc/<pid>/exe`, without the ` (deleted)` the kernel appends after an upgrade replaced the file. */
+async function procExe(pid: number): Promise<string | undefined> {
+  try {
+    return (await readlink(`/proc/${pid}/exe`)).replace(/ \(deleted\)$/, '');
+  } catch {
+    return undefined;
+  }
+}
+
+/** `dpkg-query -W -f '${Version}' <pkg>`, bounded in time. */
+function dpkgVersion(pkg: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax, not a template
+    execFile('dpkg-query', ['-W', '-f', '${Version}', pkg], { timeout: 5_000, maxBuffer: 64 * 1024, encoding: 'utf8' }, (err, stdout) => {
+      resolve(err ? undefined : debianUpstreamVersion(stdout));
+    });
+  });
+}
+
+/** A Debian version's upstream part: `1:1.26832.0-1` → `1.26832.0`; undefined for nothing usable. */
+export function debianUpstreamVersion(text: string): string | undefined {
+  const v = text
+    .trim()
+    .replace(/^\d+:/, '')
+    .replace(/-[0-9A-Za-z.+~]+$/, '');
+  return /^\d+(?:\.\d+){1,3}$/.test(v) ? v : undefined;
+}
+
+/**
+ * What a running app process was started from: its executable, or for Electron running an app
+ * (`electron /usr/lib/claude-desktop-bin/app.asar`) the app argument.
+ */
+export function launchedFrom(exe: string | undefined, cmd: string | undefined): string | undefined {
+  const words = (cmd ?? '').split(/\s+/).filter(Boolean);
+  const argv0 = words[0];
+  const program = exe ?? (argv0 && path.posix.isAbsolute(argv0) ? argv0 : undefined);
+  if (program && !/electron/i.test(path.posix.basename(program))) return program;
+  const app = words.slice(1).find((w) => !w.startsWith('-') && path.posix.isAbsolute(w));
+  return app ?? program;
+}
+
+/**
+ * Linux: the app's running main process (its executable, from `/proc/<pid>/exe`), then the place
+ * the official .deb installs it on machines seen ({@link APP_LOCATIONS}.linuxDebExe). The version
+ * comes from the app.asar beside the executable, else from dpkg for the .deb's folder.
+ */
+export async function locateLinux(_ctx: PathContext, hints: LocateHints = {}, deps: LinuxLocateDeps = {}): Promise<LocateResult> {
+  const debExe = deps.debExe ?? APP_LOCATIONS.linuxDebExe;
+  const rule = hints.processRule ?? LINUX_RULE;
+  const installs: AppInstall[] = [];
+  const notes: string[] = [];
+  const searched = [`running processes (${rule.describe})`, debExe];
+  const debDir = path.posix.dirname(debExe);
+
+  const inspect = async (target: string): Promise<AppInstall> => {
+    const install = (await inspectAppPath(target, 'linux')) ?? { path: target, kind: 'unknown' as const };
+    if (install.version === undefined && (target === debDir || target.startsWith(`${debDir}/`))) {
+      const version = await (deps.debVersion ?? dpkgVersion)(APP_LOCATIONS.linuxDebPackage);
+      if (version) {
+        install.version = version;
+        install.versionSource = `dpkg-query -W ${APP_LOCATIONS.linuxDebPackage}`;
+      }
+    }
+    return install;
+  };
+
+  try {
+    const listing = await (deps.listProcesses ?? (() => listPosixProcesses()))();
+    const self = hints.self;
+    const found = findAppProcesses(listing.processes, rule, {
+      ...(self?.uid !== undefined ? { ownUid: self.uid } : {}),
+      ...(self ? { exclude: [self.pid] } : {}),
+    });
+    const main = found.main[0];
+    if (main) {
+      const from = launchedFrom(await (deps.exeOf ?? procExe)(main.pid), main.cmd);
+      if (from) {
+        installs.push(await inspect(from));
+        notes.push(`found by its running process (pid ${main.pid})`);
+      } else {
+        notes.push(`the app runs (pid ${main.pid}) but where it was started from is not visible`);
+      }
+    }
+  } catch (err) {
+    notes.push(`cannot list processes (${errorText(err)})`);
+  }
+  if (!installs.some((i) => i.path === debExe) && (await statOf(debExe))?.isFile()) installs.push(await inspect(debExe));
+  if (installs.length > 0) return { installs, searched, notes };
+  return {
+    installs,
+    searched,
+    notes,
+    undetermined: `not running, and not at ${debExe} (where the official .deb installs it); Anthropic documents no other install location for Linux, so whether it is installed elsewhere could not be established`,
+  };
 }

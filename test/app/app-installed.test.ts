@@ -8,6 +8,7 @@ import appInstalled, { installOutcome } from '../../src/checks/app-installed.js'
 import appVersion from '../../src/checks/app-version.js';
 import { GOOD_PROFILE, writeProfile } from '../cli/run-cli.js';
 import { runAppChecks, verdict } from './harness.js';
+import { uniqueAppPath } from './stand-in.js';
 
 const APP = fileURLToPath(new URL('../fixtures/app/', import.meta.url));
 const CHECKS = [appInstalled, appVersion];
@@ -29,10 +30,16 @@ async function run(
 const without = (key: string, p: Record<string, unknown> = GOOD_PROFILE) => Object.fromEntries(Object.entries(p).filter(([k]) => k !== key));
 
 describe('app-installed', () => {
-  it('Linux without --app: skip APP_UNSUPPORTED_OS, and app-version is blocked', async () => {
-    const { installed, version } = await run(undefined);
-    expect(verdict(installed)).toEqual({ status: 'skip', code: 'APP_UNSUPPORTED_OS' });
+  it('Linux without --app, the app neither running nor at the .deb’s place: skip APP_NOT_LOCATED, and app-version is blocked', async () => {
+    const { installed, version } = await run(undefined, GOOD_PROFILE, 'linux', { PORTKEY_DOCTOR_APP_PROCESS: uniqueAppPath('claude-desktop') });
+    expect(verdict(installed)).toEqual({ status: 'skip', code: 'APP_NOT_LOCATED' });
+    expect(installed.details?.['searched']).toContain('/usr/lib/claude-desktop/claude-desktop');
     expect(verdict(version)).toEqual({ status: 'skip', code: 'BLOCKED' });
+  });
+
+  it('an OS with no build (FreeBSD) without --app: skip APP_UNSUPPORTED_OS', async () => {
+    const { installed } = await run(undefined, GOOD_PROFILE, 'freebsd');
+    expect(verdict(installed)).toEqual({ status: 'skip', code: 'APP_UNSUPPORTED_OS' });
   });
 
   it('--app pointing at a bundle: ok with its version, on any OS', async () => {

@@ -13,7 +13,7 @@ import { sleep, startStandIn, uniqueAppPath, type StandIn } from './stand-in.js'
 const APP = fileURLToPath(new URL('../fixtures/app/', import.meta.url));
 const PROFILE_ID = '0b7d2a52-6a4c-4b51-9d7e-2f3c1a9e8b10';
 const PROFILE = GOOD_PROFILE;
-const APP_CHECKS = ['app-installed', 'app-version', 'developer-mode', 'app-running', 'relaunch-needed', 'keychain'];
+const APP_CHECKS = ['app-installed', 'app-version', 'developer-mode', 'app-running', 'relaunch-needed', 'keychain', 'app-log'];
 
 const started: StandIn[] = [];
 afterEach(async () => {
@@ -51,14 +51,17 @@ describe.skipIf(process.platform === 'win32')('app checks through the CLI', () =
     expect(check(report, 'relaunch-needed')).toMatchObject({ status: 'ok' });
   });
 
-  it('Linux without the app: the app checks skip or pass, none fails, and the run goes on', async () => {
+  it('Linux without the app (and no log): the app checks skip or pass, none fails, and the run goes on', async () => {
     const report = await doctor(writeProfile(PROFILE), { PORTKEY_DOCTOR_APP_PROCESS: uniqueAppPath('claude-desktop') });
-    expect(check(report, 'app-installed')).toMatchObject({ status: 'skip', code: 'APP_UNSUPPORTED_OS' });
+    // Linux has an official build; with the app neither running nor at the .deb's place, what
+    // could not be established is said, as a skip.
+    expect(check(report, 'app-installed')).toMatchObject({ status: 'skip', code: 'APP_NOT_LOCATED' });
     expect(check(report, 'app-version')).toMatchObject({ status: 'skip', code: 'BLOCKED' });
     expect(check(report, 'developer-mode')).toMatchObject({ status: 'skip', code: 'DEVELOPER_DATA_DIR_NOT_FOUND' });
     expect(check(report, 'app-running')).toMatchObject({ status: 'ok', details: { running: false } });
     expect(check(report, 'relaunch-needed')).toMatchObject({ status: 'ok' });
     expect(check(report, 'keychain')).toMatchObject({ status: 'ok' });
+    expect(check(report, 'app-log')).toMatchObject({ status: 'skip', code: 'APP_LOG_NOT_FOUND' });
     for (const id of APP_CHECKS) expect(['ok', 'warn', 'skip']).toContain(check(report, id).status);
     expect(report.checks.filter((c) => c.group === 'app').map((c) => c.id)).toEqual(APP_CHECKS);
     expect(report.exitCode).toBe(0);

@@ -15,6 +15,8 @@ const bundle = (path: string, version: string, extra: Partial<AppInstall> = {}):
 });
 const found = (...installs: AppInstall[]): LocateResult => ({ installs, searched: [MAC, USER_MAC], notes: [] });
 const APP = { PORTKEY_DOCTOR_APP: '/opt/claude-desktop' };
+const DEB = '/usr/lib/claude-desktop/claude-desktop';
+const LINUX_SEARCHED = ['running processes (claude-desktop …)', DEB];
 
 testCheck(appInstalled, [
   {
@@ -85,9 +87,33 @@ testCheck(appInstalled, [
     },
   },
   {
-    name: 'Linux without --app: APP_UNSUPPORTED_OS, and nothing is looked for (locateApp unscripted)',
-    os: { platform: 'linux' },
-    expect: { status: 'skip', code: 'APP_UNSUPPORTED_OS', details: { platform: 'linux' }, data: null },
+    name: 'Linux (official build): found by its running process, ok with its version, handed on',
+    os: {
+      platform: 'linux',
+      installs: {
+        installs: [{ path: DEB, kind: 'electron', version: '1.26832.0', versionSource: 'dpkg-query -W claude-desktop' }],
+        searched: LINUX_SEARCHED,
+        notes: ['found by its running process (pid 500)'],
+      },
+    },
+    expect: {
+      status: 'ok',
+      details: { path: DEB, version: '1.26832.0', notes: ['found by its running process (pid 500)'] },
+      data: { install: { path: DEB, version: '1.26832.0' } },
+    },
+  },
+  {
+    name: 'Linux, not running and not at the .deb’s place: APP_NOT_LOCATED, a skip saying what could not be established',
+    os: {
+      platform: 'linux',
+      installs: { installs: [], searched: LINUX_SEARCHED, notes: [], undetermined: 'not running, and not at /usr/lib/claude-desktop/claude-desktop' },
+    },
+    expect: { status: 'skip', code: 'APP_NOT_LOCATED', details: { searched: LINUX_SEARCHED }, data: null },
+  },
+  {
+    name: 'FreeBSD (no build) without --app: APP_UNSUPPORTED_OS, and nothing is looked for (locateApp unscripted)',
+    os: { platform: 'freebsd' },
+    expect: { status: 'skip', code: 'APP_UNSUPPORTED_OS', details: { platform: 'freebsd' }, data: null },
   },
   {
     name: 'Linux, --app names a community build: ok with its version',

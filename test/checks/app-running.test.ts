@@ -119,6 +119,37 @@ testCheck(appRunning, [
     expect: { status: 'ok', details: { lookedFor: 'claude-desktop', main: { pid: 500 } }, data: { main: { pid: 500 } } },
   },
   {
+    name: 'Linux, the official build: its main process and --type helpers; Claude Code’s `claude` is not the app',
+    os: {
+      platform: 'linux',
+      processes: [
+        { pid: 500, ppid: 1, name: 'claude-desktop', cmd: '/usr/lib/claude-desktop/claude-desktop', uid: ME, startTime: STARTED },
+        { pid: 501, ppid: 500, name: 'claude-desktop', cmd: '/usr/lib/claude-desktop/claude-desktop --type=renderer', uid: ME, startTime: STARTED },
+        { pid: 600, ppid: 500, name: 'claude', cmd: '/home/alex/.config/Claude/claude-code/2.1.0/claude --json', uid: ME, startTime: STARTED },
+        { pid: 700, ppid: 1, name: 'claude', cmd: '/home/alex/.local/bin/claude', uid: ME, startTime: STARTED },
+      ],
+    },
+    expect: { status: 'ok', details: { running: true, main: { pid: 500 }, helpers: 1, helperPids: [501] }, data: { main: { pid: 500, startTime: STARTED } } },
+  },
+  {
+    name: 'Linux, community builds: Electron on claude-desktop-bin’s app.asar is the app',
+    os: {
+      platform: 'linux',
+      processes: [
+        { pid: 800, ppid: 1, name: 'electron', cmd: '/usr/bin/electron /usr/lib/claude-desktop-bin/app.asar', uid: ME, startTime: STARTED },
+        {
+          pid: 801,
+          ppid: 800,
+          name: 'electron',
+          cmd: '/usr/bin/electron /usr/lib/claude-desktop-bin/app.asar --type=gpu-process',
+          uid: ME,
+          startTime: STARTED,
+        },
+      ],
+    },
+    expect: { status: 'ok', details: { running: true, main: { pid: 800 }, helperPids: [801] } },
+  },
+  {
     name: 'an empty list: not running',
     os: { processes: [] },
     expect: { status: 'ok', details: { running: false } },
