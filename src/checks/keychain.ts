@@ -10,7 +10,7 @@ import type { Origin } from '../config/target.js';
 import { defineCheck, ok, skip, warn } from '../contract/check.js';
 import { Secret } from '../core/secret.js';
 
-const SETTINGS_ORIGINS: readonly Origin[] = ['managed-plist', 'managed-registry', 'profile', 'legacy'];
+const SETTINGS_ORIGINS: readonly Origin[] = ['managed-plist', 'managed-registry', 'managed-file', 'profile', 'legacy'];
 
 export default defineCheck({
   id: 'keychain',

@@ -5,6 +5,8 @@ export function describeSource(kind: string): string {
       return 'managed preferences';
     case 'managed-registry':
       return 'managed policy (registry)';
+    case 'managed-file':
+      return 'managed settings file';
     case 'profile':
       return 'local profile';
     case 'legacy':

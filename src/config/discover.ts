@@ -1,37 +1,60 @@
 /**
  * Settings discovery: looks in every place Claude Desktop reads third-party inference settings
- * from (FIELD-NOTES §2), in precedence order, and says what it saw. It never judges a value and
- * never throws for a bad file: a file that cannot be used is a source with a `problem`.
+ * from (docs/claude-desktop.md, "Folders", "The library" and "Managed sources"), in precedence
+ * order, and says what it saw. It never judges a value and never throws for a bad file: a file
+ * that cannot be used is a source with a `problem`.
  */
-import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Secret } from '../core/secret.js';
-import { INFERENCE_KEYS, type Discovery, type InferenceKey, type InferenceValues, type ReadProblem, type SettingsSource, type SourceKind } from './settings.js';
 import {
-  claude3pCandidates,
+  INFERENCE_KEYS,
+  type Discovery,
+  type InferenceKey,
+  type InferenceValues,
+  type NativeForm,
+  type ReadProblem,
+  type SettingsSource,
+  type SourceKind,
+  type UnreadLibrary,
+} from './settings.js';
+import {
+  claude3pCandidateDirs,
+  claudeDataDirCandidates,
+  configLibraryDir,
   legacyConfigPath,
   managedPlistPaths,
   managedRegistryKeys,
+  managedSettingsFile,
   msixPackagesDir,
   profileMetaPath,
   profilePath,
+  userDataDirOverride,
+  type DataDirCandidate,
   type PathContext,
 } from './paths.js';
-import { isPlainObject, readJsonFile, typeName, type JsonFileRead } from './read-file.js';
+import { isPlainObject, NODE_FILES, readBytes, readJsonFile, typeName, type DiscoveryFiles, type JsonFileRead } from './read-file.js';
 import { readPlistFile } from './plist.js';
 import { queryRegistryKey, type RegistryQueryResult, type RegistryValue } from './registry.js';
+import { managedFileRejection, nodeOwnerLstat, type OwnerLstat } from './linux-managed.js';
+import { stripBom } from './json.js';
 
 /** What discovery needs; everything about the machine is a parameter so tests can stand in for it. */
 export interface DiscoverOptions extends PathContext {
   /** Read this Claude-3p folder instead of looking for one. */
   claudeDir?: string;
   /**
-   * Examine this plist as the managed source (`--managed FILE`), instead of the OS managed
-   * locations, which are then not read at all.
+   * Examine this file as the managed source (`--managed FILE`: a plist, or a JSON file as the
+   * Linux managed file), instead of the OS managed locations, which are then not read at all.
    */
   managedFile?: string;
   /** Reads one registry key (Windows). Defaults to `reg query`; tests pass a stand-in. */
   readRegistry?: (key: string) => Promise<RegistryQueryResult>;
+  /** The Linux managed-settings file (default `/etc/claude-desktop/managed-settings.json`); tests point elsewhere. */
+  linuxManagedFile?: string;
+  /** `lstat` for the Linux managed file's owner rules; tests fake owners and modes. */
+  ownerLstat?: OwnerLstat;
+  /** The disk (Node's by default); tests of Windows layouts give a stand-in holding Windows paths. */
+  files?: DiscoveryFiles;
 }
 
 /**
@@ -65,12 +88,16 @@ export function pickInferenceValues(obj: Record<string, unknown>, caseInsensitiv
 export const MAX_VALUE_DEPTH = 64;
 
 /**
- * A copy of a value with nesting deeper than {@link MAX_VALUE_DEPTH} cut, and bytes (a plist
- * `<data>` or a REG_BINARY value: never a valid setting) reduced to their length, as for the key:
- * a 3 MB `<data>` otherwise became a 34 MB JSON report and millions of per-byte header findings.
+ * A copy of a value with nesting deeper than {@link MAX_VALUE_DEPTH} cut, bytes (a plist
+ * `<data>` or a REG_BINARY value: never a valid setting) reduced to their length, as for the key
+ * (a 3 MB `<data>` otherwise became a 34 MB JSON report and millions of per-byte header
+ * findings), and a plist `<date>` turned into its JSON equivalent, an ISO string. Other plist
+ * natives already are their JSON equivalents (array, object, boolean, number).
  */
 export function boundDepth(value: unknown, depth = 0): unknown {
   if (value instanceof Uint8Array) return { binary: true, length: value.length };
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+  if (typeof value === 'bigint') return value.toString();
   if (Array.isArray(value)) return depth >= MAX_VALUE_DEPTH ? [] : value.map((v: unknown) => boundDepth(v, depth + 1));
   if (isPlainObject(value)) {
     return depth >= MAX_VALUE_DEPTH ? {} : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, boundDepth(v, depth + 1)]));
@@ -86,25 +113,67 @@ function protectKey(value: unknown): unknown {
   return value;
 }
 
-/** True when the source holds at least one inference key. */
+/** At most this many key names are kept per object (a settings object has a few dozen). */
+export const MAX_KEY_NAMES = 500;
+/** A key name is cut to this many characters (real keys are under 50). */
+export const MAX_KEY_NAME_LENGTH = 200;
+
+/** A key name fit for a report: control characters written as `\uXXXX` (so two names stay distinct), length bounded. */
+export function safeKeyName(name: string): string {
+  const escaped = name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped.length > MAX_KEY_NAME_LENGTH ? `${escaped.slice(0, MAX_KEY_NAME_LENGTH - 1)}…` : escaped;
+}
+
+/** The key names of an object and of the objects directly inside it ({@link SettingsSource.keys}). */
+export function keyNames(obj: Record<string, unknown>): Pick<SettingsSource, 'keys' | 'nestedKeys'> {
+  const names = Object.keys(obj).slice(0, MAX_KEY_NAMES);
+  const nestedKeys: Record<string, string[]> = {};
+  for (const name of names) {
+    const value = obj[name];
+    if (isPlainObject(value)) nestedKeys[safeKeyName(name)] = Object.keys(value).slice(0, MAX_KEY_NAMES).map(safeKeyName);
+  }
+  return { keys: names.map(safeKeyName), nestedKeys };
+}
+
+/** What a native (non-string) plist value is; undefined for a string. */
+function nativeForm(value: unknown): NativeForm | undefined {
+  if (typeof value === 'string') return undefined;
+  if (Array.isArray(value)) return 'array';
+  if (value instanceof Uint8Array) return 'data';
+  if (value instanceof Date) return 'date';
+  if (typeof value === 'boolean') return 'boolean';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'real';
+  if (typeof value === 'bigint') return 'integer';
+  return 'dict';
+}
+
+/** True when the source holds at least one inference key (a managed source without one holds only app-behaviour keys). */
 function holdsSettings(source: SettingsSource): boolean {
   return source.values !== undefined && Object.keys(source.values).length > 0;
 }
 
-async function isDirectory(p: string): Promise<boolean> {
+async function isDirectory(p: string, files: DiscoveryFiles): Promise<boolean> {
   try {
-    return (await stat(p)).isDirectory();
+    return (await files.stat(p)).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
+async function isFile(p: string, files: DiscoveryFiles): Promise<boolean> {
+  try {
+    return !(await files.stat(p)).isDirectory;
   } catch {
     return false;
   }
 }
 
 /** Names in the Windows `Packages` folder, for the MSIX candidates; none when it cannot be listed. */
-async function listMsixPackages(ctx: PathContext): Promise<string[]> {
+async function listMsixPackages(ctx: PathContext, files: DiscoveryFiles): Promise<string[]> {
   const dir = msixPackagesDir(ctx);
   if (dir === undefined) return [];
   try {
-    return await readdir(dir);
+    return await files.readdir(dir);
   } catch {
     return [];
   }
@@ -116,8 +185,8 @@ function fileEntry(file: string, read: { mtimeMs?: number; bom?: boolean }): Set
   return [read.bom ? { path: file, mtimeMs: read.mtimeMs, bom: true } : { path: file, mtimeMs: read.mtimeMs }];
 }
 
-async function readManagedPlist(file: string, scope: 'user' | 'machine' | undefined): Promise<SettingsSource | undefined> {
-  const read = await readPlistFile(file);
+async function readManagedPlist(file: string, scope: 'user' | 'machine' | undefined, files: DiscoveryFiles): Promise<SettingsSource | undefined> {
+  const read = await readPlistFile(file, files);
   if (!read.exists) return undefined;
   const source: SettingsSource = {
     kind: 'managed-plist',
@@ -128,9 +197,76 @@ async function readManagedPlist(file: string, scope: 'user' | 'machine' | undefi
     files: fileEntry(file, read),
   };
   if (scope) source.scope = scope;
-  if (read.problem) source.problem = read.problem;
-  else source.values = pickInferenceValues(read.dict);
+  if (read.problem) {
+    source.problem = read.problem;
+    return source;
+  }
+  // Native values are read by current builds as their JSON equivalents: hand those on, and say which.
+  const native: NonNullable<SettingsSource['nativeValues']> = [];
+  for (const [key, value] of Object.entries(read.dict).slice(0, MAX_KEY_NAMES)) {
+    const form = nativeForm(value);
+    if (form) native.push({ key: safeKeyName(key), form });
+  }
+  source.values = pickInferenceValues(read.dict);
+  Object.assign(source, keyNames(read.dict));
+  if (native.length > 0) source.nativeValues = native;
   return source;
+}
+
+/**
+ * The Linux managed file, or a JSON file given with `--managed`: native JSON, flat keys. At the
+ * real location the owner rules apply (`enforceOwner`); a file that breaks one is a
+ * `managed-rejected` problem (its values are still read, for the report).
+ */
+async function readManagedJson(file: string, enforceOwner: OwnerLstat | undefined, files: DiscoveryFiles): Promise<SettingsSource | undefined> {
+  const read = await readJsonFile(file, files);
+  if (!read.exists) return undefined;
+  const source: SettingsSource = { kind: 'managed-file', location: file, managed: true, bom: read.bom, files: fileEntry(file, read) };
+  const obj = objectOrProblem(file, read, 'The managed settings file');
+  if ('problem' in obj) source.problem = obj.problem;
+  else {
+    source.values = pickInferenceValues(obj.object);
+    Object.assign(source, keyNames(obj.object));
+  }
+  if (enforceOwner) {
+    const reasons = await managedFileRejection(file, enforceOwner);
+    if (reasons.length > 0) {
+      source.problem = {
+        kind: 'managed-rejected',
+        file,
+        message: `The app rejects this file: ${reasons.join('; ')}`,
+        reasons,
+      };
+    }
+  }
+  return source;
+}
+
+/** True when the file holds JSON rather than a plist (a `.json` name, or an object or array at the start). */
+async function looksLikeJson(file: string, files: DiscoveryFiles): Promise<boolean> {
+  if (file.toLowerCase().endsWith('.json')) return true;
+  if (file.toLowerCase().endsWith('.plist')) return false;
+  const read = await readBytes(file, files);
+  if (!read.exists || 'problem' in read) return false;
+  return /^\s*[{[]/.test(stripBom(read.bytes.subarray(0, 64).toString('utf8')));
+}
+
+/** Registry types the app reads: `REG_SZ` as a string, `REG_DWORD` as its decimal value. */
+const VISIBLE_REGISTRY_TYPES: ReadonlySet<string> = new Set(['REG_SZ', 'REG_DWORD']);
+/** A type the app cannot read but that still counts toward machine policy being present. */
+const PRESENCE_ONLY_REGISTRY_TYPES: ReadonlySet<string> = new Set(['REG_EXPAND_SZ']);
+
+/** The unnamed default value as `reg query` prints it when it is not set: not a value. */
+function isUnsetDefault(v: RegistryValue): boolean {
+  return v.name === '(Default)' && v.data === '(value not set)';
+}
+
+/** True when a key holds a value that makes the app treat its hive as present. */
+function registryValuesPresent(result: RegistryQueryResult): boolean {
+  return (
+    result.status === 'found' &&
+    result.values.some((v) => !isUnsetDefault(v) && (VISIBLE_REGISTRY_TYPES.has(v.type) || PRESENCE_ONLY_REGISTRY_TYPES.has(v.type)))
+  );
 }
 
 function registrySource(key: string, scope: 'user' | 'machine', result: RegistryQueryResult): SettingsSource | undefined {
@@ -141,8 +277,16 @@ function registrySource(key: string, scope: 'user' | 'machine', result: Registry
     return source;
   }
   const obj: Record<string, RegistryValue['data']> = {};
-  for (const v of result.values) obj[v.name] = v.data;
+  const invisible: { name: string; type: string }[] = [];
+  for (const v of result.values.slice(0, MAX_KEY_NAMES)) {
+    if (isUnsetDefault(v)) continue;
+    if (VISIBLE_REGISTRY_TYPES.has(v.type)) obj[v.name] = v.data;
+    else invisible.push({ name: safeKeyName(v.name), type: safeKeyName(v.type) });
+  }
   source.values = pickInferenceValues(obj, true);
+  source.keys = Object.keys(obj).map(safeKeyName);
+  if (invisible.length > 0) source.invisibleValues = invisible;
+  if (result.subkeys.length > 0) source.subkeys = result.subkeys.slice(0, MAX_KEY_NAMES).map(safeKeyName);
   return source;
 }
 
@@ -168,9 +312,14 @@ function usableId(id: unknown): id is string {
 }
 
 /** The current layout: `_meta.json` → `<appliedId>.json`. */
-async function readProfile(dir: string, platform: NodeJS.Platform, searched: Discovery['searched']): Promise<SettingsSource | undefined> {
+async function readProfile(
+  dir: string,
+  platform: NodeJS.Platform,
+  searched: Discovery['searched'],
+  files: DiscoveryFiles,
+): Promise<SettingsSource | undefined> {
   const metaFile = profileMetaPath(dir, platform);
-  const meta = await readJsonFile(metaFile);
+  const meta = await readJsonFile(metaFile, files);
   searched.push({ kind: 'profile', location: metaFile, exists: meta.exists });
   if (!meta.exists) return undefined;
   const source: SettingsSource = {
@@ -206,7 +355,7 @@ async function readProfile(dir: string, platform: NodeJS.Platform, searched: Dis
 
   const file = profilePath(dir, appliedId, platform);
   source.location = file;
-  const profile = await readJsonFile(file);
+  const profile = await readJsonFile(file, files);
   searched.push({ kind: 'profile', location: file, exists: profile.exists });
   if (!profile.exists) {
     source.problem = {
@@ -220,14 +369,17 @@ async function readProfile(dir: string, platform: NodeJS.Platform, searched: Dis
   source.files.push(...fileEntry(file, profile));
   const obj = objectOrProblem(file, profile, 'The profile');
   if ('problem' in obj) source.problem = obj.problem;
-  else source.values = pickInferenceValues(obj.object);
+  else {
+    source.values = pickInferenceValues(obj.object);
+    Object.assign(source, keyNames(obj.object));
+  }
   return source;
 }
 
 /** The older layout: `claude_desktop_config.json` → `enterpriseConfig`, plus `deploymentMode`. */
-async function readLegacy(dir: string, platform: NodeJS.Platform, searched: Discovery['searched']): Promise<SettingsSource | undefined> {
+async function readLegacy(dir: string, platform: NodeJS.Platform, searched: Discovery['searched'], files: DiscoveryFiles): Promise<SettingsSource | undefined> {
   const file = legacyConfigPath(dir, platform);
-  const read = await readJsonFile(file);
+  const read = await readJsonFile(file, files);
   searched.push({ kind: 'legacy', location: file, exists: read.exists });
   if (!read.exists) return undefined;
   const source: SettingsSource = { kind: 'legacy', location: file, managed: false, bom: read.bom, files: fileEntry(file, read) };
@@ -249,19 +401,79 @@ async function readLegacy(dir: string, platform: NodeJS.Platform, searched: Disc
     };
   } else {
     source.values = pickInferenceValues(enterprise);
+    Object.assign(source, keyNames(enterprise));
   }
   return source;
+}
+
+/** The file that shows a folder holds a library (`configLibrary/_meta.json`), or undefined. */
+async function libraryIn(dir: string, platform: NodeJS.Platform, files: DiscoveryFiles): Promise<string | undefined> {
+  const meta = profileMetaPath(dir, platform);
+  return (await isFile(meta, files)) ? meta : undefined;
+}
+
+/** The file that shows a `Claude-3p` folder holds settings: its library, else a legacy file with `enterpriseConfig`. */
+async function settingsIn(dir: string, platform: NodeJS.Platform, files: DiscoveryFiles): Promise<string | undefined> {
+  const meta = await libraryIn(dir, platform, files);
+  if (meta) return meta;
+  const legacy = legacyConfigPath(dir, platform);
+  const read = await readJsonFile(legacy, files);
+  return read.exists && isPlainObject(read.value) && read.value['enterpriseConfig'] !== undefined ? legacy : undefined;
+}
+
+/** Managed sources from the OS locations: macOS plists, Windows policy keys (the hive rule), the Linux file. */
+async function readOsManaged(
+  opts: DiscoverOptions,
+  ctx: PathContext,
+  note: (kind: SourceKind, location: string, source: SettingsSource | undefined) => void,
+): Promise<{ policyHive?: 'machine' | 'user' }> {
+  const { platform } = opts;
+  const files = opts.files ?? NODE_FILES;
+  for (const { path: file, scope } of managedPlistPaths(ctx)) {
+    note('managed-plist', file, await readManagedPlist(file, scope, files));
+  }
+
+  const keys = managedRegistryKeys(platform);
+  const readRegistry = opts.readRegistry ?? ((key: string) => queryRegistryKey(key, { platform, env: opts.env }));
+  const read: { key: string; scope: 'user' | 'machine'; result: RegistryQueryResult }[] = [];
+  for (const { key, scope } of keys) {
+    let result: RegistryQueryResult;
+    try {
+      result = await readRegistry(key);
+    } catch (err) {
+      result = { status: 'error', message: err instanceof Error ? err.name : 'failed' };
+    }
+    // Not on Windows after all: the registry was not looked at.
+    if (result.status === 'unsupported') continue;
+    read.push({ key, scope, result });
+  }
+  // The hives are not merged: a value directly under the machine key hides the user key entirely.
+  const machine = read.find((r) => r.scope === 'machine' && registryValuesPresent(r.result));
+  let policyHive: 'machine' | 'user' | undefined = machine ? 'machine' : undefined;
+  for (const { key, scope, result } of read) {
+    const source = registrySource(key, scope, result);
+    if (source && machine && scope === 'user' && result.status === 'found') source.ignoredBy = machine.key;
+    if (!machine && scope === 'user' && registryValuesPresent(result)) policyHive = 'user';
+    note('managed-registry', key, source);
+  }
+
+  const linuxFile = opts.linuxManagedFile ?? managedSettingsFile(platform);
+  if (linuxFile !== undefined) {
+    note('managed-file', linuxFile, await readManagedJson(linuxFile, opts.ownerLstat ?? nodeOwnerLstat, files));
+  }
+  return policyHive ? { policyHive } : {};
 }
 
 /**
  * Finds the third-party inference settings Claude Desktop would use, and every other place that
  * holds some. Precedence: managed sources (`managedFile` alone when given; else the OS's managed
- * plists or policy keys, in the order of {@link managedPlistPaths} / `MANAGED_REGISTRY_KEYS` in paths.ts),
- * then in the Claude-3p folder the applied profile, then the legacy `enterpriseConfig`.
- * See {@link Discovery.inForce} for which source wins.
+ * plists, policy keys — HKCU ignored while HKLM has a value — or the Linux managed file), then in
+ * the Claude-3p folder the applied profile, then the legacy `enterpriseConfig`. A managed source
+ * that sets no inference key leaves the local settings in force. See {@link Discovery.inForce}.
  */
 export async function discoverSettings(opts: DiscoverOptions): Promise<Discovery> {
   const { platform } = opts;
+  const files = opts.files ?? NODE_FILES;
   const ctx: PathContext = { platform, env: opts.env, homedir: opts.homedir, username: opts.username };
   const searched: Discovery['searched'] = [];
   const sources: SettingsSource[] = [];
@@ -272,57 +484,73 @@ export async function discoverSettings(opts: DiscoverOptions): Promise<Discovery
 
   // 1. Managed sources.
   let explicitManaged: SettingsSource | undefined;
+  let policyHive: Discovery['policyHive'];
   if (opts.managedFile !== undefined) {
     const file = path.resolve(opts.managedFile);
-    explicitManaged = await readManagedPlist(file, undefined);
-    note('managed-plist', file, explicitManaged);
+    if (await looksLikeJson(file, files)) {
+      // The owner rules are the app's for its own location only; a copy examined elsewhere is judged on content.
+      const osFile = opts.linuxManagedFile ?? managedSettingsFile(platform);
+      const enforce = osFile !== undefined && path.resolve(osFile) === file ? (opts.ownerLstat ?? nodeOwnerLstat) : undefined;
+      explicitManaged = await readManagedJson(file, enforce, files);
+      note('managed-file', file, explicitManaged);
+    } else {
+      explicitManaged = await readManagedPlist(file, undefined, files);
+      note('managed-plist', file, explicitManaged);
+    }
   } else {
-    for (const { path: file, scope } of managedPlistPaths(ctx)) {
-      note('managed-plist', file, await readManagedPlist(file, scope));
-    }
-    const keys = managedRegistryKeys(platform);
-    const readRegistry = opts.readRegistry ?? ((key: string) => queryRegistryKey(key, { platform, env: opts.env }));
-    for (const { key, scope } of keys) {
-      let result: RegistryQueryResult;
-      try {
-        result = await readRegistry(key);
-      } catch (err) {
-        result = { status: 'error', message: err instanceof Error ? err.name : 'failed' };
-      }
-      // Not on Windows after all: the registry was not looked at.
-      if (result.status === 'unsupported') continue;
-      note('managed-registry', key, registrySource(key, scope, result));
-    }
+    ({ policyHive } = await readOsManaged(opts, ctx, note));
   }
 
-  // 2. The Claude-3p folder: the one given, else the first candidate that exists.
+  // 2. The Claude-3p folder: the one given, else CLAUDE_USER_DATA_DIR (as is), else the first candidate that exists.
   // A given folder is a path on this machine: make it absolute so reports show where it is.
   let claudeDir = opts.claudeDir === undefined ? undefined : path.resolve(opts.claudeDir);
+  const userDataDir = opts.claudeDir === undefined ? userDataDirOverride(ctx) : undefined;
   let otherClaudeDirs: string[] = [];
-  let candidates: string[] = [];
+  let candidates: DataDirCandidate[] = [];
+  const unread: UnreadLibrary[] = [];
+  const msixPackages = claudeDir === undefined ? await listMsixPackages(ctx, files) : [];
   if (claudeDir === undefined) {
-    candidates = claude3pCandidates(ctx, await listMsixPackages(ctx));
-    const existing: string[] = [];
-    for (const c of candidates) if (await isDirectory(c)) existing.push(c);
-    claudeDir = existing[0];
-    otherClaudeDirs = existing.slice(1);
+    const defaults = claude3pCandidateDirs(ctx, msixPackages);
+    candidates = userDataDir !== undefined ? [{ dir: userDataDir, roaming: false }, ...defaults.filter((c) => c.dir !== userDataDir)] : defaults;
+    const existing: DataDirCandidate[] = [];
+    for (const c of candidates) if (await isDirectory(c.dir, files)) existing.push(c);
+    const chosen = userDataDir !== undefined ? existing.find((c) => c.dir === userDataDir) : existing[0];
+    claudeDir = chosen?.dir;
+    otherClaudeDirs = existing.filter((c) => c !== chosen).map((c) => c.dir);
+    // Settings in a folder the app does not read.
+    for (const c of existing) {
+      if (c === chosen) continue;
+      const file = await settingsIn(c.dir, platform, files);
+      if (file === undefined) continue;
+      unread.push({ dir: c.dir, file, reason: c.roaming && chosen !== undefined && !chosen.roaming ? 'stale-roaming' : 'not-read' });
+    }
   }
   if (claudeDir !== undefined) {
-    const profile = await readProfile(claudeDir, platform, searched);
+    const profile = await readProfile(claudeDir, platform, searched, files);
     if (profile) sources.push(profile);
-    const legacy = await readLegacy(claudeDir, platform, searched);
+    const legacy = await readLegacy(claudeDir, platform, searched, files);
     if (legacy) sources.push(legacy);
   } else {
     // No folder at all: say where we looked.
-    for (const c of candidates) {
+    const looked = userDataDir !== undefined ? [userDataDir] : candidates.map((c) => c.dir);
+    for (const c of looked) {
       searched.push({ kind: 'profile', location: profileMetaPath(c, platform), exists: false });
       searched.push({ kind: 'legacy', location: legacyConfigPath(c, platform), exists: false });
+    }
+  }
+  // A library written under the first-party `Claude` folder: the app never reads it.
+  if (opts.claudeDir === undefined) {
+    for (const dir of claudeDataDirCandidates(ctx, msixPackages)) {
+      const file = await libraryIn(dir, platform, files);
+      if (file !== undefined) unread.push({ dir: configLibraryDir(dir, platform), file, reason: 'first-party' });
     }
   }
 
   // 3. Which one the app uses.
   const inForce =
-    sources.find((s) => s.managed && (holdsSettings(s) || (s === explicitManaged && s.problem !== undefined))) ??
+    sources.find(
+      (s) => s.managed && s.ignoredBy === undefined && (holdsSettings(s) || (s.problem !== undefined && (s === explicitManaged || s.kind === 'managed-file'))),
+    ) ??
     sources.find((s) => s.kind === 'profile') ??
     sources.find((s) => s.kind === 'legacy');
   const shadowed = sources.filter((s) => s !== inForce && holdsSettings(s));
@@ -331,6 +559,9 @@ export async function discoverSettings(opts: DiscoverOptions): Promise<Discovery
   if (inForce) discovery.inForce = inForce;
   if (claudeDir !== undefined) discovery.claudeDir = claudeDir;
   if (otherClaudeDirs.length > 0) discovery.otherClaudeDirs = otherClaudeDirs;
+  if (unread.length > 0) discovery.unreadLibraries = unread;
+  if (userDataDir !== undefined) discovery.userDataDir = userDataDir;
+  if (policyHive !== undefined) discovery.policyHive = policyHive;
   const legacy = sources.find((s) => s.kind === 'legacy');
   if (legacy && legacy.deploymentMode !== undefined) discovery.deploymentMode = legacy.deploymentMode;
   return discovery;

@@ -1,8 +1,8 @@
 /**
- * Where Claude Desktop and the doctor keep things, per OS (FIELD-NOTES §2). Pure functions:
- * the OS, environment, home folder and user name are parameters, so tests compute Windows and
- * macOS paths on Linux and nothing here touches the disk. Every uncertain location is a
- * constant or one table here, to be corrected in one place.
+ * Where Claude Desktop and the doctor keep things, per OS (docs/claude-desktop.md, "Folders" and
+ * "Managed sources"). Pure functions: the OS, environment, home folder and user name are
+ * parameters, so tests compute Windows and macOS paths on Linux and nothing here touches the disk.
+ * Every location is a constant or one table here, to be corrected in one place.
  */
 import * as path from 'node:path';
 
@@ -25,18 +25,34 @@ export const CONFIG_LIBRARY_DIR = 'configLibrary';
 export const CONFIG_META_FILE = '_meta.json';
 /** Older layout: keys under `enterpriseConfig` in this file; also holds `deploymentMode`. */
 export const LEGACY_CONFIG_FILE = 'claude_desktop_config.json';
-/** Store (MSIX) installs live in `%LOCALAPPDATA%\Packages\Claude_<publisher hash>`. */
-export const MSIX_PACKAGE_PREFIX = 'Claude_';
-/** Inside an MSIX package folder, where writes to `%APPDATA%` are redirected. */
+/**
+ * Store (MSIX) installs live in `%LOCALAPPDATA%\Packages\<package family>`. The families seen;
+ * they are always tried, and any other folder starting with one of {@link MSIX_PACKAGE_PREFIXES}.
+ */
+export const MSIX_PACKAGE_FAMILIES = ['Claude_pzs8sxrjxfjjc', 'AnthropicPBC.Claude_fnn82j28hfe8t'] as const;
+export const MSIX_PACKAGE_PREFIXES = ['Claude_', 'AnthropicPBC.Claude_'] as const;
+/** Inside an MSIX package folder, where writes to `%LOCALAPPDATA%` (newer builds) are redirected. */
+const MSIX_LOCAL = ['LocalCache', 'Local'] as const;
+/** Inside an MSIX package folder, where writes to `%APPDATA%` (older builds) are redirected. */
 const MSIX_ROAMING = ['LocalCache', 'Roaming'] as const;
+
+/**
+ * When set (to an absolute path), the app uses this folder as is — no `-3p` suffix — and reads
+ * `configLibrary/` inside it.
+ */
+export const USER_DATA_DIR_ENV_VAR = 'CLAUDE_USER_DATA_DIR';
+
+/** The Linux managed-settings file and its folder (both must be root-owned, not group/world-writable). */
+export const LINUX_MANAGED_DIR = '/etc/claude-desktop';
+export const LINUX_MANAGED_FILE = '/etc/claude-desktop/managed-settings.json';
 
 /** macOS managed-preferences domain (the app's bundle id). */
 export const MANAGED_PLIST_DOMAIN = 'com.anthropic.claudefordesktop';
 const MANAGED_PREFERENCES_DIR = '/Library/Managed Preferences';
 
 /**
- * Windows policy keys, in precedence order: the machine-wide key (HKLM) wins over the user's
- * (HKCU), as for every Group Policy setting. Change the order here and nowhere else.
+ * Windows policy keys, machine first: the hives are not merged — any value directly under the
+ * HKLM key makes the app ignore the HKCU key entirely. Change the order here and nowhere else.
  */
 export const MANAGED_REGISTRY_KEYS = [
   { key: 'HKLM\\SOFTWARE\\Policies\\Claude', scope: 'machine' },
@@ -92,8 +108,9 @@ function roamingAppData(ctx: PathContext): string {
 }
 
 /**
- * Linux config roots, `$XDG_CONFIG_HOME` first: Electron's `appData` is `$XDG_CONFIG_HOME`
- * when set, else `~/.config`; both are listed because community builds differ.
+ * Linux config roots, `$XDG_CONFIG_HOME` first: Electron's `appData` (so the official build's
+ * folder) is `$XDG_CONFIG_HOME` when set, else `~/.config`. Both are listed because the doctor's
+ * environment may differ from the desktop session's the app starts in.
  */
 function linuxConfigRoots(ctx: PathContext): string[] {
   const xdg = envVar(ctx.env, 'XDG_CONFIG_HOME', ctx.platform);
@@ -110,48 +127,92 @@ export function msixPackagesDir(ctx: PathContext): string | undefined {
 
 /** True for a folder name in `Packages` that belongs to Claude Desktop. */
 export function isClaudeMsixPackage(name: string): boolean {
-  return name.toLowerCase().startsWith(MSIX_PACKAGE_PREFIX.toLowerCase());
+  const lower = name.toLowerCase();
+  return MSIX_PACKAGE_PREFIXES.some((p) => lower.startsWith(p.toLowerCase()));
 }
 
-/** The data folders for one folder name (`Claude-3p` or `Claude`), in the order to try them. */
-function dataDirCandidates(ctx: PathContext, dirName: string, msixPackages: readonly string[]): string[] {
+/** One candidate data folder. */
+export interface DataDirCandidate {
+  dir: string;
+  /** A Windows Roaming location (`%APPDATA%`, or an MSIX package's `LocalCache\Roaming`). */
+  roaming: boolean;
+}
+
+/**
+ * The data folders for one folder name (`Claude-3p` or `Claude`), in the order to try them.
+ * Windows: `%LOCALAPPDATA%` (current builds), `%APPDATA%` (older builds), then each MSIX package
+ * (the known families first, then any other found), its `LocalCache\Local` before its
+ * `LocalCache\Roaming`.
+ */
+function dataDirCandidates(ctx: PathContext, dirName: string, msixPackages: readonly string[]): DataDirCandidate[] {
   switch (ctx.platform) {
     case 'darwin':
-      return [path.posix.join(ctx.homedir, 'Library', 'Application Support', dirName)];
+      return [{ dir: path.posix.join(ctx.homedir, 'Library', 'Application Support', dirName), roaming: false }];
     case 'win32': {
       const packages = msixPackagesDir(ctx) ?? '';
-      const msix = msixPackages
-        .filter(isClaudeMsixPackage)
-        .sort()
-        .map((p) => path.win32.join(packages, p, ...MSIX_ROAMING, dirName));
-      return dedupe([path.win32.join(localAppData(ctx), dirName), path.win32.join(roamingAppData(ctx), dirName), ...msix], 'win32');
+      const known = MSIX_PACKAGE_FAMILIES.map((f) => f.toLowerCase());
+      const found = msixPackages.filter((p) => isClaudeMsixPackage(p) && !known.includes(p.toLowerCase())).sort();
+      const msix = [...MSIX_PACKAGE_FAMILIES, ...found].flatMap((p) => [
+        { dir: path.win32.join(packages, p, ...MSIX_LOCAL, dirName), roaming: false },
+        { dir: path.win32.join(packages, p, ...MSIX_ROAMING, dirName), roaming: true },
+      ]);
+      return dedupeCandidates(
+        [{ dir: path.win32.join(localAppData(ctx), dirName), roaming: false }, { dir: path.win32.join(roamingAppData(ctx), dirName), roaming: true }, ...msix],
+        'win32',
+      );
     }
     default:
-      return dedupe(
-        linuxConfigRoots(ctx).map((r) => path.posix.join(r, dirName)),
+      return dedupeCandidates(
+        linuxConfigRoots(ctx).map((r) => ({ dir: path.posix.join(r, dirName), roaming: false })),
         ctx.platform,
       );
   }
 }
 
+function dedupeCandidates(candidates: DataDirCandidate[], platform: NodeJS.Platform): DataDirCandidate[] {
+  const keep = new Set(
+    dedupe(
+      candidates.map((c) => c.dir),
+      platform,
+    ),
+  );
+  return candidates.filter((c) => keep.delete(c.dir));
+}
+
 /**
- * Candidate `Claude-3p` folders, in the order to try them. On Windows pass the names found in
- * {@link msixPackagesDir} (the caller lists the folder; this stays pure); `Claude_*` ones are
- * turned into `…\LocalCache\Roaming\Claude-3p`.
+ * `CLAUDE_USER_DATA_DIR` when set to an absolute path: the app then uses that folder as is for its
+ * library. A relative value is not used (what the app does with one is not established).
  */
-export function claude3pCandidates(ctx: PathContext, msixPackages: readonly string[] = []): string[] {
+export function userDataDirOverride(ctx: PathContext): string | undefined {
+  const value = envVar(ctx.env, USER_DATA_DIR_ENV_VAR, ctx.platform);
+  return value !== undefined && pathApi(ctx.platform).isAbsolute(value) ? value : undefined;
+}
+
+/**
+ * Candidate `Claude-3p` folders, in the order to try them, each marked when it is a Windows
+ * Roaming location. On Windows pass the names found in {@link msixPackagesDir} (the caller lists
+ * the folder; this stays pure); the known package families are always included.
+ */
+export function claude3pCandidateDirs(ctx: PathContext, msixPackages: readonly string[] = []): DataDirCandidate[] {
   return dataDirCandidates(ctx, CLAUDE_3P_DIR_NAME, msixPackages);
 }
 
-/** Candidate normal `Claude` data folders (they hold `developer_settings.json`). */
+/** {@link claude3pCandidateDirs}, the folders only. */
+export function claude3pCandidates(ctx: PathContext, msixPackages: readonly string[] = []): string[] {
+  return claude3pCandidateDirs(ctx, msixPackages).map((c) => c.dir);
+}
+
+/** Candidate normal (first-party) `Claude` data folders (they hold `developer_settings.json`). */
 export function claudeDataDirCandidates(ctx: PathContext, msixPackages: readonly string[] = []): string[] {
+  const all = dataDirCandidates(ctx, CLAUDE_DIR_NAME, msixPackages).map((c) => c.dir);
   // Electron's userData is under the roaming AppData on Windows; keep that first.
-  if (ctx.platform === 'win32') {
-    const all = dataDirCandidates(ctx, CLAUDE_DIR_NAME, msixPackages);
-    const roaming = path.win32.join(roamingAppData(ctx), CLAUDE_DIR_NAME);
-    return dedupe([roaming, ...all], 'win32');
-  }
-  return dataDirCandidates(ctx, CLAUDE_DIR_NAME, msixPackages);
+  if (ctx.platform === 'win32') return dedupe([path.win32.join(roamingAppData(ctx), CLAUDE_DIR_NAME), ...all], 'win32');
+  return all;
+}
+
+/** `configLibrary` in a data folder (a library in a `Claude` folder is one the app does not read). */
+export function configLibraryDir(dataDir: string, platform: NodeJS.Platform): string {
+  return pathApi(platform).join(dataDir, CONFIG_LIBRARY_DIR);
 }
 
 /** `developer_settings.json` in a `Claude` folder. */
@@ -193,6 +254,11 @@ export function managedPlistPaths(ctx: PathContext): { path: string; scope: 'use
 /** Windows policy keys in precedence order ({@link MANAGED_REGISTRY_KEYS}); empty elsewhere. */
 export function managedRegistryKeys(platform: NodeJS.Platform): readonly { key: string; scope: 'user' | 'machine' }[] {
   return platform === 'win32' ? MANAGED_REGISTRY_KEYS : [];
+}
+
+/** The Linux managed-settings file ({@link LINUX_MANAGED_FILE}); undefined elsewhere. */
+export function managedSettingsFile(platform: NodeJS.Platform): string | undefined {
+  return platform === 'linux' ? LINUX_MANAGED_FILE : undefined;
 }
 
 /**

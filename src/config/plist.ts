@@ -7,7 +7,7 @@ import type { parse as ParseXml } from 'plist';
 import type BplistModule from 'bplist-parser';
 import { requireLazy } from '../core/lazy.js';
 import type { ReadProblem } from './settings.js';
-import { isPlainObject, readBytes, typeName } from './read-file.js';
+import { isPlainObject, readBytes, typeName, type FileAccess } from './read-file.js';
 import { lineColumn, stripBom } from './json.js';
 
 /** A plist file read. `dict` is set exactly when `problem` is not. */
@@ -212,8 +212,8 @@ function binaryPlistProblem(buf: Buffer): string | undefined {
 }
 
 /** Reads a plist file into its top-level dict. */
-export async function readPlistFile(file: string): Promise<PlistFileRead> {
-  const read = await readBytes(file);
+export async function readPlistFile(file: string, files?: FileAccess): Promise<PlistFileRead> {
+  const read = await readBytes(file, files);
   if (!read.exists || 'problem' in read) return read;
   const { bytes, mtimeMs } = read;
   const invalid = (reason: string, line?: number, column?: number): PlistFileRead => {

@@ -2,7 +2,7 @@
  * Reading a settings file without ever throwing: a missing file is "not there", anything else
  * that goes wrong is a {@link ReadProblem} the checks can show. Shared by the JSON and plist readers.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import type { ReadProblem } from './settings.js';
 import { hasBom, JSON_HINTS, parseJsonStrict, stripBom } from './json.js';
 
@@ -64,12 +64,19 @@ export interface FileAccess {
   readBytes(path: string): Promise<Buffer>;
 }
 
-const NODE_FILES: FileAccess = {
+/** {@link FileAccess} and listing a folder: what settings discovery does with the disk. */
+export interface DiscoveryFiles extends FileAccess {
+  readdir(path: string): Promise<string[]>;
+}
+
+/** Node's own file operations. */
+export const NODE_FILES: DiscoveryFiles = {
   async stat(path) {
     const st = await stat(path);
     return { isDirectory: st.isDirectory(), size: st.size, mtimeMs: st.mtimeMs };
   },
   readBytes: (path) => readFile(path),
+  readdir: (path) => readdir(path),
 };
 
 /** Reads a file's bytes and modification time. Never throws. */

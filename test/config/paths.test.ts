@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  claude3pCandidateDirs,
   claude3pCandidates,
   claudeDataDirCandidates,
   defaultPolicyPath,
@@ -10,7 +11,9 @@ import {
   MANAGED_REGISTRY_KEYS,
   msixPackagesDir,
   profileMetaPath,
+  managedSettingsFile,
   profilePath,
+  userDataDirOverride,
   type PathContext,
 } from '../../src/config/paths.js';
 
@@ -29,19 +32,41 @@ describe('Claude-3p candidates', () => {
     expect(claude3pCandidates(mac)).toEqual(['/Users/ana/Library/Application Support/Claude-3p']);
   });
 
-  it('Windows: LOCALAPPDATA, APPDATA, then each Claude_* MSIX package', () => {
-    expect(claude3pCandidates(win, ['Microsoft.Something_1', 'Claude_pzs8sxrjxfjjc', 'claude_other'])).toEqual([
+  // Changed by issue 11: Local before Roaming inside each MSIX package, and both known package
+  // families are always tried (docs/claude-desktop.md, "Folders").
+  it('Windows: LOCALAPPDATA, APPDATA, then each MSIX package (known families first), Local before Roaming', () => {
+    const pkg = 'C:\\Users\\ana\\AppData\\Local\\Packages';
+    expect(claude3pCandidates(win, ['Microsoft.Something_1', 'Claude_pzs8sxrjxfjjc', 'claude_other', 'AnthropicPBC.Claude_zzz'])).toEqual([
       'C:\\Users\\ana\\AppData\\Local\\Claude-3p',
       'C:\\Users\\ana\\AppData\\Roaming\\Claude-3p',
-      'C:\\Users\\ana\\AppData\\Local\\Packages\\Claude_pzs8sxrjxfjjc\\LocalCache\\Roaming\\Claude-3p',
-      'C:\\Users\\ana\\AppData\\Local\\Packages\\claude_other\\LocalCache\\Roaming\\Claude-3p',
+      `${pkg}\\Claude_pzs8sxrjxfjjc\\LocalCache\\Local\\Claude-3p`,
+      `${pkg}\\Claude_pzs8sxrjxfjjc\\LocalCache\\Roaming\\Claude-3p`,
+      `${pkg}\\AnthropicPBC.Claude_fnn82j28hfe8t\\LocalCache\\Local\\Claude-3p`,
+      `${pkg}\\AnthropicPBC.Claude_fnn82j28hfe8t\\LocalCache\\Roaming\\Claude-3p`,
+      `${pkg}\\AnthropicPBC.Claude_zzz\\LocalCache\\Local\\Claude-3p`,
+      `${pkg}\\AnthropicPBC.Claude_zzz\\LocalCache\\Roaming\\Claude-3p`,
+      `${pkg}\\claude_other\\LocalCache\\Local\\Claude-3p`,
+      `${pkg}\\claude_other\\LocalCache\\Roaming\\Claude-3p`,
     ]);
+    expect(claude3pCandidateDirs(win).map((c) => c.roaming)).toEqual([false, true, false, true, false, true]);
     expect(msixPackagesDir(win)).toBe('C:\\Users\\ana\\AppData\\Local\\Packages');
     expect(msixPackagesDir(mac)).toBeUndefined();
   });
 
   it('Windows without the variables falls back on the home folder', () => {
-    expect(claude3pCandidates({ ...win, env: {} })).toEqual(['C:\\Users\\ana\\AppData\\Local\\Claude-3p', 'C:\\Users\\ana\\AppData\\Roaming\\Claude-3p']);
+    expect(claude3pCandidates({ ...win, env: {} }).slice(0, 3)).toEqual([
+      'C:\\Users\\ana\\AppData\\Local\\Claude-3p',
+      'C:\\Users\\ana\\AppData\\Roaming\\Claude-3p',
+      'C:\\Users\\ana\\AppData\\Local\\Packages\\Claude_pzs8sxrjxfjjc\\LocalCache\\Local\\Claude-3p',
+    ]);
+  });
+
+  it('CLAUDE_USER_DATA_DIR: used as is when absolute, ignored when relative or empty', () => {
+    expect(userDataDirOverride({ ...linux, env: { CLAUDE_USER_DATA_DIR: '/data/claude' } })).toBe('/data/claude');
+    expect(userDataDirOverride({ ...linux, env: { CLAUDE_USER_DATA_DIR: 'rel/claude' } })).toBeUndefined();
+    expect(userDataDirOverride({ ...linux, env: { CLAUDE_USER_DATA_DIR: '' } })).toBeUndefined();
+    expect(userDataDirOverride({ ...win, env: { claude_user_data_dir: 'D:\\Claude' } })).toBe('D:\\Claude');
+    expect(userDataDirOverride(mac)).toBeUndefined();
   });
 
   it('Linux: $XDG_CONFIG_HOME first, then ~/.config; duplicates and relative XDG dropped', () => {
@@ -84,6 +109,12 @@ describe('managed locations', () => {
     expect(managedRegistryKeys('win32').map((k) => k.key)).toEqual(['HKLM\\SOFTWARE\\Policies\\Claude', 'HKCU\\SOFTWARE\\Policies\\Claude']);
     expect(MANAGED_REGISTRY_KEYS[0].scope).toBe('machine');
     expect(managedRegistryKeys('darwin')).toEqual([]);
+  });
+
+  it('Linux: /etc/claude-desktop/managed-settings.json, only on Linux', () => {
+    expect(managedSettingsFile('linux')).toBe('/etc/claude-desktop/managed-settings.json');
+    expect(managedSettingsFile('darwin')).toBeUndefined();
+    expect(managedSettingsFile('win32')).toBeUndefined();
   });
 });
 

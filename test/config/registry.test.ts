@@ -74,3 +74,17 @@ describe('queryRegistryKey', () => {
     expect(await queryRegistryKey('HKLM\\SOFTWARE\\Policies\\Claude', { platform: 'win32' })).toEqual({ status: 'unsupported' });
   });
 });
+
+describe('parseRegQuery: captures for the hive rule (issue 11)', () => {
+  it('reads each hand-made capture with its types', () => {
+    const types = (file: string, key: string) => found(parseRegQuery(fixture(file), key)).values.map((v) => [v.name, v.type]);
+    expect(types('hklm-app-behaviour-only.txt', 'HKLM\\SOFTWARE\\Policies\\Claude')).toEqual([['disableAutoUpdates', 'REG_DWORD']]);
+    expect(types('hklm-expand-sz-only.txt', 'HKLM\\SOFTWARE\\Policies\\Claude')).toEqual([['inferenceGatewayBaseUrl', 'REG_EXPAND_SZ']]);
+    expect(types('hklm-invisible-only.txt', 'HKLM\\SOFTWARE\\Policies\\Claude')).toEqual([
+      ['inferenceModels', 'REG_MULTI_SZ'],
+      ['autoUpdaterEnforcementHours', 'REG_QWORD'],
+      ['Blob', 'REG_BINARY'],
+    ]);
+    expect(types('hkcu-gateway.txt', 'HKCU\\SOFTWARE\\Policies\\Claude').map(([, t]) => t)).toEqual(Array(5).fill('REG_SZ'));
+  });
+});
