@@ -1,4 +1,5 @@
 /** Where the settings route (src/gateway/route.ts): the provider header, an inline config, a config id — read within bounds. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import type { ExtraHeader, Target } from '../../src/config/target.js';
@@ -74,5 +75,41 @@ describe('settingsRoute', () => {
 
   it('a header value the app cannot send (a line break) is not read', () => {
     expect(settingsRoute(target({ 'x-portkey-provider': 'anthropic\nx-evil: 1' }))).toEqual({ providers: [] });
+  });
+});
+
+describe('settingsRoute on generated configs', () => {
+  const SECRET = 'sk-ant-api03-NeverShownQwzrtyplkjhgfd';
+  /** A config-like tree: providers, targets, secrets, and anything else, nested. */
+  const node: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.jsonValue(),
+      fc.record(
+        {
+          provider: fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.jsonValue()),
+          api_key: fc.constant(SECRET),
+          targets: fc.array(tie('node'), { maxLength: 5 }),
+        },
+        { requiredKeys: [] },
+      ),
+    ),
+  })).node;
+
+  it('never throws; at most 8 names of at most 64 characters, no control characters, no secret', () => {
+    fc.assert(
+      fc.property(node, fc.option(fc.string()), (config, provider) => {
+        const headers: Record<string, string> = { 'x-portkey-config': JSON.stringify(config) ?? '' };
+        if (provider !== null) headers['x-portkey-provider'] = provider;
+        const route = settingsRoute(target(headers));
+        expect(route.providers.length).toBeLessThanOrEqual(8);
+        for (const name of [...route.providers, route.configId ?? '']) {
+          expect(name.length).toBeLessThanOrEqual(64);
+          expect(name).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+        }
+        expect(JSON.stringify(route) + describeRoute(route)).not.toContain(SECRET);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
