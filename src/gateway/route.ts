@@ -28,6 +28,8 @@ const MAX_DEPTH = 8;
 const MAX_PROVIDERS = 8;
 /** A name longer than this is cut. */
 const MAX_NAME = 64;
+/** What a saved config's id looks like (`pc-…`): plain, short. */
+const CONFIG_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Control characters and bidi overrides, removed from a name before it is shown. */
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
@@ -42,7 +44,9 @@ export function settingsRoute(target: Target): SettingsRoute {
   for (const h of resolveHeaders(target).headers) if (!h.invalid) sent.set(h.name.toLowerCase(), h.value);
   const config = sent.get('x-portkey-config')?.trim();
   if (config) {
-    if (!config.startsWith('{')) return { providers: [], from: 'x-portkey-config', configId: clean(config) };
+    // A saved config's id (`pc-…`) is named; any other text is not echoed.
+    if (!config.startsWith('{'))
+      return CONFIG_ID.test(config) ? { providers: [], from: 'x-portkey-config', configId: config } : { providers: [], from: 'x-portkey-config' };
     const read = readConfig(config);
     if (read === undefined) return { providers: [], from: 'x-portkey-config' };
     if (read.routes) return { providers: read.providers, from: 'x-portkey-config' };

@@ -54,6 +54,10 @@ describe('settingsRoute', () => {
     });
   });
 
+  it('a config value that is neither JSON nor a plain id is not echoed', () => {
+    expect(settingsRoute(target({ 'x-portkey-config': 'not a config id: {oops' }))).toEqual({ providers: [], from: 'x-portkey-config' });
+  });
+
   it('nothing named: no route', () => {
     expect(settingsRoute(target({ 'x-portkey-custom-host': 'http://127.0.0.1:9100/v1' }))).toEqual({ providers: [] });
     expect(settingsRoute({ flagHeaders: [], managed: false })).toEqual({ providers: [] });
