@@ -6,12 +6,13 @@
  * one is reported, in the order below, so the user fixes them all in one go. The provider
  * formats are judged on the key with the pasted parts taken off.
  */
-import { defineCheck, fail, findings, ok, problem, warn, type CodeOf, type CodeTable, type Finding, type FindingStatus } from '../contract/check.js';
+import { defineCheck, fail, findings, ok, problem, skip, warn, type CodeOf, type CodeTable, type Finding, type FindingStatus } from '../contract/check.js';
 import type { Origin } from '../config/target.js';
 import { PORTKEY_SAAS_API_HOSTS } from '../core/portkey.js';
 import { Secret } from '../core/secret.js';
 import { invisibleCodePoints } from '../inference/text.js';
 import claudeSettings from './claude-settings.js';
+import credentials from './credentials.js';
 
 /** What the api-key check hands on when a key is set (nothing when the settings hold none). */
 export interface ApiKeyData {
@@ -22,8 +23,12 @@ export interface ApiKeyData {
 
 const codes = {
   API_KEY_NOT_IN_SETTINGS: {
-    title: 'No API key in the settings; the app may keep it in the OS keychain, which the doctor cannot read',
-    fix: 'If requests fail with 401, enter the Portkey API key again in Configure third-party inference…; to let the doctor test it, pass --api-key-env NAME or --api-key-file FILE.',
+    title: 'No API key to judge: no Claude Desktop settings, and none given to the doctor',
+    fix: 'To let the doctor test a key, pass --api-key-env NAME or --api-key-file FILE.',
+  },
+  API_KEY_NOT_USED: {
+    title: 'The app does not use a static key here (credential helper or single sign-on), and the doctor was given none',
+    fix: 'With a credential helper, pass --use-credential-helper to probe with the key it prints; otherwise give the doctor a key with --api-key-env NAME or --api-key-file FILE.',
   },
   API_KEY_EMPTY: { title: 'The API key is empty', fix: 'Paste your Portkey API key (Portkey dashboard → API Keys) into the Gateway API key field.' },
   API_KEY_WRONG_TYPE: { title: 'The API key is not a string', fix: 'Set inferenceGatewayApiKey to the key as a string.' },
@@ -53,11 +58,24 @@ export default defineCheck({
   id: 'api-key',
   title: 'Gateway API key',
   group: 'settings',
-  needs: [claudeSettings],
+  needs: [claudeSettings, credentials],
   codes,
-  run({ target }) {
-    const field = target.apiKey;
-    if (!field) return warn('API_KEY_NOT_IN_SETTINGS', 'no API key in the settings in force');
+  run(ctx) {
+    const { target } = ctx;
+    const source = ctx.upstream(credentials)?.source;
+    let field = target.apiKey;
+    // A static key in the settings is not what the app sends when a helper or SSO is the source:
+    // judging it, or probing with it, would test a key the app never uses.
+    if (field && SETTINGS_ORIGINS.includes(field.origin) && (source === 'helper-script' || source === 'interactive')) field = undefined;
+    if (!field) {
+      if (source === 'helper-script' || source === 'interactive') {
+        return skip(
+          'API_KEY_NOT_USED',
+          `no key to judge: the app authenticates with ${source === 'helper-script' ? 'the credential helper' : 'single sign-on'}`,
+        );
+      }
+      return warn('API_KEY_NOT_IN_SETTINGS', 'no API key in the settings in force, and none given');
+    }
     if (!(field.value instanceof Secret)) {
       const kind = field.value === null ? 'null' : Array.isArray(field.value) ? 'an array' : typeof field.value;
       return fail('API_KEY_WRONG_TYPE', `the API key is ${kind}`, { details: { origin: field.origin } });
@@ -78,6 +96,9 @@ export default defineCheck({
     return findings(list, ok(`present, ${secret.fingerprint}, ${secret.length} characters, from ${field.origin}`, details, data), data);
   },
 });
+
+/** Origins that mean "read from the Claude Desktop settings". */
+const SETTINGS_ORIGINS: readonly Origin[] = ['managed-plist', 'managed-registry', 'managed-file', 'profile', 'legacy'];
 
 const QUOTES = '"\'“”‘’`';
 const BEARER = /^(\s*)bearer\s+/i;

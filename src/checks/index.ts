@@ -7,6 +7,7 @@ import apiKey from './api-key.js';
 import authScheme from './auth-scheme.js';
 import baseUrl from './base-url.js';
 import claudeSettings from './claude-settings.js';
+import credentials from './credentials.js';
 import extraHeaders from './extra-headers.js';
 import inferenceMode from './inference-mode.js';
 import metadataHeader from './metadata-header.js';
@@ -36,6 +37,7 @@ export const CHECKS: readonly AnyCheck[] = [
   inferenceMode,
   baseUrl,
   authScheme,
+  credentials,
   apiKey,
   extraHeaders,
   metadataHeader,

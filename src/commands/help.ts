@@ -32,6 +32,8 @@ Override or supply the gateway (also for probing without Claude Desktop):
                           (default variable: PORTKEY_DOCTOR_API_KEY)
   --api-key-file FILE     read the API key from FILE (first line)
                           (when no key is given or set, the doctor's keychain key is used)
+  --use-credential-helper run the credential helper the settings name and probe
+                          with the key it prints (never run without this flag)
   --header "Name: value"  an extra header; repeat for more (overrides one of the same name)
   The key is never accepted as a command-line value: it would be visible to every process.
 

@@ -20,6 +20,11 @@ export interface DoctorFlags {
   authScheme?: string;
   apiKeyEnv?: string;
   apiKeyFile?: string;
+  /**
+   * Run the credential helper the settings name (`inferenceCredentialHelper`) and probe with the
+   * key it prints, as the app would. Never done without this flag.
+   */
+  useCredentialHelper: boolean;
   headers: ExtraHeader[];
   timeoutMs: number;
   checkTimeoutMs: number;
@@ -58,6 +63,7 @@ const OPTIONS = {
   'api-key-env': { type: 'string' },
   'api-key-file': { type: 'string' },
   'api-key': { type: 'string' },
+  'use-credential-helper': { type: 'boolean' },
   header: { type: 'string', multiple: true },
   timeout: { type: 'string' },
   'check-timeout': { type: 'string' },
@@ -110,6 +116,7 @@ export function parseDoctorFlags(args: string[]): DoctorFlags {
     authScheme: values['auth-scheme'],
     apiKeyEnv: envName(nonEmpty(values['api-key-env'], '--api-key-env')),
     apiKeyFile: nonEmpty(values['api-key-file'], '--api-key-file'),
+    useCredentialHelper: values['use-credential-helper'] ?? false,
     headers: (values.header ?? []).map(parseHeaderFlag),
     timeoutMs: seconds(values.timeout, '--timeout', DEFAULT_TIMEOUT_S),
     checkTimeoutMs: seconds(values['check-timeout'], '--check-timeout', DEFAULT_CHECK_TIMEOUT_S),

@@ -5,7 +5,7 @@
  */
 import { Secret } from '../core/secret.js';
 import type { Discovery, InferenceKey } from './settings.js';
-import type { ExtraHeader, Field, Origin, Target } from './target.js';
+import type { CredentialHelperRun, ExtraHeader, Field, Origin, Target } from './target.js';
 import { envVar } from './paths.js';
 
 /** Environment variables that override a field (beaten by flags). */
@@ -25,8 +25,12 @@ export interface TargetOverrides {
    * Where `apiKey` came from (default `flag`). `flag` and `env` override the settings;
    * `keychain` only fills in when neither the environment nor the settings hold a key, since
    * the app itself falls back on its keychain only then (FIELD-NOTES §2, Credentials).
+   * `credential-helper` beats the settings' static key, as in the app (the helper always wins;
+   * docs/claude-desktop.md, "Credentials"), and is beaten by flags and the environment.
    */
-  apiKeyOrigin?: 'flag' | 'env' | 'keychain';
+  apiKeyOrigin?: 'flag' | 'env' | 'keychain' | 'credential-helper';
+  /** The run of the configured credential helper, when the doctor ran it (its key is `apiKey`, origin `credential-helper`). */
+  credentialHelper?: CredentialHelperRun;
   headers?: ExtraHeader[];
   models?: string[];
   provider?: string;
@@ -79,9 +83,11 @@ export function resolveTarget(discovery: Discovery, overrides: TargetOverrides, 
   else {
     const e = fromEnv(TARGET_ENV_VARS.apiKey);
     if (e !== undefined) apiKey = field(new Secret(e), 'env');
+    else if (overrides.apiKey && keyOrigin === 'credential-helper') apiKey = field(overrides.apiKey, 'credential-helper');
     else apiKey = fromSettings('inferenceGatewayApiKey');
     if (apiKey === undefined && overrides.apiKey && keyOrigin === 'keychain') apiKey = field(overrides.apiKey, 'keychain');
   }
   if (apiKey) target.apiKey = apiKey;
+  if (overrides.credentialHelper) target.credentialHelper = overrides.credentialHelper;
   return target;
 }

@@ -5,8 +5,29 @@
 import type { Secret } from '../core/secret.js';
 import type { SourceKind } from './settings.js';
 
-/** Where a value came from. */
-export type Origin = SourceKind | 'flag' | 'env' | 'keychain';
+/** Where a value came from (`credential-helper`: printed by the configured helper, run on request). */
+export type Origin = SourceKind | 'flag' | 'env' | 'keychain' | 'credential-helper';
+
+/**
+ * The doctor ran the configured credential helper (`--use-credential-helper`): how that went. Never
+ * holds the helper's output; on success the key is `Target.apiKey` (origin `credential-helper`).
+ */
+export interface CredentialHelperRun {
+  /** The helper as configured. */
+  path: string;
+  ok: boolean;
+  /** Why it failed: not-absolute, not-found, not-executable, spawn-error, timeout, exit, signal, empty, too-large, bad-output. */
+  reason?: string;
+  /** For people; never contains the helper's output. */
+  message?: string;
+  exitCode?: number;
+  /** The output format it used (on success). */
+  format?: 'token' | 'json';
+  /** Names of the per-request headers it printed (JSON form); their values are not used. */
+  headerNames?: string[];
+  timeoutMs: number;
+  durationMs: number;
+}
 
 /** A raw value and its origin. Values are as read: the settings checks judge them. */
 export interface Field<T = unknown> {
@@ -35,4 +56,6 @@ export interface Target {
   models?: Field;
   /** True when the settings came from a managed source (values must be JSON-encoded strings). */
   managed: boolean;
+  /** Set when the doctor ran the configured credential helper (`--use-credential-helper`). */
+  credentialHelper?: CredentialHelperRun;
 }

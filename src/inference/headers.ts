@@ -125,7 +125,7 @@ function sortProblems(problems: HeaderProblem[]): HeaderProblem[] {
  * a native value there is never a finding. Elsewhere in managed settings (plist, registry) a
  * native value is read by current app versions but older ones needed a JSON string.
  */
-const NATIVE_IS_DOCUMENTED: readonly string[] = ['managed-file'];
+const NATIVE_IS_DOCUMENTED: readonly Origin[] = ['managed-file'];
 
 /** Whether a non-string value of `field` is a native managed value (a warning at most). */
 export function isNativeManaged(field: Field, managed: boolean): boolean {

@@ -15,12 +15,13 @@ import type { Policy } from '../config/policy.js';
 import { loadPolicy, resolvePolicyPath } from '../config/policy-load.js';
 import { resolveTarget } from '../config/resolve-target.js';
 import type { Discovery } from '../config/settings.js';
-import type { Target } from '../config/target.js';
+import type { CredentialHelperRun, Target } from '../config/target.js';
 import type { AnyCheck } from '../contract/check.js';
 import { Secret } from '../core/secret.js';
 import { safeArg, UsageError } from '../core/usage-error.js';
 import { loadPlugins } from '../engine/plugins.js';
 import { validateRegistry } from '../engine/runner.js';
+import { helperTimeoutMs, runCredentialHelper } from '../platform/credential-helper.js';
 import { readProbeKey } from '../platform/probe-key.js';
 import { selectChecks } from './select.js';
 
@@ -58,10 +59,17 @@ export async function prepare(flags: DoctorFlags, processEnv: NodeJS.ProcessEnv)
     ...(flags.claudeDir !== undefined ? { claudeDir: flags.claudeDir } : {}),
     ...(flags.managedFile !== undefined ? { managedFile: flags.managedFile } : {}),
   });
+  // The configured credential helper, only on request: its key is what the app would send.
+  const helper = flags.useCredentialHelper ? await runHelper(discovery, env) : undefined;
   // The doctor's own probe key from the OS keychain, only when nothing else gives a key (as the app
   // falls back on its keychain only then).
   let probeKey: Secret | undefined;
-  if (!apiKey && envVar(env, 'PORTKEY_DOCTOR_API_KEY', process.platform) === undefined && discovery.inForce?.values?.inferenceGatewayApiKey === undefined) {
+  if (
+    !apiKey &&
+    !helper?.key &&
+    envVar(env, 'PORTKEY_DOCTOR_API_KEY', process.platform) === undefined &&
+    discovery.inForce?.values?.inferenceGatewayApiKey === undefined
+  ) {
     const read = await readProbeKey(env, { timeoutMs: 5_000 });
     if (read.status === 'found') probeKey = read.secret;
   }
@@ -70,7 +78,14 @@ export async function prepare(flags: DoctorFlags, processEnv: NodeJS.ProcessEnv)
     {
       ...(flags.baseUrl !== undefined ? { baseUrl: flags.baseUrl } : {}),
       ...(flags.authScheme !== undefined ? { authScheme: flags.authScheme } : {}),
-      ...(apiKey ? { apiKey: apiKey.secret, apiKeyOrigin: apiKey.origin } : probeKey ? { apiKey: probeKey, apiKeyOrigin: 'keychain' as const } : {}),
+      ...(apiKey
+        ? { apiKey: apiKey.secret, apiKeyOrigin: apiKey.origin }
+        : helper?.key
+          ? { apiKey: helper.key, apiKeyOrigin: 'credential-helper' as const }
+          : probeKey
+            ? { apiKey: probeKey, apiKeyOrigin: 'keychain' as const }
+            : {}),
+      ...(helper ? { credentialHelper: helper.run } : {}),
       headers: flags.headers,
     },
     env,
@@ -128,6 +143,40 @@ async function readKeyOverride(flags: DoctorFlags, env: NodeJS.ProcessEnv): Prom
     return { secret: new Secret(value), origin: 'env' };
   }
   return undefined;
+}
+
+/**
+ * Runs the credential helper the settings in force name (`--use-credential-helper`), bounded by
+ * its own timeout setting (or the app's default). Its key is a Secret from the moment it is read;
+ * what is reported is only how the run went. No helper configured: a run that says so.
+ */
+async function runHelper(discovery: Discovery, env: NodeJS.ProcessEnv): Promise<{ key?: Secret; run: CredentialHelperRun }> {
+  const values = discovery.inForce?.values;
+  const path = values?.inferenceCredentialHelper;
+  const timeoutMs = helperTimeoutMs(values?.inferenceCredentialHelperTimeoutSec);
+  if (typeof path !== 'string' || path.trim() === '') {
+    return {
+      run: { path: '', ok: false, reason: 'not-configured', message: 'the settings in force name no credential helper', timeoutMs, durationMs: 0 },
+    };
+  }
+  const result = await runCredentialHelper(path, { timeoutMs, env });
+  if (!result.ok) {
+    return {
+      run: {
+        path,
+        ok: false,
+        reason: result.reason,
+        message: result.message,
+        ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
+        timeoutMs,
+        durationMs: result.durationMs,
+      },
+    };
+  }
+  return {
+    key: result.key,
+    run: { path, ok: true, format: result.format, headerNames: result.headers.map((h) => h.name), timeoutMs, durationMs: result.durationMs },
+  };
 }
 
 function safeUsername(): string {
