@@ -3,13 +3,24 @@
  * check changes: a table of mutations applied to a correct Portkey profile, each run through
  * the built CLI with --json.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GOOD_PROFILE, parseReport, runCli, TEST_KEY, writeProfile } from './run-cli.js';
+import { FIXTURES, GOOD_PROFILE, parseReport, runCli, TEST_KEY, writeProfile } from './run-cli.js';
 
-const SETTINGS_CHECKS = ['claude-settings', 'inference-mode', 'base-url', 'auth-scheme', 'api-key', 'extra-headers', 'metadata-header', 'models'];
+const SETTINGS_CHECKS = [
+  'claude-settings',
+  'unknown-keys',
+  'inference-mode',
+  'base-url',
+  'auth-scheme',
+  'credentials',
+  'api-key',
+  'extra-headers',
+  'metadata-header',
+  'models',
+];
 
 type Profile = Record<string, unknown>;
 interface Case {
@@ -33,7 +44,15 @@ const metadata = (value: string) => set('inferenceCustomHeaders', { 'x-portkey-m
 
 const CASES: Case[] = [
   { name: 'provider missing', mutate: del('inferenceProvider'), check: 'inference-mode', status: 'fail', code: 'PROVIDER_MISSING' },
-  { name: 'provider bedrock', mutate: set('inferenceProvider', 'bedrock'), check: 'inference-mode', status: 'fail', code: 'PROVIDER_NOT_GATEWAY' },
+  {
+    name: 'provider bedrock',
+    mutate: set('inferenceProvider', 'bedrock'),
+    check: 'inference-mode',
+    status: 'fail',
+    code: 'PROVIDER_NOT_GATEWAY',
+    // The gateway credential rules do not apply to another provider.
+    alsoChanges: ['credentials', 'api-key'],
+  },
   { name: 'provider wrong type', mutate: set('inferenceProvider', 5), check: 'inference-mode', status: 'fail', code: 'PROVIDER_WRONG_TYPE' },
 
   { name: 'base URL missing', mutate: del('inferenceGatewayBaseUrl'), check: 'base-url', status: 'fail', code: 'BASE_URL_MISSING' },
@@ -124,7 +143,14 @@ const CASES: Case[] = [
   { name: 'auth scheme wrong type', mutate: set('inferenceGatewayAuthScheme', true), check: 'auth-scheme', status: 'fail', code: 'AUTH_SCHEME_WRONG_TYPE' },
   { name: 'auth scheme unset defaults to bearer', mutate: del('inferenceGatewayAuthScheme'), check: 'auth-scheme', status: 'ok' },
 
-  { name: 'key absent (maybe keychain)', mutate: del('inferenceGatewayApiKey'), check: 'api-key', status: 'warn', code: 'API_KEY_NOT_IN_SETTINGS' },
+  {
+    name: 'key absent, no helper, no SSO',
+    mutate: del('inferenceGatewayApiKey'),
+    check: 'credentials',
+    status: 'fail',
+    code: 'CREDENTIALS_NONE',
+    alsoChanges: ['api-key'],
+  },
   { name: 'key empty', mutate: set('inferenceGatewayApiKey', ''), check: 'api-key', status: 'fail', code: 'API_KEY_EMPTY' },
   { name: 'key wrong type', mutate: set('inferenceGatewayApiKey', 12345), check: 'api-key', status: 'fail', code: 'API_KEY_WRONG_TYPE' },
   {
@@ -281,7 +307,7 @@ const CASES: Case[] = [
     status: 'fail',
     code: 'MODELS_ENTRY_INVALID',
   },
-  { name: 'models duplicate', mutate: set('inferenceModels', ['a', 'a']), check: 'models', status: 'warn', code: 'MODELS_DUPLICATE' },
+  { name: 'models duplicate', mutate: set('inferenceModels', ['claude-a', 'claude-a']), check: 'models', status: 'warn', code: 'MODELS_DUPLICATE' },
   { name: 'models unset is fine', mutate: del('inferenceModels'), check: 'models', status: 'ok' },
 ];
 
@@ -334,5 +360,76 @@ describe('settings checks through the CLI', () => {
     writeFileSync(join(dir, 'claude_desktop_config.json'), JSON.stringify({ deploymentMode: '1p' }));
     const report = parseReport(await runCli(['--json', '--no-policy', '--claude-dir', dir]));
     expect(report.checks.find((c) => c.id === 'inference-mode')).toMatchObject({ status: 'fail', code: 'MODE_NOT_3P' });
+  });
+});
+
+/**
+ * Issue 11: where the settings are and the managed sources, through the built CLI. A valid layout
+ * raises no settings failure; a broken one fails claude-settings with its own code.
+ */
+describe('where the settings are, and managed sources (issue 11)', () => {
+  const managedFixture = (name: string) => join(FIXTURES, 'managed', name);
+  const noSettingsFailure = (byId: Map<string, { status: string; code?: string }>) => {
+    for (const id of SETTINGS_CHECKS) expect([id, byId.get(id)?.status]).not.toEqual([id, 'fail']);
+  };
+  async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
+    const report = parseReport(await runCli(['--json', '--no-policy', ...args], env));
+    return { report, byId: new Map(report.checks.map((c) => [c.id, c])) };
+  }
+
+  it('the Linux managed file with string-encoded values (--managed FILE.json): in force, no settings failure', async () => {
+    const { report, byId } = await run(['--managed', managedFixture('linux-managed-strings.json')]);
+    expect(report.settings.inForce?.kind).toBe('managed-file');
+    expect(byId.get('claude-settings')).toMatchObject({ status: 'ok', details: { source: 'managed-file' } });
+    noSettingsFailure(byId);
+  });
+
+  it('the Linux managed file in native JSON: in force, no settings failure', async () => {
+    const { report, byId } = await run(['--managed', managedFixture('linux-managed.json')]);
+    expect(report.settings.inForce?.kind).toBe('managed-file');
+    expect(byId.get('claude-settings')?.status).toBe('ok');
+    noSettingsFailure(byId);
+  });
+
+  it('an unrecognised key in the managed file: SETTINGS_MANAGED_UNKNOWN_KEY', async () => {
+    const { byId } = await run(['--managed', managedFixture('linux-managed-unknown-key.json')]);
+    expect(byId.get('claude-settings')).toMatchObject({ status: 'fail', code: 'SETTINGS_MANAGED_UNKNOWN_KEY' });
+  });
+
+  it.each(['linux-managed-app-behaviour.json', 'managed-app-behaviour-only.plist'])(
+    'a managed source with only app-behaviour keys (%s): the local profile stays in force',
+    async (file) => {
+      const { report, byId } = await run(['--managed', managedFixture(file), '--claude-dir', writeProfile(structuredClone(GOOD_PROFILE))]);
+      expect(report.settings.inForce?.kind).toBe('profile');
+      expect(byId.get('claude-settings')).toMatchObject({ status: 'ok', details: { source: 'profile' } });
+      noSettingsFailure(byId);
+    },
+  );
+
+  it('native plist values (<array>, <dict>, <false/>, <integer>): read as JSON, no settings failure', async () => {
+    const { byId } = await run(['--managed', managedFixture('managed-native-types.plist')]);
+    expect(byId.get('claude-settings')).toMatchObject({ status: 'ok', details: { source: 'managed-plist' } });
+    noSettingsFailure(byId);
+  });
+
+  it('CLAUDE_USER_DATA_DIR: the library is read there, as is, and the report says so', async () => {
+    const data = writeProfile(structuredClone(GOOD_PROFILE));
+    const { report, byId } = await run([], { CLAUDE_USER_DATA_DIR: data });
+    expect(report.settings.inForce?.location).toBe(join(data, 'configLibrary', '0b7d2a52-6a4c-4b51-9d7e-2f3c1a9e8b10.json'));
+    expect(byId.get('claude-settings')).toMatchObject({ status: 'ok', details: { userDataDir: data } });
+    noSettingsFailure(byId);
+  });
+
+  it('a library only under the first-party Claude folder: SETTINGS_LIBRARY_IN_1P_FOLDER', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'pkd-home-'));
+    cpSync(writeProfile(structuredClone(GOOD_PROFILE)), join(home, '.config', 'Claude'), { recursive: true });
+    const { byId } = await run([], { HOME: home });
+    expect(byId.get('claude-settings')).toMatchObject({ status: 'fail', code: 'SETTINGS_LIBRARY_IN_1P_FOLDER' });
+  });
+
+  it('an upper-case appliedId: SETTINGS_APPLIED_ID_UPPERCASE (a warning), the settings still checked', async () => {
+    const { byId } = await run(['--claude-dir', join(FIXTURES, 'claude-3p', 'uppercase-applied-id')]);
+    expect(byId.get('claude-settings')).toMatchObject({ status: 'warn', code: 'SETTINGS_APPLIED_ID_UPPERCASE' });
+    noSettingsFailure(byId);
   });
 });
