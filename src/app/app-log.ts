@@ -254,7 +254,8 @@ export function lastSession(entries: readonly LogEntry[], appStartedAt?: Date): 
   // A line written at the start's second shows that second: keep lines up to 1 s before.
   const limit = appStartedAt ? appStartedAt.getTime() - 1_000 : undefined;
   const kept = limit === undefined ? afterStart : afterStart.filter((e) => e.time.getTime() > limit);
-  const version = start ? /appVersion:\s*['"]([0-9A-Za-z.+-]{1,40})['"]/.exec(flatText(start))?.[1] : undefined;
+  // Only a version's shape is taken from the untrusted line (a key cannot pass for one).
+  const version = start ? /appVersion:\s*['"](\d{1,6}(?:\.\d{1,9}){1,3})['"]/.exec(flatText(start))?.[1] : undefined;
   return {
     entries: kept,
     ...(start ? { start } : {}),
