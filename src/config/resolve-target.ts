@@ -24,7 +24,7 @@ export interface TargetOverrides {
   /**
    * Where `apiKey` came from (default `flag`). `flag` and `env` override the settings;
    * `keychain` only fills in when neither the environment nor the settings hold a key, since
-   * the app itself falls back on its keychain only then (FIELD-NOTES §2, Credentials).
+   * the app itself falls back on its keychain only then (docs/claude-desktop.md, "Credentials").
    * `credential-helper` beats the settings' static key, as in the app (the helper always wins;
    * docs/claude-desktop.md, "Credentials"), and is beaten by flags and the environment.
    */

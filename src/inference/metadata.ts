@@ -1,6 +1,6 @@
 /**
  * `x-portkey-metadata`: Portkey silently ignores metadata that is not strict JSON, so policies
- * "don't apply" without any error (FIELD-NOTES §4). This module finds every reason it would be
+ * "don't apply" without any error (Portkey's metadata documentation). This module finds every reason it would be
  * ignored or would break a policy, each with its code, most severe first.
  */
 import { parseJsonStrict } from '../config/json.js';
