@@ -9,7 +9,7 @@ import type { Target } from '../config/target.js';
 import { Secret } from '../core/secret.js';
 
 /** Version of the report's JSON shape (semver: minor = compatible additions). */
-export const SCHEMA_VERSION = '1.2.0';
+export const SCHEMA_VERSION = '1.3.0';
 
 export interface Report {
   schemaVersion: string;
