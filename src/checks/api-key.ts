@@ -10,9 +10,9 @@ import { defineCheck, fail, findings, ok, problem, skip, warn, type CodeOf, type
 import type { Origin } from '../config/target.js';
 import { PORTKEY_SAAS_API_HOSTS } from '../core/portkey.js';
 import { Secret } from '../core/secret.js';
+import { credentialSource } from '../inference/credentials.js';
 import { invisibleCodePoints } from '../inference/text.js';
 import claudeSettings from './claude-settings.js';
-import credentials from './credentials.js';
 
 /** What the api-key check hands on when a key is set (nothing when the settings hold none). */
 export interface ApiKeyData {
@@ -23,8 +23,8 @@ export interface ApiKeyData {
 
 const codes = {
   API_KEY_NOT_IN_SETTINGS: {
-    title: 'No API key to judge: no Claude Desktop settings, and none given to the doctor',
-    fix: 'To let the doctor test a key, pass --api-key-env NAME or --api-key-file FILE.',
+    title: 'No API key to judge: none in the settings, and none given to the doctor',
+    fix: 'Set the Gateway API key in Configure third-party inference… (or a credential helper: see the credentials check); to let the doctor test a key, pass --api-key-env NAME or --api-key-file FILE.',
   },
   API_KEY_NOT_USED: {
     title: 'The app does not use a static key here (credential helper or single sign-on), and the doctor was given none',
@@ -58,11 +58,12 @@ export default defineCheck({
   id: 'api-key',
   title: 'Gateway API key',
   group: 'settings',
-  needs: [claudeSettings, credentials],
+  // Not behind the credentials check: a key given to the doctor is worth judging (and probing
+  // with) even when the settings hold no credential at all.
+  needs: [claudeSettings],
   codes,
-  run(ctx) {
-    const { target } = ctx;
-    const source = ctx.upstream(credentials)?.source;
+  run({ target, discovery }) {
+    const source = discovery.inForce?.values ? credentialSource(discovery.inForce.values).source : undefined;
     let field = target.apiKey;
     // A static key in the settings is not what the app sends when a helper or SSO is the source:
     // judging it, or probing with it, would test a key the app never uses.

@@ -14,11 +14,9 @@ import type { InferenceValues } from '../config/settings.js';
 import type { Target } from '../config/target.js';
 import { defineCheck, fail, findings, ok, problem, skip, type CodeOf, type CodeTable, type Finding, type Outcome } from '../contract/check.js';
 import { Secret } from '../core/secret.js';
+import { type CredentialSource, credentialSource } from '../inference/credentials.js';
 import { settingsLayout, whyMissing, type SettingsLayout } from '../inference/settings-layout.js';
 import claudeSettings from './claude-settings.js';
-
-/** Where the app takes the gateway credential from. */
-export type CredentialSource = 'static' | 'helper-script' | 'interactive';
 
 /** What the credentials check hands on. */
 export interface CredentialsData {
@@ -30,7 +28,6 @@ export interface CredentialsData {
 
 /** The log line the app writes when no credential is configured. */
 export const NO_CREDENTIAL_LINE = 'no credential configured for provider "gateway": set inferenceCredentialKind or one of the credential fields';
-const GATEWAY_KINDS: readonly CredentialSource[] = ['static', 'helper-script', 'interactive'];
 /** Kinds of other providers (Bedrock, Vertex, Foundry): not a way to authenticate to a gateway. */
 const OTHER_KINDS = ['vendor-profile', 'oauth', 'workforce'];
 
@@ -113,8 +110,6 @@ function judge(values: InferenceValues, target: Target, layout: SettingsLayout):
   const hasHelper = helper !== undefined;
   const oidc = values.inferenceGatewayOidc;
   const hasOidc = oidc !== undefined;
-  // The deprecated auth scheme "sso" stands for interactive sign-in (docs/claude-desktop.md, "Credentials").
-  const ssoScheme = values.inferenceGatewayAuthScheme === 'sso';
   const kind = values.inferenceCredentialKind;
   const details: Record<string, unknown> = {
     staticKey: describeKey(values.inferenceGatewayApiKey),
@@ -123,10 +118,10 @@ function judge(values: InferenceValues, target: Target, layout: SettingsLayout):
     ...(kind !== undefined ? { kind: typeof kind === 'string' ? kind.slice(0, 40) : typeOf(kind) } : {}),
   };
 
-  let chosen: CredentialSource | undefined;
-  const explicit = kind !== undefined;
+  // The one reading of which source the app uses (shared with the api-key check).
+  const { source: chosen, explicit } = credentialSource(values);
   if (explicit) {
-    if (typeof kind !== 'string' || !(GATEWAY_KINDS as readonly string[]).includes(kind)) {
+    if (chosen === undefined) {
       const other = typeof kind === 'string' && OTHER_KINDS.includes(kind);
       return fail(
         'CREDENTIALS_KIND_INVALID',
@@ -136,7 +131,6 @@ function judge(values: InferenceValues, target: Target, layout: SettingsLayout):
         },
       );
     }
-    chosen = kind as CredentialSource;
     const missing = (chosen === 'static' && !hasKey) || (chosen === 'helper-script' && !hasHelper);
     if (missing) {
       const needed = chosen === 'static' ? 'inferenceGatewayApiKey' : 'inferenceCredentialHelper';
@@ -150,9 +144,7 @@ function judge(values: InferenceValues, target: Target, layout: SettingsLayout):
         },
       );
     }
-  } else if (hasHelper) chosen = 'helper-script';
-  else if (hasKey) chosen = 'static';
-  else if (hasOidc || ssoScheme) chosen = 'interactive';
+  }
 
   if (chosen === undefined) {
     const why = whyMissing(layout, 'inferenceGatewayApiKey') ?? whyMissing(layout, 'inferenceCredentialHelper') ?? whyMissing(layout, 'inferenceGatewayOidc');

@@ -46,10 +46,10 @@ describe.skipIf(missing !== undefined)('key with a real Secret Service', () => {
     const report = parseReport(run);
     const keychain = report.checks.find((c) => c.id === 'keychain');
     expect(keychain).toMatchObject({ status: 'ok', details: { fingerprint: new Secret(KEY).fingerprint } });
-    // The app itself has no credential (issue 11: a failure of the credentials check), so the
-    // api-key check, which needs it, is blocked; the doctor's stored key is the keychain check's.
+    // The app itself has no credential (issue 11: a failure of the credentials check); the doctor
+    // still judges, and probes with, its stored key.
     expect(report.checks.find((c) => c.id === 'credentials')).toMatchObject({ status: 'fail', code: 'CREDENTIALS_NONE' });
-    expect(report.checks.find((c) => c.id === 'api-key')).toMatchObject({ status: 'skip', code: 'BLOCKED' });
+    expect(report.checks.find((c) => c.id === 'api-key')).toMatchObject({ status: 'ok', details: { origin: 'keychain', fingerprint: new Secret(KEY).fingerprint } });
     expect(findLeak(run.stdout + run.stderr, KEY)).toBeUndefined();
 
     expect((await runCli(['key', 'delete'], env)).code).toBe(0);

@@ -6,9 +6,8 @@
 import { describe, expect, it } from 'vitest';
 
 import apiKey from '../../src/checks/api-key.js';
-import credentials from '../../src/checks/credentials.js';
 import { Secret } from '../../src/core/secret.js';
-import { given, runCheck, testCheck } from './check-tester.js';
+import { runCheck, testCheck } from './check-tester.js';
 
 const KEY = 'pk-DoctorTestKey-Zq9Xw7Vr4Ty2';
 const ANTHROPIC = 'sk-ant-api03-Qm9vQm9vQm9vQm9vQm9vQm9vQm9v';
@@ -38,35 +37,41 @@ testCheck(apiKey, [
   },
   { name: '"Bearer" alone is not a prefix', settings: key('Bearer'), expect: { status: 'ok' } },
   {
-    name: 'absent, none given (no settings to say otherwise): API_KEY_NOT_IN_SETTINGS, nothing handed on',
+    name: 'absent, none given: API_KEY_NOT_IN_SETTINGS, nothing handed on',
     settings: { inferenceGatewayBaseUrl: SAAS },
-    upstream: [given(credentials, { source: 'none', explicit: false })],
     expect: { status: 'warn', code: 'API_KEY_NOT_IN_SETTINGS', data: null },
+  },
+  {
+    name: 'absent from the settings, the doctor’s keychain key: judged and handed on',
+    settings: { inferenceGatewayBaseUrl: SAAS },
+    overrides: { apiKey: KEY, apiKeyOrigin: 'keychain' },
+    expect: { status: 'ok', details: { origin: 'keychain' }, data: { origin: 'keychain' } },
   },
   {
     name: 'a credential helper is the source and the doctor was given no key: API_KEY_NOT_USED',
     settings: { inferenceGatewayBaseUrl: SAAS, inferenceCredentialHelper: '/usr/local/bin/get-key' },
-    upstream: [given(credentials, { source: 'helper-script', explicit: false })],
     expect: { status: 'skip', code: 'API_KEY_NOT_USED', data: null },
   },
   {
     name: 'the static key beside a helper is not judged (the app ignores it): API_KEY_NOT_USED',
-    settings: key(`"${KEY}"`),
-    upstream: [given(credentials, { source: 'helper-script', explicit: false })],
+    settings: { ...key(`"${KEY}"`), inferenceCredentialHelper: '/usr/local/bin/get-key' },
+    expect: { status: 'skip', code: 'API_KEY_NOT_USED' },
+  },
+  {
+    name: 'the static key when the kind is interactive is not judged: API_KEY_NOT_USED',
+    settings: { ...key(KEY), inferenceCredentialKind: 'interactive' },
     expect: { status: 'skip', code: 'API_KEY_NOT_USED' },
   },
   {
     name: 'the key the credential helper printed (--use-credential-helper): judged and handed on',
     settings: { inferenceGatewayBaseUrl: SAAS, inferenceGatewayApiKey: 'ignored-static-key', inferenceCredentialHelper: '/usr/local/bin/get-key' },
     overrides: { apiKey: KEY, apiKeyOrigin: 'credential-helper' },
-    upstream: [given(credentials, { source: 'helper-script', explicit: false })],
     expect: { status: 'ok', details: { origin: 'credential-helper', fingerprint }, data: { origin: 'credential-helper' } },
   },
   {
     name: 'single sign-on, a key given to the doctor: judged and handed on',
-    settings: { inferenceGatewayBaseUrl: SAAS },
+    settings: { inferenceGatewayBaseUrl: SAAS, inferenceCredentialKind: 'interactive' },
     overrides: { apiKey: KEY },
-    upstream: [given(credentials, { source: 'interactive', explicit: true })],
     expect: { status: 'ok', data: { origin: 'flag' } },
   },
   { name: 'empty: API_KEY_EMPTY', settings: key(''), expect: { status: 'fail', code: 'API_KEY_EMPTY', more: [], details: { length: 0 } } },

@@ -55,7 +55,7 @@ describe('portkey-doctor report', () => {
   });
 
   it('JSON format validates against the schema and masks the home folder and user name', async () => {
-    const { home, claudeDir } = homeWithProfile({ ...GOOD_PROFILE, inferenceModels: ['alex.smith@acme.example'] });
+    const { home, claudeDir } = homeWithProfile({ ...GOOD_PROFILE, inferenceModels: ['@alex.smith@acme.example/claude-sonnet-4-5'] });
     const cwd = mkdtempSync(join(tmpdir(), 'pkd-cwd-'));
     const r = await run(['report', '--format', 'json', '--output', 'r.json', '--offline', '--no-policy', '--claude-dir', claudeDir], cwd, home);
     expect(r.code).toBe(0);
@@ -73,7 +73,7 @@ describe('portkey-doctor report', () => {
   });
 
   it('--include-personal keeps them, and lists no redactions', async () => {
-    const { home, claudeDir } = homeWithProfile({ ...GOOD_PROFILE, inferenceModels: ['alex.smith@acme.example'] });
+    const { home, claudeDir } = homeWithProfile({ ...GOOD_PROFILE, inferenceModels: ['@alex.smith@acme.example/claude-sonnet-4-5'] });
     const cwd = mkdtempSync(join(tmpdir(), 'pkd-cwd-'));
     const r = await run(['report', '--format', 'json', '-o', '-', '--include-personal', '--offline', '--no-policy', '--claude-dir', claudeDir], cwd, home);
     const report = JSON.parse(r.stdout);
