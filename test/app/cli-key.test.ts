@@ -49,7 +49,10 @@ describe.skipIf(missing !== undefined)('key with a real Secret Service', () => {
     // The app itself has no credential (issue 11: a failure of the credentials check); the doctor
     // still judges, and probes with, its stored key.
     expect(report.checks.find((c) => c.id === 'credentials')).toMatchObject({ status: 'fail', code: 'CREDENTIALS_NONE' });
-    expect(report.checks.find((c) => c.id === 'api-key')).toMatchObject({ status: 'ok', details: { origin: 'keychain', fingerprint: new Secret(KEY).fingerprint } });
+    expect(report.checks.find((c) => c.id === 'api-key')).toMatchObject({
+      status: 'ok',
+      details: { origin: 'keychain', fingerprint: new Secret(KEY).fingerprint },
+    });
     expect(findLeak(run.stdout + run.stderr, KEY)).toBeUndefined();
 
     expect((await runCli(['key', 'delete'], env)).code).toBe(0);
