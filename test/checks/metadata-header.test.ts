@@ -51,6 +51,18 @@ testCheck(metadataHeader, [
     expect: { status: 'skip', code: 'METADATA_HEADERS_UNREADABLE' },
   },
   {
+    name: 'headers only warned about (a native managed dictionary), no metadata header: not set, not unreadable',
+    settings: { inferenceCustomHeaders: { 'x-portkey-trace-id': 'abc' } },
+    source: { kind: 'managed-plist', managed: true },
+    expect: { status: 'ok' },
+  },
+  {
+    name: 'metadata in a native managed dictionary is analysed',
+    settings: { inferenceCustomHeaders: { 'x-portkey-metadata': '{"team":"eng",}' } },
+    source: { kind: 'managed-plist', managed: true },
+    expect: { status: 'fail', code: 'METADATA_INVALID_JSON' },
+  },
+  {
     name: 'a trailing comma: METADATA_INVALID_JSON',
     settings: metadata('{"team":"eng",}'),
     expect: { status: 'fail', code: 'METADATA_INVALID_JSON', more: [] },
