@@ -1,6 +1,6 @@
 /**
  * Developer mode: `developer_settings.json` (`{"allowDevTools": true}`) in the app's `Claude`
- * data folder (FIELD-NOTES §2). An empty or corrupt file stops the app from starting, so each
+ * data folder (docs/claude-desktop.md). An empty or corrupt file stops the app from starting, so each
  * way it can be broken has its own code and the fix names the file. Whether the current toggle
  * writes exactly this file is unconfirmed: an absent file is only a warning when the user still
  * has to configure the app (no settings found).

@@ -2,7 +2,7 @@
  * Keychain: when the key is not in the settings, whether a credential exists in the OS keychain
  * under the configured service and account (`--keychain-service` / `--keychain-account`, default
  * the doctor's own probe key: `portkey-doctor` / `probe-key`). The app's own keychain item for the
- * gateway key is not documented, so the doctor cannot inspect it (FIELD-NOTES §2, Credentials).
+ * gateway key is not documented, so the doctor cannot inspect it (docs/claude-desktop.md, Credentials).
  * A keychain that cannot be used is a `skip` (or a `warn` when merely locked) with the reason.
  */
 import { appOptions, KEYCHAIN_TIMEOUT_MS } from '../app/options.js';

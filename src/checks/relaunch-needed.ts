@@ -1,5 +1,5 @@
 /**
- * Relaunch needed: the app reads its settings once, at launch (FIELD-NOTES §1, step 3). If the
+ * Relaunch needed: the app reads its settings once, at launch (docs/portkey.md, step 3). If the
  * running main process started before the newest change to the settings in force (managed
  * settings, `_meta.json`, the applied profile, the legacy file), it still runs with the old ones.
  * Start times from `ps` have whole-second resolution (app-running hands on how uncertain), so a change within

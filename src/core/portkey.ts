@@ -1,5 +1,5 @@
 /**
- * Facts about Portkey and Claude Desktop that the checks depend on (FIELD-NOTES §1–§4), in one
+ * Facts about Portkey and Claude Desktop that the checks depend on (docs/portkey.md, docs/claude-desktop.md), in one
  * place so that a fact found to be wrong is corrected once.
  */
 

@@ -1,7 +1,7 @@
 /**
  * Reading gateway answers: who produced an error (Portkey itself, the provider behind it, the
  * gateway crashing) and what kind of server answered at all. Matches status + substrings as
- * the field notes record them (§4); the raw message is kept (scrubbed) for the report.
+ * docs/portkey.md records them; the raw message is kept (scrubbed) for the report.
  */
 
 export type ErrorSource = 'portkey' | 'provider' | 'gateway-exception' | 'unknown';
@@ -74,7 +74,7 @@ function pickMessage(json: Record<string, unknown> | undefined): string | undefi
   return undefined;
 }
 
-/** Portkey's routing headers on a response (FIELD-NOTES §4). */
+/** Portkey's routing headers on a response (docs/portkey.md). */
 export function routingHeaders(headers: Record<string, string>) {
   const lastUsed = headers['x-portkey-last-used-option-index'];
   const target = lastUsed ? /targets\[(\d+)\]/.exec(lastUsed)?.[1] : undefined;

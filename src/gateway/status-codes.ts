@@ -1,7 +1,7 @@
 /**
  * Diagnosis of an authenticated gateway answer by status and by who raised it (Portkey or the
  * provider behind it). Shared by the key, routing and live-message checks so that a 401 means
- * the same thing wherever it appears. Facts: FIELD-NOTES §4.
+ * the same thing wherever it appears. Facts: docs/portkey.md.
  */
 import type { CodeInfo } from '../contract/check.js';
 import { readError, type ReadError } from './responses.js';

@@ -6,7 +6,7 @@
  *
  * On Linux entries are pinned to the Secret Service. The library's default falls back to the
  * kernel keyring (keyutils) when there is no D-Bus; that store is per-session memory, answers
- * the first read with "no entry" and every later call with `AccessDenied` (FIELD-NOTES §6), so a
+ * the first read with "no entry" and every later call with `AccessDenied` (docs/decisions.md, dependencies), so a
  * key stored there would be gone by the next login and a read would wrongly say "not stored".
  *
  * A value read is wrapped in a {@link Secret} at once; only its fingerprint ever leaves here.

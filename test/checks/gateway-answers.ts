@@ -2,7 +2,7 @@
  * Gateway answers shared by the tests of the checks that send the key (key-validity, routing,
  * live-message, latency): the settings, the catalog, Portkey's routing headers, and every
  * non-2xx answer with the diagnosis it must get. Bodies are the fake Portkey SaaS's own (the
- * field notes' recordings, §4), so these tests and the end-to-end ones read the same contract.
+ * recordings in docs/portkey.md), so these tests and the end-to-end ones read the same contract.
  */
 import type { HttpResult } from '../../src/contract/io.js';
 import type { GatewayStatusCode } from '../../src/gateway/status-codes.js';
@@ -19,7 +19,7 @@ export const SETTINGS = { inferenceGatewayBaseUrl: BASE_URL, inferenceGatewayApi
 /** The catalog as key-validity hands it on. */
 export const CATALOG_DATA = { count: CATALOG.data.length, providers: ['anthropic-prod', 'bedrock-eu'], ids: CATALOG.data.map((m) => m.id), truncated: false };
 
-/** Portkey's routing headers on an answer (FIELD-NOTES §4); `config` is the first target. */
+/** Portkey's routing headers on an answer (docs/portkey.md); `config` is the first target. */
 export function routeHeaders(over: Record<string, string> = {}): Record<string, string> {
   return {
     'x-portkey-trace-id': 'trace-0000beef',

@@ -1,6 +1,6 @@
 /**
  * A real Secret Service for the keychain tests: a private D-Bus session bus with gnome-keyring's
- * secrets component and a throw-away, unlocked keyring (FIELD-NOTES §6). Reused when the tests run
+ * secrets component and a throw-away, unlocked keyring (docs/decisions.md, dependencies). Reused when the tests run
  * under scripts/with-secret-service.sh; otherwise started here and ended by pid afterwards.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';

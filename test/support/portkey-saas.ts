@@ -5,7 +5,7 @@
  * which the doctor uses, so the handlers must sit behind a real socket.)
  *
  * Behaviour is chosen by the key (see {@link PORTKEY_KEYS}) or, for every key, by
- * {@link FakePortkey.setScenario}. Bodies are the ones recorded in the field notes (§4).
+ * {@link FakePortkey.setScenario}. Bodies are the ones recorded in docs/portkey.md (§4).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -44,7 +44,7 @@ export function registerPortkeyKey(key: string, scenario: PortkeyScenario = 'ok'
   KEY_SCENARIO[key] = scenario;
 }
 
-/** Error bodies exactly as Portkey sends them (field notes §4). */
+/** Error bodies exactly as Portkey sends them (docs/portkey.md). */
 export const PORTKEY_BODIES = {
   invalidKey: { status: 'failure', message: 'Portkey Error: Invalid API Key. Error Code: 03' },
   forbidden: { success: false, data: { message: 'You do not have enough permissions to execute this request', errorCode: 'AB03' } },
