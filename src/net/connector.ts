@@ -11,8 +11,8 @@ import { rootCertificates } from 'node:tls';
 
 import type { buildConnector } from 'undici';
 
-import { normalHost } from '../core/host.js';
-import { NetFailureError } from './errors.js';
+import { isLoopbackHost, normalHost } from '../core/host.js';
+import { makeFailure, NetFailureError, OWN_CODES } from './errors.js';
 import type { Env, HttpClientOptions } from './http-options.js';
 import { proxyConnect, proxyFor, type ProxyDecision } from './proxy.js';
 import { errorTimelines, observeSocket, socketTimelines, type ConnTimeline } from './timeline.js';
@@ -26,6 +26,30 @@ const DEFAULT_CONNECT_TIMEOUT = 10_000;
 /** `http://host:port` with the host as the network layer names it: the key of an origin's connection attempts. */
 export function originKey(protocol: string, hostname: string, port: number): string {
   return `${protocol}//${normalHost(hostname)}:${port}`;
+}
+
+/**
+ * The clear-text rule (clear-text.ts) on the address actually connected: plain http to a host
+ * that is loopback by name (`localhost`) is allowed to carry a key only because it stays on this
+ * machine, so a connection that a resolver or lookup sent elsewhere is refused before anything
+ * is written on it. Checked per connection, whatever the first request carries: a kept-alive
+ * connection may carry a key later. An error when refused.
+ */
+function strayedFromLoopback(host: string, address: string | undefined): NetFailureError | undefined {
+  const name = normalHost(host);
+  if (isIP(name) !== 0 || !isLoopbackHost(name)) return undefined;
+  if (address !== undefined && isLoopbackHost(address)) return undefined;
+  const where = address ?? 'an unknown address';
+  return new NetFailureError(
+    makeFailure(
+      'insecure-key-transport',
+      OWN_CODES.insecureKeyTransport,
+      `${name} resolved to ${where}, not loopback: refused to use plain http to it; use https`,
+      {
+        phase: 'tcp',
+      },
+    ),
+  );
 }
 
 /** Opens connections for one client; tracks them so a request can tell where it stands, and so they can be dropped on close. */
@@ -73,6 +97,13 @@ export class Connector {
         errorTimelines.set(err, tl);
         cb(err, null);
       } else if (socket) {
+        const refused = !https ? strayedFromLoopback(decision.proxied ? decision.proxy.host : o.hostname, tl.remoteAddress ?? socket.remoteAddress) : undefined;
+        if (refused) {
+          socket.destroy();
+          errorTimelines.set(refused, tl);
+          cb(refused, null);
+          return;
+        }
         socketTimelines.set(socket, tl);
         cb(null, socket);
       }

@@ -47,6 +47,22 @@ export interface ResolveOptions {
   servers?: string[];
 }
 
+/**
+ * `localhost` and names under `.localhost` (RFC 6761 §6.3): always this machine, never asked of
+ * a DNS server. A server that answered them with another address would otherwise decide where
+ * a request the clear-text rule allowed as "loopback" really goes.
+ */
+export function isLocalhostName(name: string): boolean {
+  const n = normalHost(name);
+  return n === 'localhost' || n.endsWith('.localhost');
+}
+
+/** The loopback addresses a localhost name stands for: IPv4 first, as most local servers listen there. */
+const LOCALHOST_ADDRESSES: readonly ResolvedAddress[] = [
+  { address: '127.0.0.1', family: 4 },
+  { address: '::1', family: 6 },
+];
+
 function family(n: number): 4 | 6 {
   return n === 6 ? 6 : 4;
 }
@@ -93,6 +109,7 @@ export async function resolveHost(host: string, opts: ResolveOptions): Promise<R
  * timeout when either timed out and neither answered.
  */
 async function resolveWithServers(name: string, servers: string[], timeoutMs: number): Promise<{ addresses: ResolvedAddress[]; order: string }> {
+  if (isLocalhostName(name)) return { addresses: LOCALHOST_ADDRESSES.map((a) => ({ ...a })), order: 'localhost' };
   const resolver = new dns.promises.Resolver({ timeout: Math.max(1, Math.floor(timeoutMs)), tries: 1 });
   resolver.setServers(servers);
   const [v4, v6] = await Promise.allSettled([resolver.resolve4(name), resolver.resolve6(name)]);
