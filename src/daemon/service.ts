@@ -61,35 +61,43 @@ export function xmlEscape(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
 
-/** One ExecStart= word: `%` and `$` escaped, quoted when it holds anything but plain characters. */
-export function systemdQuote(arg: string): string {
-  const escaped = arg.replace(/%/g, '%%').replace(/\$/g, '$$$$');
+/**
+ * One ExecStart= word: `%` escaped (specifiers), quoted when it holds anything but plain
+ * characters, and in an argument `$` escaped as `$$` (systemd expands `$VAR` in arguments; the
+ * executable, the first word, is taken literally: `$$` there would stay two dollars).
+ */
+export function systemdQuote(arg: string, word: 'argument' | 'executable' = 'argument'): string {
+  const percent = arg.replace(/%/g, '%%');
+  const escaped = word === 'executable' ? percent : percent.replace(/\$/g, () => '$$');
   if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return escaped;
   return `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
 
 export function renderLaunchdPlist(template: string, vars: { node: string; cli: string; home: string; logDir: string; args: string[] }): string {
   const args = vars.args.map((a) => `    <string>${xmlEscape(a)}</string>\n`).join('');
+  // Replacer functions throughout: a replacement string would read `$$`, `$&`, `$1`… as patterns.
   return template
     .replace(/^[ \t]*<!-- @ARGS@ -->\n/m, () => args)
-    .replaceAll('@NODE@', xmlEscape(vars.node))
-    .replaceAll('@CLI@', xmlEscape(vars.cli))
-    .replaceAll('@HOME@', xmlEscape(vars.home))
-    .replaceAll('@LOG_DIR@', xmlEscape(vars.logDir));
+    .replaceAll('@NODE@', () => xmlEscape(vars.node))
+    .replaceAll('@CLI@', () => xmlEscape(vars.cli))
+    .replaceAll('@HOME@', () => xmlEscape(vars.home))
+    .replaceAll('@LOG_DIR@', () => xmlEscape(vars.logDir));
 }
 
 export function renderSystemdUnit(template: string, vars: { node: string; cli: string; args: string[] }): string {
   const args = vars.args.map(systemdQuote).join(' ');
+  // Replacer functions: a replacement string would collapse the `$$` systemdQuote writes back to `$`.
   return template
-    .replace(/ ?@ARGS@/, args === '' ? '' : ` ${args}`)
-    .replaceAll('@NODE@', systemdQuote(vars.node))
-    .replaceAll('@CLI@', systemdQuote(vars.cli));
+    .replace(/ ?@ARGS@/, () => (args === '' ? '' : ` ${args}`))
+    .replaceAll('@NODE@', () => systemdQuote(vars.node, 'executable'))
+    .replaceAll('@CLI@', () => systemdQuote(vars.cli));
 }
 
 /** The words of an ExecStart= line as {@link systemdQuote} writes them: the inverse of the quoting. */
 export function systemdUnquote(line: string): string[] {
   const words: string[] = [];
-  const unescapeWord = (w: string) => w.replace(/%%/g, '%').replace(/\$\$/g, '$');
+  // The first word (the executable) has no `$$` escaping.
+  const unescapeWord = (w: string) => (words.length === 0 ? w.replace(/%%/g, '%') : w.replace(/%%/g, '%').replace(/\$\$/g, () => '$'));
   let i = 0;
   while (i < line.length) {
     if (line[i] === ' ' || line[i] === '\t') {

@@ -5,12 +5,13 @@
  * with the keys the agent needs.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
+  installedDaemonArgs,
   LAUNCHD_LABEL,
   LAUNCHD_TEMPLATE,
   planService,
@@ -100,6 +101,35 @@ describe.skipIf(!hasSystemdAnalyze)('systemd units', () => {
     const unit = renderSystemdUnit('ExecStart=@NODE@ @CLI@ daemon @ARGS@\n', { node: '/n', cli: '/c.js', args: ['--app-name', 'x y'] });
     expect(unit).toBe('ExecStart=/n /c.js daemon --app-name "x y"\n');
     expect(renderSystemdUnit('ExecStart=@NODE@ @CLI@ daemon @ARGS@\n', { node: '/n', cli: '/c.js', args: [] })).toBe('ExecStart=/n /c.js daemon\n');
+  });
+
+  it('`$` and `%` in any word survive into the unit as literals (issue 12 #13): read back, verified, no lone `$`', () => {
+    const args = ['--json-file', '/tmp/$HOME/a$$b', '--app-name', '$5', '--syslog', 'udp://h:1/${X}', '--x', "$& $1 $' $` %h 100%", '$'];
+    // The executable is taken literally (systemd expands no `$` there): a real one, so verify finds it.
+    const bin = join(tmp(), 'n$&de');
+    mkdirSync(bin);
+    symlinkSync(process.execPath, join(bin, 'node'));
+    for (const scope of ['user', 'system'] as const) {
+      const plan = planService(ctx({ scope, node: join(bin, 'node'), cli: '/opt/$1 cli/cli.js', daemonArgs: args }));
+      const line = /^ExecStart=(.*)$/m.exec(plan.content)![1]!;
+      expect(line.startsWith(`"${join(bin, 'node')}" `)).toBe(true);
+      // In the arguments every `$` is doubled, so systemd expands no variable (but the template's own
+      // ${…_DIRECTORY}); every `%` too, so no specifier.
+      const rest = line.slice(join(bin, 'node').length + 3).replace(/\$\{(STATE|LOGS|CREDENTIALS)_DIRECTORY\}/g, '');
+      expect(rest.replace(/\$\$/g, '')).not.toContain('$');
+      expect(line.replace(/%%/g, '')).not.toContain('%');
+      // (The system unit's template adds its own --state-dir … before them.)
+      expect(installedDaemonArgs(plan.kind, plan.content)!.slice(-args.length)).toEqual(args);
+      const file = join(tmp(), scope === 'user' ? SYSTEMD_USER_UNIT : SYSTEMD_SYSTEM_UNIT);
+      writeFileSync(file, plan.content);
+      const r = analyze(['verify', '--man=no', file]);
+      expect(r.stderr).toBe('');
+    }
+    const plist = planService(ctx({ platform: 'darwin', uid: 501, home: '/Users/$&a', node: '/opt/$1/node', cli: "/c$'.js", daemonArgs: args }));
+    expect(installedDaemonArgs(plist.kind, plist.content)).toEqual(args);
+    expect(plist.content).toContain('<string>/opt/$1/node</string>');
+    expect(plist.content).toContain('<string>/c$&apos;.js</string>');
+    expect(plist.content).toContain('/Users/$&amp;a/');
   });
 
   it('neither unit waits for the network', () => {
