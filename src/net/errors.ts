@@ -169,6 +169,9 @@ const TABLE: Readonly<Record<string, Row>> = {
   UND_ERR_HEADERS_TIMEOUT: { default: 'http-headers-timeout' },
   UND_ERR_BODY_TIMEOUT: { default: 'http-body-timeout' },
   UND_ERR_RES_EXCEEDED_MAX_SIZE: { default: 'http-too-large' },
+  // A response head past undici's limit (one huge header, thousands of them): too large, not malformed.
+  UND_ERR_HEADERS_OVERFLOW: { default: 'http-too-large' },
+  HPE_HEADER_OVERFLOW: { default: 'http-too-large' },
   MAX_BODY_BYTES: { default: 'http-too-large' },
   UND_ERR_INVALID_ARG: { default: 'invalid-request' },
   ERR_INVALID_URL: { default: 'invalid-request' },
@@ -189,6 +192,8 @@ const PREFIXES: readonly (readonly [string, Row])[] = [
   ['ERR_SSL_', { default: 'tls-protocol' }], // e.g. ERR_SSL_WRONG_VERSION_NUMBER: TLS spoken to a plain-HTTP port
   ['HPE_', { default: 'http-protocol' }], // llhttp parse errors: e.g. plain HTTP spoken to a TLS port
 ];
+
+const PARSER_ROW: Row = { default: 'http-protocol' };
 
 const FAILURE_BY_LAYER: Record<NetLayer, NetFailureKind> = {
   dns: 'dns-failure',
@@ -338,6 +343,10 @@ export function classify(err: unknown, ctx: ClassifyContext = {}): NetFailure {
   const name = typeof inner.name === 'string' ? inner.name : undefined;
   let row = code ? rowFor(code) : undefined;
   if (!row && (name === 'AbortError' || name === 'TimeoutError')) row = name === 'TimeoutError' ? timeoutRow : abortRow;
+  // undici's HTTPParserError often has no code (llhttp's error number not mapped): a bad chunk
+  // size, a bad Content-Length, HTTP/0.9 or an unknown version. It is the parser saying the
+  // response is not HTTP/1.1 as it should be.
+  if (!row && name === 'HTTPParserError') row = PARSER_ROW;
   const kind = row ? (row[phase] ?? row.default) : FAILURE_BY_LAYER[phase === 'body' ? 'http' : phase];
   return makeFailure(kind, code ?? name, message, ctx);
 }
