@@ -85,7 +85,7 @@ export function renderLaunchdPlist(template: string, vars: { node: string; cli: 
 }
 
 export function renderSystemdUnit(template: string, vars: { node: string; cli: string; args: string[] }): string {
-  const args = vars.args.map(systemdQuote).join(' ');
+  const args = vars.args.map((a) => systemdQuote(a)).join(' ');
   // Replacer functions: a replacement string would collapse the `$$` systemdQuote writes back to `$`.
   return template
     .replace(/ ?@ARGS@/, () => (args === '' ? '' : ` ${args}`))
