@@ -104,7 +104,7 @@ describe.skipIf(!hasSystemdAnalyze)('systemd units', () => {
   });
 
   it('`$` and `%` in any word survive into the unit as literals (issue 12 #13): read back, verified, no lone `$`', () => {
-    const args = ['--json-file', '/tmp/$HOME/a$$b', '--app-name', '$5', '--syslog', 'udp://h:1/' + '${X}', '--x', "$& $1 $' $` %h 100%", '$'];
+    const args = ['--json-file', '/tmp/$HOME/a$$b', '--app-name', '$5', '--syslog', `udp://h:1/\${X}`, '--x', "$& $1 $' $` %h 100%", '$'];
     // The executable is taken literally (systemd expands no `$` there): a real one, so verify finds it.
     const bin = join(tmp(), 'n$&de');
     mkdirSync(bin);
