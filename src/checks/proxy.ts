@@ -38,7 +38,12 @@ export default defineCheck({
     }
     const url = gatewayUrl(ctx);
     const { pems } = await extraCas(ctx);
-    const result = await ctx.net.proxyConnect(proxy, bareHostname(url), defaultPort(url), { timeoutMs: probeTimeout(ctx), signal: ctx.signal, ca: pems });
+    const result = await ctx.net.proxyConnect(proxy, bareHostname(url), defaultPort(url), {
+      timeoutMs: probeTimeout(ctx),
+      signal: ctx.signal,
+      ca: pems,
+      ...(ctx.options.dnsServers ? { servers: ctx.options.dnsServers } : {}),
+    });
     const details: Record<string, unknown> = {
       proxied: true,
       proxy: proxy.display,

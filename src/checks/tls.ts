@@ -62,7 +62,12 @@ export default defineCheck({
     const decision = proxyDecision(ctx);
     let result: TlsResult;
     if (decision.proxied && !decision.proxy.problem) {
-      const tunnel = await ctx.net.proxyConnect(decision.proxy, host, port, { timeoutMs, signal: ctx.signal, ca: pems });
+      const tunnel = await ctx.net.proxyConnect(decision.proxy, host, port, {
+        timeoutMs,
+        signal: ctx.signal,
+        ca: pems,
+        ...(ctx.options.dnsServers ? { servers: ctx.options.dnsServers } : {}),
+      });
       if (!tunnel.ok) {
         return fail(netCodeIn(tunnel.failure, PROXY_TUNNEL_KINDS, 'proxy-failure'), `tunnel through ${decision.proxy.display}: ${tunnel.failure.kind}`, {
           details: failureDetails(tunnel.failure),

@@ -20,6 +20,7 @@ import { connect as tlsConnect, rootCertificates } from 'node:tls';
 import { settleOnce } from '../core/deadline.js';
 import { bareHost } from '../core/host.js';
 import { Secret } from '../core/secret.js';
+import { serversLookup } from './dns.js';
 import { classify, makeFailure, OWN_CODES, type NetFailure } from './errors.js';
 
 /** A proxy chosen from the environment. */
@@ -58,6 +59,15 @@ function pick(env: Env, lower: string, upper: string): { name: string; value: st
   return undefined;
 }
 
+/** `decodeURIComponent`, or `undefined` for a malformed escape. */
+function decodeOrUndefined(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Parses a proxy variable's value into a {@link ProxyChoice}. */
 export function parseProxyUrl(value: string, source: string): ProxyChoice {
   let url: URL;
@@ -75,7 +85,12 @@ export function parseProxyUrl(value: string, source: string): ProxyChoice {
     port,
   };
   if (url.username || url.password) {
-    choice.credentials = { username: decodeURIComponent(url.username), password: new Secret(decodeURIComponent(url.password)) };
+    // A `%` that starts no escape (`pa%ss`) cannot be decoded: the URL is unusable, said as such.
+    // The password is still a Secret (as written), so no output shows it.
+    const username = decodeOrUndefined(url.username);
+    const password = decodeOrUndefined(url.password);
+    choice.credentials = { username: username ?? url.username, password: new Secret(password ?? url.password) };
+    if (username === undefined || password === undefined) choice.problem = 'invalid-url';
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     // `proxy.corp:8080` (no scheme) parses as scheme "proxy.corp:": say it is unusable.
@@ -168,6 +183,11 @@ export interface ProxyConnectOptions {
   /** Extra CA certificates (PEM) for an https:// proxy, added to Node's roots. */
   ca?: string[];
   lookup?: LookupFunction;
+  /**
+   * Resolve the proxy's name through these DNS servers (`--dns-server`), as real requests do
+   * (their connector hands its own lookup); ignored when {@link lookup} is given.
+   */
+  servers?: string[];
 }
 
 const MAX_CONNECT_RESPONSE = 64 * 1024;
@@ -184,6 +204,7 @@ function hostPort(host: string, port: number): string {
  */
 export function proxyConnect(proxy: ProxyChoice | string, host: string, port: number, opts: ProxyConnectOptions): Promise<ProxyConnectResult> {
   const choice = typeof proxy === 'string' ? parseProxyUrl(proxy, 'argument') : proxy;
+  const lookup = opts.lookup ?? (opts.servers && opts.servers.length > 0 ? serversLookup(opts.servers, opts.timeoutMs) : undefined);
   const secrets = choice.credentials ? [choice.credentials.password] : [];
   const start = performance.now();
   const timings: ProxyTimings = {};
@@ -229,9 +250,9 @@ export function proxyConnect(proxy: ProxyChoice | string, host: string, port: nu
               servername: /^[\d.]+$|:/.test(bareProxyHost) ? undefined : bareProxyHost,
               ALPNProtocols: ['http/1.1'],
               ...(opts.ca && opts.ca.length > 0 ? { ca: [...rootCertificates, ...opts.ca] } : {}),
-              ...(opts.lookup ? { lookup: opts.lookup } : {}),
+              ...(lookup ? { lookup } : {}),
             })
-          : netConnect({ host: bareProxyHost, port: choice.port, ...(opts.lookup ? { lookup: opts.lookup } : {}) });
+          : netConnect({ host: bareProxyHost, port: choice.port, ...(lookup ? { lookup } : {}) });
       // A failed attempt leaves nothing open; a tunnel is handed to the caller.
       settler.onSettled((r) => {
         if (!r.ok) s.destroy();
