@@ -9,7 +9,7 @@
 import { defineCheck, fail, findings, ok, problem, skip, warn, type CodeOf, type CodeTable, type Finding, type FindingStatus } from '../contract/check.js';
 import type { Origin } from '../config/target.js';
 import { PORTKEY_SAAS_API_HOSTS } from '../core/portkey.js';
-import { Secret } from '../core/secret.js';
+import { MIN_SCRUB_LENGTH, Secret } from '../core/secret.js';
 import { credentialSource } from '../inference/credentials.js';
 import { invisibleCodePoints } from '../inference/text.js';
 import claudeSettings from './claude-settings.js';
@@ -41,6 +41,10 @@ const codes = {
   API_KEY_INVISIBLE_CHAR: {
     title: 'The API key contains invisible characters',
     fix: 'Copy the key again from the Portkey dashboard and paste it as plain text.',
+  },
+  API_KEY_TOO_SHORT: {
+    title: 'The API key is too short to be a real key (a placeholder, or part of the key)',
+    fix: 'Copy the whole key from the Portkey dashboard (API Keys) and paste it into the Gateway API key field.',
   },
   API_KEY_ANTHROPIC: {
     title: 'This is an Anthropic API key, not a Portkey key',
@@ -86,6 +90,8 @@ export default defineCheck({
     const details = { fingerprint: secret.fingerprint, length: secret.length, origin: field.origin };
     if (key.trim() === '') return fail('API_KEY_EMPTY', key.length === 0 ? 'the API key is empty' : 'the API key is only whitespace', { details });
     const { list, bare } = pasteFindings(key, details);
+    // A key this short is no real key, and outputs cannot hide it inside other text (MIN_SCRUB_LENGTH).
+    if (bare.length < MIN_SCRUB_LENGTH) list.push(problem('fail', 'API_KEY_TOO_SHORT', `the key has only ${bare.length} character(s)`, { details }));
     // Provider prefixes (public, documented formats); quoting at most 7 characters of a prefix.
     // On Portkey SaaS a provider key is certainly wrong. A self-hosted gateway may pass the
     // bearer token on to the provider (the open-source gateway does), so there it is a warning.

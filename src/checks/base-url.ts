@@ -10,6 +10,7 @@
 import { defineCheck, fail, findings, ok, problem, skip, type CodeOf, type CodeTable, type Finding } from '../contract/check.js';
 import type { Policy } from '../config/policy.js';
 import type { Origin } from '../config/target.js';
+import { renderUrl } from '../core/url-render.js';
 import { isLoopbackHost, PORTKEY_NON_API_HOSTS, PORTKEY_SAAS_API_HOSTS, PORTKEY_SAAS_BASE_URL } from '../core/portkey.js';
 import { settingsLayout, whyMissing } from '../inference/settings-layout.js';
 import { INVISIBLE, invisibleCodePoints } from '../inference/text.js';
@@ -99,13 +100,13 @@ export default defineCheck({
     }
     const raw = field.value;
     if (typeof raw !== 'string') return fail('BASE_URL_WRONG_TYPE', `the base URL is ${Array.isArray(raw) ? 'an array' : typeof raw}`);
-    const details: Record<string, unknown> = { baseUrl: raw, origin: field.origin };
+    const details: Record<string, unknown> = { baseUrl: renderUrl(raw), origin: field.origin };
     const { list, url } = judge(raw, { details, origin: field.origin, policy });
     // Without findings, nothing was taken off the text: `url` is the configured URL, parsed.
     const host = url?.hostname.toLowerCase() ?? '';
     const kind: GatewayUrlKind = PORTKEY_SAAS_API_HOSTS.includes(host) ? 'portkey-saas' : isLoopbackHost(host) ? 'loopback' : 'self-hosted';
     const data: BaseUrlData = { baseUrl: raw, kind, origin: field.origin };
-    return findings(list, ok(`${raw} (${KIND_LABEL[kind]})`, details, data));
+    return findings(list, ok(`${renderUrl(raw)} (${KIND_LABEL[kind]})`, details, data));
   },
 });
 
@@ -139,7 +140,7 @@ function judge(raw: string, { details, origin, policy }: Judging): { list: Findi
   try {
     url = new URL(text);
   } catch {
-    list.push(problem('fail', 'BASE_URL_INVALID', `"${text.slice(0, 80)}" is not a URL`, { details, ...schemeFix(text) }));
+    list.push(problem('fail', 'BASE_URL_INVALID', `"${renderUrl(text).slice(0, 80)}" is not a URL`, { details, ...schemeFix(text) }));
     return { list };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {

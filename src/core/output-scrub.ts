@@ -13,7 +13,8 @@
  * later (a reload) is covered too. The network layer's scrubbing of what a server sends back is
  * input hygiene at the source and stays where it is.
  */
-import { knownSecrets, scrub, type Secret } from './secret.js';
+import { knownSecrets, scrubber, type Secret } from './secret.js';
+import { stripUrlSecrets } from './url-render.js';
 
 /** Where the secrets to remove come from. */
 export type SecretSource = () => readonly (Secret | undefined)[];
@@ -35,7 +36,7 @@ const MAX_DEPTH = 6;
 
 /** Copies a value with every string scrubbed; errors become plain `{type, message, code, stack}`. */
 export function scrubDeep(value: unknown, secrets: readonly (Secret | undefined)[], depth = 0, seen = new WeakSet<object>()): unknown {
-  if (typeof value === 'string') return secrets.length > 0 ? scrub(value, secrets) : value;
+  if (typeof value === 'string') return stripUrlSecrets(secrets.length > 0 ? scrubber(secrets)(value) : value);
   if (value === null || typeof value !== 'object') return value;
   if (seen.has(value)) return '[circular]';
   if (depth >= MAX_DEPTH) return '[depth]';
@@ -63,28 +64,47 @@ export function scrubDeep(value: unknown, secrets: readonly (Secret | undefined)
  * writer would serialize it; `undefined` values stay, so a renderer shows the same fields.
  */
 export function scrubJson<T>(value: T, secrets: readonly (Secret | undefined)[]): T {
-  if (secrets.length === 0) return value;
+  const clean = scrubber(secrets);
   const seen = new WeakSet<object>();
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return scrub(v, secrets);
+  let changed = false;
+  const text = (s: string, short: boolean): string => {
+    const out = stripUrlSecrets(clean(s, { short }));
+    if (out !== s) changed = true;
+    return out;
+  };
+  // A short key (see MIN_SCRUB_LENGTH) is replaced only as a whole value, and never in the
+  // document's own names and vocabulary: a key `ok` or `status` must not wipe the statuses.
+  const walk = (v: unknown, prop?: string): unknown => {
+    if (typeof v === 'string') return text(v, prop === undefined || !VOCABULARY.has(prop));
     if (v === null || typeof v !== 'object') return v;
-    if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return walk((v as { toJSON(): unknown }).toJSON());
-    if (seen.has(v)) return '[circular]';
+    if (typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+      changed = true;
+      return walk((v as { toJSON(): unknown }).toJSON(), prop);
+    }
+    if (seen.has(v)) {
+      changed = true;
+      return '[circular]';
+    }
     seen.add(v);
     // fromEntries defines own properties: a "__proto__" key stays a key.
-    const out = Array.isArray(v) ? v.map(walk) : Object.fromEntries(Object.entries(v).map(([k, x]) => [scrub(k, secrets), walk(x)]));
+    const out = Array.isArray(v) ? v.map((x) => walk(x)) : Object.fromEntries(Object.entries(v).map(([k, x]) => [text(k, false), walk(x, k)]));
     seen.delete(v);
     return out;
   };
-  return walk(value) as T;
+  const out = walk(value) as T;
+  // Nothing to remove: the document itself.
+  return changed ? out : value;
 }
+
+/** Fields whose values are the doctor's own vocabulary (statuses, codes, layers, origins). */
+const VOCABULARY = new Set(['status', 'code', 'layer', 'kind', 'origin', 'schemaVersion', 'type', 'severity', 'event', 'level', 'id', 'checkId', 'from', 'to']);
 
 /** The stage, removing what `secrets` gives (default: every secret this process has read). */
 export function outputScrub(secrets: SecretSource = knownSecrets): OutputScrub {
   return {
     text: (text) => {
       const list = secrets();
-      return list.length === 0 ? text : scrub(text, list);
+      return stripUrlSecrets(list.length === 0 ? text : scrubber(list)(text));
     },
     json: (value) => scrubJson(value, secrets()),
     value: (value) => scrubDeep(value, secrets()),

@@ -7,6 +7,7 @@ import type { CheckResult, Status } from '../contract/check.js';
 import type { Discovery } from '../config/settings.js';
 import type { Target } from '../config/target.js';
 import { Secret } from '../core/secret.js';
+import { renderUrl } from '../core/url-render.js';
 
 /** Version of the report's JSON shape (semver: minor = compatible additions). */
 export const SCHEMA_VERSION = '1.3.0';
@@ -70,6 +71,8 @@ export interface ReportInput {
 }
 
 const textOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : v === undefined ? null : (JSON.stringify(v) ?? null));
+/** A URL field as it may be shown (./../core/url-render.ts): no user-info, no query. */
+const urlOrNull = (v: unknown): string | null => (typeof v === 'string' ? renderUrl(v) : textOrNull(v));
 
 export function buildReport(input: ReportInput): Report {
   const { discovery, target } = input;
@@ -109,7 +112,7 @@ export function buildReport(input: ReportInput): Report {
       searched: discovery.searched,
     },
     target: {
-      baseUrl: target.baseUrl ? { value: textOrNull(target.baseUrl.value), origin: target.baseUrl.origin } : null,
+      baseUrl: target.baseUrl ? { value: urlOrNull(target.baseUrl.value), origin: target.baseUrl.origin } : null,
       authScheme: target.authScheme ? { value: textOrNull(target.authScheme.value), origin: target.authScheme.origin } : null,
       apiKey: !key
         ? { present: false }
@@ -152,7 +155,7 @@ function appFacts(checks: CheckResult[]): Pick<Report, 'app'> {
 
 /** The ticket's first paragraph: what is wrong first (in layer order), or that nothing is. */
 export function summarise(checks: CheckResult[], target: Target): string {
-  const base = typeof target.baseUrl?.value === 'string' ? target.baseUrl.value : 'the gateway';
+  const base = typeof target.baseUrl?.value === 'string' ? renderUrl(target.baseUrl.value) : 'the gateway';
   const problems = checks.filter((c) => c.status === 'fail' || c.status === 'error');
   const warnings = checks.filter((c) => c.status === 'warn');
   if (problems.length === 0) {

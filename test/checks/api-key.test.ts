@@ -35,7 +35,14 @@ testCheck(apiKey, [
     env: { PORTKEY_DOCTOR_API_KEY: KEY },
     expect: { status: 'ok', details: { origin: 'env', fingerprint } },
   },
-  { name: '"Bearer" alone is not a prefix', settings: key('Bearer'), expect: { status: 'ok' } },
+  { name: '"Bearer" alone is not a prefix (but too short for a key)', settings: key('Bearer'), expect: { status: 'fail', code: 'API_KEY_TOO_SHORT' } },
+  // Issue 12 #5: a key shorter than the scrub's minimum cannot be real (and outputs could not hide it inside text).
+  ...['e', 'ok', 'status', 'gateway'].map((value) => ({
+    name: `a ${value.length}-character key (${JSON.stringify(value)}): API_KEY_TOO_SHORT`,
+    settings: key(value),
+    expect: { status: 'fail' as const, code: 'API_KEY_TOO_SHORT' },
+  })),
+  { name: 'an 8-character key is long enough', settings: key('pk-Qm9vX'), expect: { status: 'ok' } },
   {
     name: 'absent, none given: API_KEY_NOT_IN_SETTINGS, nothing handed on',
     settings: { inferenceGatewayBaseUrl: SAAS },
