@@ -5,6 +5,7 @@
 import type { CheckResult, Status } from '../contract/check.js';
 import type { Report } from '../report/report.js';
 import { describeSource } from '../config/describe-source.js';
+import { cleanText } from '../core/clean-text.js';
 
 const MARK: Record<Status, string> = { ok: '✅ ok', warn: '⚠️ warn', fail: '❌ fail', skip: '⏭️ skip', error: '💥 error' };
 
@@ -12,7 +13,7 @@ export function renderMarkdown(report: Report): string {
   const out: string[] = [];
   const t = report.totals;
   out.push(`# portkey-doctor report`, '');
-  out.push(`> ${report.summary ?? ''}`.trim(), '');
+  out.push(`> ${cleanText(report.summary ?? '')}`.trim(), '');
   out.push(`${t.fail} failed · ${t.error} errored · ${t.warn} warnings · ${t.ok} ok · ${t.skip} skipped — ${report.generatedAt}`, '');
 
   out.push('## Environment', '');
@@ -75,21 +76,23 @@ export function renderMarkdown(report: Report): string {
     for (const r of report.redactions) out.push(`- ${r.kind}: ${r.count} × → \`${r.replacement}\``);
     out.push('');
   }
-  return out.join('\n') + '\n';
+  // Every line of it cleaned once more (a path, a header name, a version): nothing a viewer or terminal acts on.
+  return cleanText(out.join('\n'), { multiline: true }) + '\n';
 }
 
 function problem(c: CheckResult): string[] {
-  const lines = [`### ${MARK[c.status]} ${c.title} — \`${c.code}\``, '', c.summary, ''];
-  if (c.fix) lines.push(`**Fix:** ${c.fix}`, '');
+  const one = (s: string): string => cleanText(s);
+  const lines = [`### ${MARK[c.status]} ${one(c.title)} — \`${one(c.code ?? '')}\``, '', one(c.summary), ''];
+  if (c.fix) lines.push(`**Fix:** ${cleanText(c.fix, { multiline: true })}`, '');
   for (const more of c.moreFindings ?? []) {
-    lines.push(`Also ${MARK[more.status]} \`${more.code}\`: ${more.summary}`, '');
-    if (more.fix) lines.push(`**Fix:** ${more.fix}`, '');
+    lines.push(`Also ${MARK[more.status]} \`${one(more.code)}\`: ${one(more.summary)}`, '');
+    if (more.fix) lines.push(`**Fix:** ${cleanText(more.fix, { multiline: true })}`, '');
   }
   if (c.details && Object.keys(c.details).length) lines.push('```json', JSON.stringify(c.details, null, 2), '```', '');
   return lines;
 }
 
-/** A table cell: one line, pipes escaped. */
+/** A table cell: one line, no control characters, pipes escaped. */
 function cell(s: string): string {
-  return s.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+  return cleanText(s).replace(/\|/g, '\\|');
 }

@@ -5,6 +5,7 @@
  */
 import { hostname } from 'node:os';
 import { FACILITIES, type Facility } from '../config/syslog-target.js';
+import { cleanText } from '../core/clean-text.js';
 import { VERSION } from '../core/version.js';
 import { describeEvent, type DaemonEvent } from './events.js';
 
@@ -35,9 +36,9 @@ export interface SyslogMessage {
   msg: string;
 }
 
-/** PARAM-VALUE escaping (RFC 5424 §6.3.3): `"`, `\` and `]` get a backslash. */
+/** PARAM-VALUE escaping (RFC 5424 §6.3.3): `"`, `\` and `]` get a backslash; control characters go (see cleanText). */
 export function escapeSdValue(value: string): string {
-  return value.replace(/["\\\]]/g, (c) => `\\${c}`);
+  return cleanText(value).replace(/["\\\]]/g, (c) => `\\${c}`);
 }
 
 /** A header field: printable US-ASCII, at most `max` characters, `-` when empty. */
@@ -71,10 +72,12 @@ export function formatRfc5424(m: SyslogMessage, maxBytes = 8192): string {
   const pri = m.facility * 8 + m.severity;
   const sd = m.sd.length === 0 ? '-' : m.sd.map((e) => `[${e.id}${e.params.map(([k, v]) => ` ${k}="${escapeSdValue(v)}"`).join('')}]`).join('');
   const head = `<${pri}>1 ${m.time.toISOString()} ${headerField(m.hostname, 255)} ${headerField(m.appName, 48)} ${headerField(m.procId, 128)} ${headerField(m.msgId, 32)} ${sd}`;
-  if (m.msg === '') return head;
+  // One message, one line: a newline in a gateway's words must not forge a second syslog line.
+  const text = cleanText(m.msg);
+  if (text === '') return head;
   const room = maxBytes - Buffer.byteLength(head) - 1;
-  const ascii = /^[\x00-\x7f]*$/.test(m.msg);
-  const msg = ascii ? cutUtf8(m.msg, room) : BOM + cutUtf8(m.msg, room - 3);
+  const ascii = /^[\x00-\x7f]*$/.test(text);
+  const msg = ascii ? cutUtf8(text, room) : BOM + cutUtf8(text, room - 3);
   return `${head} ${msg}`;
 }
 
