@@ -2,7 +2,7 @@
  * `portkey-doctor report`: a full run written as one redacted document for a support ticket —
  * Markdown for pasting, JSON for tools — to a file named with the date, mode 0600.
  */
-import { open } from 'node:fs/promises';
+import { openForWrite } from '../core/safe-fs.js';
 import { homedir, userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { parseDoctorFlags } from '../config/flags.js';
@@ -66,16 +66,20 @@ export function defaultName(format: string, now: Date): string {
   return `portkey-doctor-report-${stamp}.${format === 'json' ? 'json' : 'md'}`;
 }
 
-/** Creates the file readable by its owner only (mode applied at creation: no window where it is wider). */
+/**
+ * Creates the file readable by its owner only (mode applied at creation: no window where it is
+ * wider). Never written through a symbolic link (the default name is predictable), never into a
+ * FIFO or a device; an existing file's mode is narrowed only when it is this user's regular file.
+ */
 async function writePrivate(path: string, text: string): Promise<void> {
   let handle;
   try {
-    handle = await open(path, 'w', 0o600);
-    await handle.chmod(0o600); // an existing file keeps its mode on open: narrow it
+    ({ handle } = await openForWrite(path, { mode: 0o600 }));
     await handle.writeFile(text, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new UsageError(`cannot write the report to ${path} (${code}).`, 'Choose another place with --output FILE, or --output - for standard output.');
+    const why = code === 'ELOOP' ? 'a symbolic link: not written through' : code === 'ENOTREG' ? 'not a regular file' : code;
+    throw new UsageError(`cannot write the report to ${path} (${why}).`, 'Choose another place with --output FILE, or --output - for standard output.');
   } finally {
     await handle?.close();
   }

@@ -308,7 +308,19 @@ function objectOrProblem(
  * (the app writes UUIDs).
  */
 function usableId(id: unknown): id is string {
-  return typeof id === 'string' && id.trim() !== '' && !/[\\/\0]/.test(id) && id !== '.' && id !== '..';
+  return typeof id === 'string' && id.trim() !== '' && id.length <= MAX_ID_CHARS && !/[\\/\x00-\x1f\x7f]/.test(id) && id !== '.' && id !== '..';
+}
+
+/**
+ * The app writes UUIDs (36 characters); a file name cannot be longer than 255 bytes anyway. An id
+ * longer than this is never used as a path nor echoed whole (it comes from a file: anything goes).
+ */
+const MAX_ID_CHARS = 200;
+
+/** A profile name from `_meta.json`, as shown: bounded, without control characters. */
+function shownName(name: string): string {
+  const clean = name.replace(/[\x00-\x1f\x7f-\x9f]/g, '');
+  return clean.length > MAX_ID_CHARS ? `${clean.slice(0, MAX_ID_CHARS)}…` : clean;
 }
 
 /** The current layout: `_meta.json` → `<appliedId>.json`. */
@@ -342,7 +354,9 @@ async function readProfile(
       message:
         appliedId === undefined
           ? '_meta.json has no appliedId: no profile is applied'
-          : `_meta.json's appliedId is not a usable profile id (${typeName(appliedId)})`,
+          : typeof appliedId === 'string' && appliedId.length > MAX_ID_CHARS
+            ? `_meta.json's appliedId is not a usable profile id (${appliedId.length} characters long)`
+            : `_meta.json's appliedId is not a usable profile id (${typeName(appliedId)})`,
     };
     return source;
   }
@@ -350,7 +364,7 @@ async function readProfile(
   const entries = metaObj.object['entries'];
   if (Array.isArray(entries)) {
     const entry: unknown = entries.find((e: unknown) => isPlainObject(e) && e['id'] === appliedId);
-    if (isPlainObject(entry) && typeof entry['name'] === 'string') source.profile.name = entry['name'];
+    if (isPlainObject(entry) && typeof entry['name'] === 'string') source.profile.name = shownName(entry['name']);
   }
 
   const file = profilePath(dir, appliedId, platform);

@@ -98,6 +98,30 @@ export function parseJsonStrict(text: string): JsonParseResult {
   }
 }
 
+/** Deeper than any settings or policy file: real ones nest three or four levels. */
+export const MAX_JSON_DEPTH = 256;
+
+/**
+ * Whether brackets and braces nest deeper than `max` (outside strings). One linear pass, far
+ * cheaper than parsing: text nested millions of levels deep is refused before `JSON.parse` and
+ * every walk over the value spend seconds (or the stack) on it.
+ */
+export function jsonNestsDeeperThan(text: string, max: number = MAX_JSON_DEPTH): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
 /** Where and why strict JSON breaks, before it is turned into a message. */
 export interface Located {
   code: JsonErrorCode;

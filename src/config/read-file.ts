@@ -2,9 +2,10 @@
  * Reading a settings file without ever throwing: a missing file is "not there", anything else
  * that goes wrong is a {@link ReadProblem} the checks can show. Shared by the JSON and plist readers.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { readRegularFile } from '../core/safe-fs.js';
 import type { ReadProblem } from './settings.js';
-import { hasBom, JSON_HINTS, parseJsonStrict, stripBom } from './json.js';
+import { hasBom, JSON_HINTS, jsonNestsDeeperThan, MAX_JSON_DEPTH, parseJsonStrict, stripBom } from './json.js';
 
 /**
  * Settings files are a few hundred bytes; anything this big is not one, and reading it whole
@@ -48,6 +49,10 @@ export function ioReason(err: unknown): string {
       return 'permission denied';
     case 'EISDIR':
       return 'is a folder, not a file';
+    case 'ENOTREG':
+      return 'not a regular file (a FIFO, device or socket)';
+    case 'EFBIG':
+      return `far too large for a settings file (over ${MAX_SETTINGS_FILE_BYTES} bytes)`;
     case undefined:
       return err instanceof Error ? err.name : 'unknown error';
     default:
@@ -60,7 +65,9 @@ export function ioReason(err: unknown): string {
  * (which has both), so the same reading rules apply to fake files in its tests.
  */
 export interface FileAccess {
-  stat(path: string): Promise<{ isDirectory: boolean; size: number; mtimeMs: number }>;
+  /** `isFile` false (a FIFO, a device, a socket): not read at all. */
+  stat(path: string): Promise<{ isDirectory: boolean; isFile?: boolean; size: number; mtimeMs: number }>;
+  /** Must read regular files only, bounded (Node's: {@link readRegularFile}). */
   readBytes(path: string): Promise<Buffer>;
 }
 
@@ -73,9 +80,9 @@ export interface DiscoveryFiles extends FileAccess {
 export const NODE_FILES: DiscoveryFiles = {
   async stat(path) {
     const st = await stat(path);
-    return { isDirectory: st.isDirectory(), size: st.size, mtimeMs: st.mtimeMs };
+    return { isDirectory: st.isDirectory(), isFile: st.isFile(), size: st.size, mtimeMs: st.mtimeMs };
   },
-  readBytes: (path) => readFile(path),
+  readBytes: (path) => readRegularFile(path, MAX_SETTINGS_FILE_BYTES),
   readdir: (path) => readdir(path),
 };
 
@@ -87,6 +94,9 @@ export async function readBytes(file: string, files: FileAccess = NODE_FILES): P
     mtimeMs = st.mtimeMs;
     if (st.isDirectory) {
       return { exists: true, mtimeMs, problem: { kind: 'unreadable', file, message: 'Cannot read: is a folder, not a file' } };
+    }
+    if (st.isFile === false) {
+      return { exists: true, mtimeMs, problem: { kind: 'unreadable', file, message: `Not read: ${ioReason({ code: 'ENOTREG' })}` } };
     }
     if (st.size > MAX_SETTINGS_FILE_BYTES) {
       return {
@@ -145,6 +155,15 @@ export async function readJsonFile(file: string, files: FileAccess = NODE_FILES)
       mtimeMs,
       bom,
       problem: { kind: 'empty', file, message: bytes.length === 0 ? 'The file is empty (0 bytes)' : 'The file holds only whitespace' },
+    };
+  }
+  if (jsonNestsDeeperThan(text)) {
+    // Bounded work before any deadline: never handed to JSON.parse (seconds for millions of levels).
+    return {
+      exists: true,
+      mtimeMs,
+      bom,
+      problem: { kind: 'unreadable', file, message: `Not read: nested more than ${MAX_JSON_DEPTH} levels deep, which no settings file is` },
     };
   }
   const parsed = parseJsonStrict(text);

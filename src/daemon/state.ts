@@ -9,7 +9,8 @@
  * The state is saved in the state folder after every run (atomically), so a restart does not
  * raise again what was already raised.
  */
-import { readFile } from 'node:fs/promises';
+import { chmod } from 'node:fs/promises';
+import { folderWritableByOthers, readRegularText } from '../core/safe-fs.js';
 import { join } from 'node:path';
 import type { CheckResult, Status } from '../contract/check.js';
 import type { Report } from '../report/report.js';
@@ -19,6 +20,8 @@ import { writeFileAtomic } from '../reporters/rotating-file.js';
 export const STATE_FILE = 'state.json';
 export const HISTORY_FILE = 'history.jsonl';
 const STATE_VERSION = 1;
+/** The state holds a few lines per check; anything this big is not it. */
+const MAX_STATE_BYTES = 4 * 1024 * 1024;
 
 export interface CheckState {
   status: Status;
@@ -149,12 +152,43 @@ export function summarize(report: Report): RunSummary {
   };
 }
 
-/** Loads the saved state; a missing file is a fresh start, a corrupt one too (reported to the caller). */
+/**
+ * A state folder other users can write to (group or world write bit) lets them swap the files in
+ * it for links or FIFOs: narrowed to 0700 when this user may, and said either way. Undefined
+ * when the folder is private (or cannot be examined).
+ */
+export async function secureStateFolder(stateDir: string): Promise<string | undefined> {
+  const found = await folderWritableByOthers(stateDir);
+  if (!found?.writable) return undefined;
+  const was = `0${found.mode.toString(8)}`;
+  const notNarrowed = `the state folder ${stateDir} is writable by other users (mode ${was}): give the daemon a private --state-dir`;
+  // A shared folder (sticky, like /tmp) or another user's is never changed: only said.
+  if (found.sticky || !found.ownedBySelf) return notNarrowed;
+  try {
+    await chmod(stateDir, 0o700);
+    return `the state folder ${stateDir} was writable by other users (mode ${was}); narrowed to 0700`;
+  } catch {
+    return notNarrowed;
+  }
+}
+
+/**
+ * Loads the saved state; a missing file is a fresh start, a corrupt one too (reported to the
+ * caller). A state folder writable by other users is narrowed first (and reported).
+ */
 export async function loadState(stateDir: string): Promise<{ state: DaemonState; problem?: string }> {
+  const folder = await secureStateFolder(stateDir);
+  const loaded = await loadStateFile(stateDir);
+  if (folder === undefined) return loaded;
+  return { state: loaded.state, problem: loaded.problem === undefined ? folder : `${folder}; ${loaded.problem}` };
+}
+
+async function loadStateFile(stateDir: string): Promise<{ state: DaemonState; problem?: string }> {
   const file = join(stateDir, STATE_FILE);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // A regular file only, bounded: a FIFO or a device in its place never blocks the start.
+    text = await readRegularText(file, MAX_STATE_BYTES);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return code === 'ENOENT' ? { state: emptyState() } : { state: emptyState(), problem: `cannot read ${file} (${code})` };

@@ -3,14 +3,29 @@
  * without forking, and tests use it to put a crashing or hanging check into a real CLI run.
  * A plugin's check runs under the same engine rules: its throw or hang is its own `error`.
  */
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GROUPS, type AnyCheck } from '../contract/check.js';
-import { UsageError } from '../core/usage-error.js';
+import { safeArg, UsageError } from '../core/usage-error.js';
 
 export async function loadPlugins(files: string[]): Promise<AnyCheck[]> {
   const checks: AnyCheck[] = [];
   for (const file of files) {
+    // A FIFO or a device would block the module loader's synchronous read for ever: regular files only.
+    let kind: string | undefined;
+    try {
+      const st = await stat(file);
+      if (!st.isFile()) kind = st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a FIFO (named pipe)' : 'not a regular file';
+    } catch {
+      // missing: the import below says "file not found"
+    }
+    if (kind !== undefined) {
+      throw new UsageError(
+        `cannot load --plugin ${safeArg(file)}: it is ${kind}.`,
+        'A plugin is an ES module file (.mjs, or .js in a "type": "module" folder).',
+      );
+    }
     let mod: { default?: unknown };
     try {
       mod = (await import(pathToFileURL(resolve(file)).href)) as { default?: unknown };

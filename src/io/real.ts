@@ -2,10 +2,11 @@
  * The real I/O services: thin delegations to src/net, src/platform and the keychain. The run
  * module builds one set per run; nothing in a check imports these layers directly.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 
 import type { CheckIO, NetIO, OsIO } from '../contract/io.js';
+import { readRegularFile, readRegularText } from '../core/safe-fs.js';
 import { createHttpClient, httpRequest, proxyConnect, resolveHost, tcpConnect, tlsHandshake } from '../net/index.js';
 import { inspectAppPath } from '../platform/app-locate.js';
 import { platformAdapter } from '../platform/index.js';
@@ -18,8 +19,9 @@ export function realOs(platform: NodeJS.Platform = process.platform): OsIO {
   return {
     platform,
     now: () => new Date(),
-    readFile: (path) => readFile(path, 'utf8'),
-    readBytes: (path) => readFile(path),
+    // Regular files only, bounded: a FIFO or a device where a file should be never blocks a check.
+    readFile: (path) => readRegularText(path),
+    readBytes: (path) => readRegularFile(path),
     async stat(path) {
       const s = await stat(path);
       return { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, mtime: s.mtime, mtimeMs: s.mtimeMs, mode: s.mode & 0o7777 };

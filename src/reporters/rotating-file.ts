@@ -5,8 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { appendFile, chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { openForWrite, readRegularText } from '../core/safe-fs.js';
+
+/** The most of a JSON-lines file read back (to count its lines, or by {@link readJsonl}). */
+const MAX_JSONL_READ_BYTES = 64 * 1024 * 1024;
 
 export const FILE_MODE = 0o600;
 export const DIR_MODE = 0o700;
@@ -115,7 +119,13 @@ export class RotatingJsonl {
     const overBytes = this.maxBytes > 0 && this.#bytes > 0 && this.#bytes + bytes > this.maxBytes;
     if (overLines || overBytes) await this.#rotate();
     try {
-      await appendFile(this.path, chunk, { mode: FILE_MODE });
+      // Never through a symbolic link, never into a FIFO or a device; narrowed to 0600 through the handle.
+      const { handle } = await openForWrite(this.path, { append: true, mode: FILE_MODE });
+      try {
+        await handle.writeFile(chunk, 'utf8');
+      } finally {
+        await handle.close();
+      }
     } catch (err) {
       // The file may have been removed or replaced behind our back: count again next time.
       this.#lines = undefined;
@@ -127,16 +137,21 @@ export class RotatingJsonl {
 
   async #measure(): Promise<void> {
     try {
-      const info = await stat(this.path);
-      this.#bytes = info.size;
-      // Bounded by maxBytes / maxLines, so reading it once is cheap.
-      const text = await readFile(this.path, 'utf8');
+      // Bounded by maxBytes / maxLines, so reading it once is cheap; a regular file only, bounded.
+      const text = await readRegularText(this.path, MAX_JSONL_READ_BYTES);
+      this.#bytes = Buffer.byteLength(text);
       let n = 0;
       for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
       this.#lines = n;
-      await chmod(this.path, FILE_MODE).catch(() => undefined);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EFBIG') {
+        // Far over any limit (written by something else): rotate it away at this append.
+        this.#bytes = MAX_JSONL_READ_BYTES;
+        this.#lines = Math.max(this.maxLines, 1);
+        return;
+      }
+      if (code !== 'ENOENT') throw err;
       this.#bytes = 0;
       this.#lines = 0;
     }
@@ -169,7 +184,7 @@ export async function readJsonl(path: string, rotated = 0): Promise<unknown[]> {
   for (const file of files) {
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = await readRegularText(file, MAX_JSONL_READ_BYTES);
     } catch {
       continue;
     }

@@ -4,7 +4,6 @@
  * (the daemon prepares again when a watched file changes and on SIGHUP).
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { withAppFlags } from '../app/options.js';
 import { CHECKS } from '../checks/index.js';
@@ -17,6 +16,7 @@ import { resolveTarget } from '../config/resolve-target.js';
 import type { Discovery } from '../config/settings.js';
 import type { CredentialHelperRun, Target } from '../config/target.js';
 import type { AnyCheck } from '../contract/check.js';
+import { readRegularText } from '../core/safe-fs.js';
 import { Secret } from '../core/secret.js';
 import { safeArg, UsageError } from '../core/usage-error.js';
 import { loadPlugins } from '../engine/plugins.js';
@@ -118,14 +118,19 @@ async function readPolicy(flags: DoctorFlags, env: NodeJS.ProcessEnv): Promise<P
   return loaded.policy;
 }
 
+/** A key file holds one key and a newline; anything this big is not one. */
+const MAX_KEY_FILE_BYTES = 64 * 1024;
+
 async function readKeyOverride(flags: DoctorFlags, env: NodeJS.ProcessEnv): Promise<{ secret: Secret; origin: 'flag' | 'env' } | undefined> {
   if (flags.apiKeyFile !== undefined) {
     let text: string;
     try {
-      text = await readFile(flags.apiKeyFile, 'utf8');
+      // A regular file only, and small: a FIFO or a device never blocks the run.
+      text = await readRegularText(flags.apiKeyFile, MAX_KEY_FILE_BYTES);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'error';
-      throw new UsageError(`cannot read --api-key-file ${safeArg(flags.apiKeyFile)} (${code}).`, 'Check the path and that this user may read it.');
+      const why = code === 'ENOTREG' ? 'not a regular file' : code === 'EFBIG' ? 'far too large for a key file' : code;
+      throw new UsageError(`cannot read --api-key-file ${safeArg(flags.apiKeyFile)} (${why}).`, 'Check the path and that this user may read it.');
     }
     // A key file ends with a newline by convention; take the first line as it is otherwise.
     const first = text.replace(/^\uFEFF/, '').split(/\r?\n/)[0] ?? '';
