@@ -5,13 +5,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { link, lstat, open, readFile, rm, unlink } from 'node:fs/promises';
+import { link, lstat, open, rm, unlink } from 'node:fs/promises';
 import { uptime } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readRegularText } from '../core/safe-fs.js';
 import { FILE_MODE } from '../reporters/rotating-file.js';
 
-const readLockFile = (file: string): Promise<string> => readFile(file, 'utf8');
+/** A lock file is one short line; a FIFO or a device in its place is never read (it would block). */
+const readLockFile = (file: string): Promise<string> => readRegularText(file, 4096);
 
 export const LOCK_FILE = 'daemon.pid';
 
