@@ -19,6 +19,10 @@ import { escapeSdValue, formatRfc5424, frameOctetCounted, headerField, SEVERITIE
 export interface SyslogTransport {
   readonly maxBytes: number;
   deliver(m: SyslogMessage): Promise<void>;
+  /** Messages one {@link deliverBatch} may take (default 1: one at a time through deliver). */
+  readonly batchMax?: number;
+  /** Delivers messages in order, all or (rejecting) none counted as delivered. */
+  deliverBatch?(ms: readonly SyslogMessage[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -103,19 +107,44 @@ export class TcpTransport implements SyslogTransport {
   }
 }
 
+/** Hooks a transport calls outside a delivery. */
+export interface TransportHooks {
+  /** An error that came after a delivery was reported done (a datagram refused late): it may be lost. */
+  onLateError?(err: Error): void;
+}
+
 /**
- * UDP, one datagram per message (at most 2048 bytes, which every receiver must accept). The
- * socket is connected, so an ICMP "port unreachable" turns into an error on a later send.
+ * How long a UDP send waits for a refusal before it counts as delivered. The socket is connected,
+ * so an ICMP "port unreachable" (nothing listening) comes back as an `ECONNREFUSED` error event
+ * about one round trip after the send; without this wait the datagram would be lost unnoticed.
+ */
+export const UDP_CONFIRM_MS = 250;
+
+/**
+ * UDP, one datagram per message (at most 2048 bytes, which every receiver must accept). UDP has
+ * no acknowledgement, but a connected socket hears of a refusal: a send is done only when no
+ * refusal came within {@link UDP_CONFIRM_MS}; a refused send rejects (so the reporter keeps the
+ * message and retries it). Messages go in batches, one wait per batch; a refused batch is sent
+ * again whole. A refusal later than the wait goes to {@link TransportHooks.onLateError}.
  */
 export class UdpTransport implements SyslogTransport {
   readonly maxBytes = 2048;
+  readonly batchMax = 32;
+  readonly #confirmMs: number;
+  readonly #hooks: TransportHooks;
   #socket: UdpSocket | undefined;
   #ready: Promise<UdpSocket> | undefined;
+  /** The delivery waiting for a refusal, if one is. */
+  #waiter: ((err: Error) => void) | undefined;
 
   constructor(
     readonly host: string,
     readonly port: number,
-  ) {}
+    opts: { confirmMs?: number } & TransportHooks = {},
+  ) {
+    this.#confirmMs = opts.confirmMs ?? UDP_CONFIRM_MS;
+    this.#hooks = opts;
+  }
 
   #open(): Promise<UdpSocket> {
     if (this.#socket) return Promise.resolve(this.#socket);
@@ -129,7 +158,7 @@ export class UdpTransport implements SyslogTransport {
       socket.once('error', fail);
       socket.connect(this.port, this.host, () => {
         socket.removeListener('error', fail);
-        socket.on('error', () => this.#drop(socket));
+        socket.on('error', (err) => this.#error(socket, err));
         socket.unref();
         this.#socket = socket;
         this.#ready = undefined;
@@ -137,6 +166,14 @@ export class UdpTransport implements SyslogTransport {
       });
     });
     return this.#ready;
+  }
+
+  #error(socket: UdpSocket, err: Error): void {
+    this.#drop(socket);
+    const waiter = this.#waiter;
+    this.#waiter = undefined;
+    if (waiter) waiter(err);
+    else this.#hooks.onLateError?.(err);
   }
 
   #drop(socket: UdpSocket): void {
@@ -148,17 +185,32 @@ export class UdpTransport implements SyslogTransport {
     }
   }
 
-  async deliver(m: SyslogMessage): Promise<void> {
+  deliver(m: SyslogMessage): Promise<void> {
+    return this.deliverBatch([m]);
+  }
+
+  /** Sends every message, then waits for a refusal: resolves when none came, rejects with it. */
+  async deliverBatch(ms: readonly SyslogMessage[]): Promise<void> {
     const socket = await this.#open();
-    const data = Buffer.from(formatRfc5424(m, this.maxBytes), 'utf8');
-    await new Promise<void>((resolve, reject) => {
-      socket.send(data, (err) => {
+    const refused = new Promise<Error>((resolve) => {
+      this.#waiter = resolve;
+    });
+    try {
+      for (const m of ms) {
+        const data = Buffer.from(formatRfc5424(m, this.maxBytes), 'utf8');
+        const err = await Promise.race([refused, new Promise<Error | undefined>((resolve) => socket.send(data, (e) => resolve(e ?? undefined)))]);
         if (err) {
           this.#drop(socket);
-          reject(err);
-        } else resolve();
-      });
-    });
+          throw err;
+        }
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const err = await Promise.race([refused, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), this.#confirmMs)))]);
+      clearTimeout(timer);
+      if (err) throw err;
+    } finally {
+      this.#waiter = undefined;
+    }
   }
 
   async close(): Promise<void> {
@@ -222,12 +274,12 @@ export class LoggerTransport implements SyslogTransport {
   async close(): Promise<void> {}
 }
 
-export function createTransport(target: SyslogTarget): SyslogTransport {
+export function createTransport(target: SyslogTarget, hooks: TransportHooks = {}): SyslogTransport {
   switch (target.transport) {
     case 'tcp':
       return new TcpTransport(target.host!, target.port!);
     case 'udp':
-      return new UdpTransport(target.host!, target.port!);
+      return new UdpTransport(target.host!, target.port!, hooks);
     case 'unix':
       return new LoggerTransport(target.path!);
   }

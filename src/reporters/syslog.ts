@@ -4,7 +4,8 @@
  *
  * Delivery never throws into the daemon: messages wait in the bounded retry queue
  * (./retry-queue.ts: oldest dropped first when full) and are retried with exponential back-off
- * and jitter.
+ * and jitter. Over UDP a refusal (nothing listening: ICMP port unreachable) is a failed delivery
+ * like any other: logged and retried (./syslog-transports.ts, UdpTransport).
  */
 import type { Facility, SyslogTarget } from '../config/syslog-target.js';
 import type { Logger } from '../core/log.js';
@@ -37,12 +38,19 @@ export class SyslogReporter implements DaemonReporter {
 
   constructor(opts: SyslogReporterOptions) {
     this.#opts = opts;
-    this.#transport = opts.transport ?? createTransport(opts.target);
     this.name = `syslog ${opts.target.url}`;
     const log = opts.log;
+    this.#transport =
+      opts.transport ??
+      createTransport(opts.target, {
+        onLateError: (err) => log.warn({ reporter: this.name, err }, 'syslog receiver refused a message after it was sent; it may be lost'),
+      });
+    const transport = this.#transport;
+    const batchSize = transport.deliverBatch ? Math.max(1, transport.batchMax ?? 1) : 1;
     this.#queue = new RetryQueue<SyslogMessage>({
       max: opts.queueMax ?? 1000,
-      send: ([m]) => this.#transport.deliver(m!),
+      batchSize,
+      send: (ms) => (transport.deliverBatch ? transport.deliverBatch(ms) : transport.deliver(ms[0]!)),
       backoff: { minMs: opts.retryMinMs ?? 500, maxMs: opts.retryMaxMs ?? 30_000 },
       onFailure: ({ err, failures, queued, retryInMs }) =>
         log[failures === 1 ? 'warn' : 'debug']({ reporter: this.name, err, failures, queued, retryInMs }, 'syslog delivery failed; will retry'),

@@ -4,6 +4,7 @@
  * queue, retries with back-off (the queue itself: retry-queue.test.ts).
  */
 import { execFileSync } from 'node:child_process';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSyslogUrl } from '../../src/config/syslog-target.js';
 import { createLogger } from '../../src/core/log.js';
@@ -15,6 +16,7 @@ import { escapeSdValue, eventToSyslog, formatRfc5424, frameOctetCounted, type Sy
 import { loggerArgs, type SyslogTransport } from '../../src/reporters/syslog-transports.js';
 import { findLeak } from '../cli/leak-check.js';
 import { ours, parse5424 } from '../daemon/support/rfc5424.js';
+import { until } from '../daemon/support/daemon.js';
 import { findRsyslogd, RSYSLOG_MISSING, startRsyslog, type Rsyslog } from '../daemon/support/rsyslog.js';
 
 const silent = createLogger({ level: 'silent' });
@@ -275,6 +277,46 @@ describe.skipIf(!hasRsyslog)('a real rsyslog on 127.0.0.1', () => {
     ['tcp', 'imtcp'],
     ['unix', 'imuxsock'],
   ] as const;
+
+  it('UDP with nothing listening: the refusal is logged and the message retried until a receiver is back (issue 12 #14)', { timeout: 60_000 }, async () => {
+    await rsyslog.stop();
+    const lines: Record<string, unknown>[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const l of chunk.toString().split('\n')) if (l.trim() !== '') lines.push(JSON.parse(l) as Record<string, unknown>);
+        done();
+      },
+    });
+    const log = createLogger({ level: 'debug', destination: stream });
+    const appName = `pkd-udp-down-${process.pid}`;
+    const r = new SyslogReporter({
+      target: parseSyslogUrl(`udp://127.0.0.1:${rsyslog.udpPort}`),
+      facility: 'local4',
+      appName,
+      log,
+      retryMinMs: 100,
+      retryMaxMs: 300,
+    });
+    let up = false;
+    try {
+      r.event(raised({ code: 'WHILE_DOWN' }));
+      // The refusal (ICMP port unreachable) is a failure: logged with its code, the message kept.
+      const failed = await until(() => lines.find((l) => l.msg === 'syslog delivery failed; will retry'), 10_000, 'the failure in the log');
+      expect(failed.level).toBe('warn');
+      expect((failed.err as { code?: string }).code).toBe('ECONNREFUSED');
+      expect(r.pending).toBe(1);
+      await rsyslog.start();
+      up = true;
+      const got = await rsyslog.waitFor((ls) => ls.some((l) => l.raw.includes(` ${appName} `)), 20_000);
+      const mine = got.filter((l) => l.raw.includes(` ${appName} `)).map((l) => parse5424(l.raw));
+      expect(mine.map((p) => [p.msgId, ours(p).code])).toEqual([['raised', 'WHILE_DOWN']]);
+      await until(() => (r.pending === 0 ? true : undefined), 10_000, 'an empty queue');
+      expect(lines.some((l) => l.msg === 'syslog delivers again')).toBe(true);
+    } finally {
+      await r.close();
+      if (!up) await rsyslog.start();
+    }
+  });
 
   it.each(transports)('over %s: messages arrive and parse as RFC 5424 with our structured data', async (transport, input) => {
     if (transport === 'unix' && !hasLogger) {
