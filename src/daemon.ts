@@ -150,8 +150,9 @@ export class Daemon {
         'Stop it first, or give this one its own --state-dir.',
       );
     }
-    const loaded = await loadState(cfg.stateDir);
-    if (loaded.problem) this.#log.warn({ stateDir: cfg.stateDir }, loaded.problem);
+    // A corrupt state file is set aside and the state rebuilt from the history (not silently replaced).
+    const loaded = await loadState(cfg.stateDir, { recover: { raiseAfter: cfg.raiseAfter, clearAfter: cfg.clearAfter } });
+    if (loaded.problem) this.#log.warn({ stateDir: cfg.stateDir, ...(loaded.setAside ? { setAside: loaded.setAside } : {}) }, loaded.problem);
     this.#tracker = new Tracker(loaded.state, { raiseAfter: cfg.raiseAfter, clearAfter: cfg.clearAfter });
     this.#history = new RotatingJsonl({ path: join(cfg.stateDir, HISTORY_FILE), maxLines: cfg.historyMax, keep: 1 });
     this.#reporters = new ReporterSet(this.#makeReporters(cfg), this.#log);

@@ -9,13 +9,13 @@
  * The state is saved in the state folder after every run (atomically), so a restart does not
  * raise again what was already raised.
  */
-import { chmod } from 'node:fs/promises';
+import { chmod, rename } from 'node:fs/promises';
 import { folderWritableByOthers, readRegularText } from '../core/safe-fs.js';
 import { join } from 'node:path';
 import type { CheckResult, Status } from '../contract/check.js';
 import type { Report } from '../report/report.js';
 import type { ClearedEvent, RaisedEvent, RaisedProblem, RunSummary } from '../reporters/events.js';
-import { writeFileAtomic } from '../reporters/rotating-file.js';
+import { readJsonl, writeFileAtomic } from '../reporters/rotating-file.js';
 
 export const STATE_FILE = 'state.json';
 export const HISTORY_FILE = 'history.jsonl';
@@ -176,14 +176,70 @@ export async function secureStateFolder(stateDir: string): Promise<string | unde
  * Loads the saved state; a missing file is a fresh start, a corrupt one too (reported to the
  * caller). A state folder writable by other users is narrowed first (and reported).
  */
-export async function loadState(stateDir: string): Promise<{ state: DaemonState; problem?: string }> {
+export async function loadState(stateDir: string, opts: LoadOptions = {}): Promise<LoadedState> {
   const folder = await secureStateFolder(stateDir);
-  const loaded = await loadStateFile(stateDir);
+  let loaded: LoadedState = await loadStateFile(stateDir);
+  if (loaded.corrupt && opts.recover) loaded = await recoverCorrupt(stateDir, loaded, opts.recover);
   if (folder === undefined) return loaded;
-  return { state: loaded.state, problem: loaded.problem === undefined ? folder : `${folder}; ${loaded.problem}` };
+  return { ...loaded, problem: loaded.problem === undefined ? folder : `${folder}; ${loaded.problem}` };
 }
 
-async function loadStateFile(stateDir: string): Promise<{ state: DaemonState; problem?: string }> {
+export interface LoadOptions {
+  /**
+   * The daemon's start (not `agent status`, which only reads): a corrupt state file is set aside
+   * as `state.json.corrupt-<time>` (never overwritten unseen) and the state rebuilt by replaying
+   * the run history with these thresholds, so problems already raised are not raised again.
+   */
+  recover?: Thresholds;
+}
+
+export interface LoadedState {
+  state: DaemonState;
+  problem?: string;
+  /** The file was there but not a state (bad JSON, unknown shape). */
+  corrupt?: true;
+  /** Where the corrupt file was set aside. */
+  setAside?: string;
+}
+
+/** Replays run summaries (history.jsonl) into a state, as if the daemon had just made those runs. */
+export function replayHistory(history: readonly unknown[], thresholds: Thresholds): DaemonState {
+  const tracker = new Tracker(emptyState(), thresholds);
+  for (const h of history) {
+    const run = h as Partial<RunSummary> | null;
+    if (!run || typeof run.at !== 'string' || !Array.isArray(run.checks)) continue;
+    const at = new Date(run.at);
+    if (Number.isNaN(at.getTime())) continue;
+    const results = run.checks
+      .filter((c) => c && typeof c.id === 'string' && typeof c.status === 'string')
+      .map((c) => ({ id: c.id, title: c.id, status: c.status, summary: '', ...(typeof c.code === 'string' ? { code: c.code } : {}) }));
+    tracker.observe(results, at);
+  }
+  return tracker.state;
+}
+
+async function recoverCorrupt(stateDir: string, loaded: LoadedState, thresholds: Thresholds): Promise<LoadedState> {
+  const file = join(stateDir, STATE_FILE);
+  const aside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  let kept: string;
+  try {
+    await rename(file, aside);
+    kept = `kept as ${aside}`;
+  } catch (err) {
+    return { ...loaded, problem: `${loaded.problem}; could not set it aside (${(err as NodeJS.ErrnoException).code})` };
+  }
+  const history = await readJsonl(join(stateDir, HISTORY_FILE), 1).catch(() => []);
+  const state = replayHistory(history, thresholds);
+  const raised = raisedProblems(state).length;
+  return {
+    state,
+    corrupt: true,
+    setAside: aside,
+    problem: `${(loaded.problem ?? '').replace(/; starting afresh$/, '')}; ${kept}; rebuilt from the run history (${state.runs} runs, ${raised} raised)`,
+  };
+}
+
+async function loadStateFile(stateDir: string): Promise<LoadedState> {
   const file = join(stateDir, STATE_FILE);
   let text: string;
   try {
@@ -196,7 +252,7 @@ async function loadStateFile(stateDir: string): Promise<{ state: DaemonState; pr
   try {
     const value = JSON.parse(text) as Partial<DaemonState>;
     if (value.version !== STATE_VERSION || typeof value.checks !== 'object' || value.checks === null) {
-      return { state: emptyState(), problem: `${file} has an unknown shape; starting afresh` };
+      return { state: emptyState(), corrupt: true, problem: `${file} has an unknown shape; starting afresh` };
     }
     const checks: Record<string, CheckState> = {};
     for (const [id, s] of Object.entries(value.checks)) {
@@ -219,7 +275,7 @@ async function loadStateFile(stateDir: string): Promise<{ state: DaemonState; pr
       },
     };
   } catch {
-    return { state: emptyState(), problem: `${file} is not valid JSON; starting afresh` };
+    return { state: emptyState(), corrupt: true, problem: `${file} is not valid JSON; starting afresh` };
   }
 }
 

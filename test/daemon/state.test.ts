@@ -1,11 +1,11 @@
 /** The raise/clear rule and the state that carries it across restarts. */
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Status } from '../../src/contract/check.js';
-import { emptyState, loadState, saveState, STATE_FILE, Tracker } from '../../src/daemon/state.js';
+import { emptyState, HISTORY_FILE, loadState, saveState, STATE_FILE, Tracker } from '../../src/daemon/state.js';
 import { expectedTransitions } from './support/daemon.js';
 
 const at = (i: number) => new Date(Date.UTC(2025, 0, 1, 0, i));
@@ -134,5 +134,53 @@ describe('state file', () => {
     writeFileSync(join(d, STATE_FILE), JSON.stringify({ version: 99, checks: {} }));
     expect((await loadState(d)).problem).toMatch(/unknown shape/);
     expect(readFileSync(join(d, STATE_FILE), 'utf8')).toContain('99');
+  });
+
+  it('at the daemon start a corrupt file is set aside, and what was raised is rebuilt from the history, not raised again (issue 12 #11)', async () => {
+    const thresholds = { raiseAfter: 2, clearAfter: 2 };
+    for (const corrupt of ['{"version": 1, "checks": ', JSON.stringify({ version: 99, checks: {} }), '\u0000\u0001garbage']) {
+      const d = dir();
+      // Three runs: `a` failing throughout (raised at the second), `b` fine.
+      const t = new Tracker(emptyState(), thresholds);
+      const history = [0, 1, 2].map((i) => {
+        const results = [r('a', 'fail', 'X'), r('b', 'ok')];
+        t.observe(results, at(i));
+        return {
+          at: at(i).toISOString(),
+          durationMs: 1,
+          exitCode: 1,
+          totals: {},
+          checks: results.map(({ id, status, code }) => ({ id, status, ...(code ? { code } : {}) })),
+        };
+      });
+      writeFileSync(join(d, HISTORY_FILE), history.map((h) => JSON.stringify(h)).join('\n') + '\n');
+      writeFileSync(join(d, STATE_FILE), corrupt);
+
+      // `agent status` only reads: the file stays where it is.
+      expect((await loadState(d)).corrupt).toBe(true);
+      expect(readFileSync(join(d, STATE_FILE), 'utf8')).toBe(corrupt);
+
+      const loaded = await loadState(d, { recover: thresholds });
+      expect(loaded.problem).toBeDefined();
+      expect(loaded.setAside).toMatch(/state\.json\.corrupt-/);
+      expect(readdirSync(d).filter((f) => f.startsWith(`${STATE_FILE}.corrupt-`))).toHaveLength(1);
+      expect(readFileSync(loaded.setAside!, 'utf8')).toBe(corrupt);
+      expect(existsSync(join(d, STATE_FILE))).toBe(false);
+      const again = new Tracker(loaded.state, thresholds);
+      expect(again.raised()).toEqual([expect.objectContaining({ check: 'a', code: 'X', since: at(1).toISOString() })]);
+      expect(loaded.state.runs).toBe(3);
+      // The next bad run raises nothing; a recovery clears what was raised.
+      expect(again.observe([r('a', 'fail', 'X'), r('b', 'ok')], at(3))).toEqual([]);
+      again.observe([r('a', 'ok'), r('b', 'ok')], at(4));
+      expect(again.observe([r('a', 'ok'), r('b', 'ok')], at(5)).map((e) => `${e.type}:${e.check}`)).toEqual(['cleared:a']);
+    }
+  });
+
+  it('a corrupt file with no history: set aside, a fresh start', async () => {
+    const d = dir();
+    writeFileSync(join(d, STATE_FILE), 'nope');
+    const loaded = await loadState(d, { recover: { raiseAfter: 2, clearAfter: 2 } });
+    expect(loaded.state).toEqual(emptyState());
+    expect(readFileSync(loaded.setAside!, 'utf8')).toBe('nope');
   });
 });
