@@ -6,10 +6,10 @@
  *
  * Exit codes: 0 done / found; 1 `status` found no key; 2 usage error or keychain unavailable.
  */
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { deleteCredential, readCredential, storeCredential } from '../platform/keychain.js';
 import { appOptions, type KeychainRef } from '../app/options.js';
+import { readRegularText } from '../core/safe-fs.js';
 import { Secret } from '../core/secret.js';
 import { redactQuotedArgs, safeArg, UsageError } from '../core/usage-error.js';
 
@@ -130,7 +130,8 @@ async function readNewKey(fromEnv: string | undefined, fromFile: string | undefi
     where = `environment variable ${fromEnv}`;
   } else if (fromFile !== undefined) {
     try {
-      raw = firstLine(await readFile(fromFile, 'utf8'));
+      // A regular file only, bounded: a FIFO or device would hang the command.
+      raw = firstLine(await readRegularText(fromFile, 64 * 1024));
     } catch (err) {
       throw new UsageError(
         `cannot read --from-file ${fromFile} (${(err as NodeJS.ErrnoException).code ?? 'error'}).`,

@@ -8,7 +8,10 @@
  * 8 + header size; an entry is `{ size, offset: "<decimal string>" }` relative to that, or
  * `{ unpacked: true }` for a file kept in `app.asar.unpacked/`.
  */
-import { open, readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+
+import { readRegularFile } from '../core/safe-fs.js';
 
 /** Claude's header lists thousands of files; anything far bigger is not an asar. */
 const MAX_HEADER_BYTES = 64 * 1024 * 1024;
@@ -19,7 +22,10 @@ export type AsarPackageRead = { ok: true; packageJson: Record<string, unknown> }
 export async function readAsarPackageJson(file: string): Promise<AsarPackageRead> {
   let handle;
   try {
-    handle = await open(file, 'r');
+    // A regular file only, opened without blocking: a FIFO named app.asar must not hang the run.
+    const st = await stat(file);
+    if (!st.isFile()) return { ok: false, reason: `${file} is not a regular file` };
+    handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (err) {
     return { ok: false, reason: `cannot open ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
   }
@@ -44,7 +50,7 @@ export async function readAsarPackageJson(file: string): Promise<AsarPackageRead
     if (!entry) return { ok: false, reason: 'no package.json in the archive' };
     let bytes: Buffer;
     if (entry.unpacked === true) {
-      bytes = await readFile(`${file}.unpacked/package.json`);
+      bytes = await readRegularFile(`${file}.unpacked/package.json`, MAX_PACKAGE_JSON_BYTES);
     } else {
       const size = Number(entry.size);
       const offset = Number(entry.offset);
