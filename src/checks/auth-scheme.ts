@@ -2,6 +2,7 @@
 import { defineCheck, fail, ok, warn } from '../contract/check.js';
 import { AUTH_SCHEMES, DEFAULT_AUTH_SCHEME } from '../core/portkey.js';
 import claudeSettings from './claude-settings.js';
+import { showSetting } from '../core/key-shape.js';
 
 /** A scheme the app knows. */
 export type AuthScheme = (typeof AUTH_SCHEMES)[number];
@@ -47,7 +48,7 @@ export default defineCheck({
     const scheme = AUTH_SCHEMES.find((s) => s === raw);
     if (raw.trim().toLowerCase() === 'x-api-key') return fail('AUTH_SCHEME_X_API_KEY', 'the key is sent in the x-api-key header', { details });
     if (scheme === undefined || scheme === 'x-api-key') {
-      return fail('AUTH_SCHEME_UNKNOWN', `"${raw.slice(0, 40)}" is not one of ${AUTH_SCHEMES.join(', ')}`, { details });
+      return fail('AUTH_SCHEME_UNKNOWN', `"${showSetting(raw, 40)}" is not one of ${AUTH_SCHEMES.join(', ')}`, { details });
     }
     const data: AuthSchemeData = { scheme, defaulted: false };
     if (scheme !== 'bearer') return warn('AUTH_SCHEME_NOT_BEARER', `the auth scheme is ${scheme}`, { details, data });

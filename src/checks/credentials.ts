@@ -17,6 +17,7 @@ import { Secret } from '../core/secret.js';
 import { type CredentialSource, credentialSource } from '../inference/credentials.js';
 import { settingsLayout, whyMissing, type SettingsLayout } from '../inference/settings-layout.js';
 import claudeSettings from './claude-settings.js';
+import { showSetting } from '../core/key-shape.js';
 
 /** What the credentials check hands on. */
 export interface CredentialsData {
@@ -90,13 +91,13 @@ export default defineCheck({
     const values: InferenceValues = source.values ?? {};
     const provider = values.inferenceProvider;
     if (typeof provider === 'string' && provider.trim() !== 'gateway' && provider.trim() !== '') {
-      return skip('CREDENTIALS_OTHER_PROVIDER', `not judged: the provider is "${provider.trim().slice(0, 40)}" (see inference-mode)`);
+      return skip('CREDENTIALS_OTHER_PROVIDER', `not judged: the provider is "${showSetting(provider.trim(), 40)}" (see inference-mode)`);
     }
     const present = (k: keyof InferenceValues) => values[k] !== undefined;
     if (layout.nested && !present('inferenceGatewayApiKey') && !present('inferenceCredentialHelper') && !present('inferenceGatewayOidc')) {
       return skip(
         'CREDENTIALS_NOT_TOP_LEVEL',
-        `the settings are nested under "${layout.nested.container.slice(0, 80)}": the app sees no credential (see unknown-keys)`,
+        `the settings are nested under "${showSetting(layout.nested.container, 80)}": the app sees no credential (see unknown-keys)`,
       );
     }
     return judge(values, target, layout);
@@ -115,7 +116,7 @@ function judge(values: InferenceValues, target: Target, layout: SettingsLayout):
     staticKey: describeKey(values.inferenceGatewayApiKey),
     ...(hasHelper ? { helper: typeof helper === 'string' ? helper.slice(0, 300) : typeOf(helper) } : {}),
     ...(hasOidc ? { sso: true } : {}),
-    ...(kind !== undefined ? { kind: typeof kind === 'string' ? kind.slice(0, 40) : typeOf(kind) } : {}),
+    ...(kind !== undefined ? { kind: typeof kind === 'string' ? showSetting(kind, 40) : typeOf(kind) } : {}),
   };
 
   // The one reading of which source the app uses (shared with the api-key check).
@@ -125,7 +126,7 @@ function judge(values: InferenceValues, target: Target, layout: SettingsLayout):
       const other = typeof kind === 'string' && OTHER_KINDS.includes(kind);
       return fail(
         'CREDENTIALS_KIND_INVALID',
-        `inferenceCredentialKind is ${typeof kind === 'string' ? `"${kind.slice(0, 40)}"` : typeOf(kind)}${other ? ', a kind of another provider' : ''}`,
+        `inferenceCredentialKind is ${typeof kind === 'string' ? `"${showSetting(kind, 40)}"` : typeOf(kind)}${other ? ', a kind of another provider' : ''}`,
         {
           details,
         },

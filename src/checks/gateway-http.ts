@@ -73,7 +73,7 @@ export default defineCheck({
   codes,
   async run(ctx) {
     const client = ctx.net.createHttpClient(await clientOptions(ctx));
-    const headers = appHeaders({ target: { ...ctx.target, apiKey: undefined } }); // no key on an unauthenticated probe
+    const headers = appHeaders(ctx, { unauthenticated: true }); // no key, no credential header, on an unauthenticated probe
     const timeoutMs = probeTimeout(ctx, 1 / 3);
     const get = (path: string): Promise<HttpResult> =>
       client.request({ url: endpoint(ctx, path), headers, timeoutMs, maxBodyBytes: MAX_BODY_BYTES, signal: ctx.signal });

@@ -7,6 +7,7 @@ import { defineCheck, findings, ok, problem, skip, type CodeOf, type CodeTable, 
 import type { Target } from '../config/target.js';
 import { settingsLayout, whyMissing, type SettingsLayout } from '../inference/settings-layout.js';
 import claudeSettings from './claude-settings.js';
+import { showSetting } from '../core/key-shape.js';
 
 const codes = {
   MODE_NOT_3P: {
@@ -47,7 +48,7 @@ export default defineCheck({
     if (layout.nested && target.provider === undefined) {
       return skip(
         'PROVIDER_NOT_TOP_LEVEL',
-        `the settings are nested under "${layout.nested.container.slice(0, 80)}": the app sees no provider (see unknown-keys)`,
+        `the settings are nested under "${showSetting(layout.nested.container, 80)}": the app sees no provider (see unknown-keys)`,
       );
     }
     const mode = discovery.deploymentMode;
@@ -71,7 +72,7 @@ function providerFinding(target: Target, layout: SettingsLayout): Finding<Code> 
   if (typeof provider !== 'string')
     return problem('fail', 'PROVIDER_WRONG_TYPE', `inferenceProvider is ${Array.isArray(provider) ? 'an array' : typeof provider}`);
   if (provider.trim() !== 'gateway') {
-    return problem('fail', 'PROVIDER_NOT_GATEWAY', `inferenceProvider is "${provider.trim().slice(0, 40)}", not "gateway"`, { details: { provider } });
+    return problem('fail', 'PROVIDER_NOT_GATEWAY', `inferenceProvider is "${showSetting(provider.trim(), 40)}", not "gateway"`, { details: { provider } });
   }
   return undefined;
 }

@@ -64,7 +64,8 @@ export default defineCheck({
       }
       return ok('not set (optional: logs are not tagged)');
     }
-    const analysis = analyzeMetadata(header.value, policy);
+    // A credential header is a Secret; the metadata header never is one.
+    const analysis = analyzeMetadata(typeof header.value === 'string' ? header.value : '', policy);
     const keys = analysis.keys ?? [];
     const details: Record<string, unknown> = {
       from: header.from,

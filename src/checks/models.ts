@@ -14,6 +14,7 @@ import { kindOf } from '../inference/headers.js';
 import { KEY_TABLE_STAMP } from '../app/config-keys.js';
 import { entryName, isAnthropicModel, isModelEntry, modelNames, ONE_M_SUFFIX, unknownFields } from '../inference/models.js';
 import claudeSettings from './claude-settings.js';
+import { showSetting } from '../core/key-shape.js';
 
 /** What the models check hands on: the model names the app offers. */
 export interface ModelsData {
@@ -35,7 +36,7 @@ const NAMED = 5;
 const named = (ids: readonly string[]) =>
   ids
     .slice(0, NAMED)
-    .map((id) => `"${id.slice(0, 80)}"`)
+    .map((id) => `"${showSetting(id, 80)}"`)
     .join(', ') + (ids.length > NAMED ? ` and ${ids.length - NAMED} more` : '');
 
 const codes = {
@@ -112,7 +113,7 @@ export default defineCheck({
       list.push(
         problem('fail', 'MODELS_1M_SUFFIX', `${named(named1m)} end${named1m.length === 1 ? 's' : ''} with [1m]`, {
           details: { suffixed: named1m },
-          fix: `Write the entry as {"name": "${first.slice(0, 80)}", "supports1m": true}${named1m.length > 1 ? ', and the same for the others' : ''}.`,
+          fix: `Write the entry as {"name": "${showSetting(first, 80)}", "supports1m": true}${named1m.length > 1 ? ', and the same for the others' : ''}.`,
         }),
       );
     }

@@ -13,6 +13,7 @@ import { describeSource } from '../config/describe-source.js';
 import { defineCheck, findings, ok, problem, type CodeOf, type CodeTable, type Finding } from '../contract/check.js';
 import { settingsLayout } from '../inference/settings-layout.js';
 import claudeSettings from './claude-settings.js';
+import { showSetting } from '../core/key-shape.js';
 
 const codes = {
   KEYS_NESTED: {
@@ -45,7 +46,7 @@ type Code = CodeOf<typeof codes>;
 
 /** At most this many keys get a finding of their own; the rest are counted in the details. */
 const MAX_FINDINGS = 20;
-const quote = (name: string) => `"${name.slice(0, 80)}"`;
+const quote = (name: string) => `"${showSetting(name, 80)}"`;
 
 export default defineCheck({
   id: 'unknown-keys',

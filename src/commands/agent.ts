@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { parseDaemonArgs, PATH_FLAGS, resolveStateDir, stateDirArg } from '../daemon/config.js';
 import { hiddenBySystemUnit, installedDaemonArgs, planService, type PlannedCommand, type Scope, type ServicePlan } from '../daemon/service.js';
 import { loadState, raisedProblems } from '../daemon/state.js';
+import { isCredentialHeaderName } from '../core/key-shape.js';
 import { UsageError } from '../core/usage-error.js';
 
 const OPTIONS = {
@@ -45,6 +46,28 @@ export function absolutizePathArgs(args: readonly string[], cwd: string = proces
     }
   }
   return out;
+}
+
+/**
+ * A credential header (`--header 'Authorization: …'`, `x-portkey-api-key`, …) is refused in the
+ * service's command line: the service file is world-readable (0644) and the command line is seen
+ * by every process. The key belongs in a credential store the service reads. Names only are said.
+ */
+export function refuseCredentialHeaders(args: readonly string[]): void {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const value = arg === '--header' ? args[i + 1] : arg.startsWith('--header=') ? arg.slice('--header='.length) : undefined;
+    if (value === undefined) continue;
+    const colon = value.indexOf(':');
+    const name = colon > 0 ? value.slice(0, colon).trim() : '';
+    if (!isCredentialHeaderName(name)) continue;
+    throw new UsageError(
+      `--header ${JSON.stringify(name.slice(0, 40))} carries a credential: it would be written in clear into the service file (mode 0644) and its command line.`,
+      process.platform === 'darwin'
+        ? 'Keep the key in the keychain (portkey-doctor key set) or in a 0600 file given with --api-key-file, and leave credential headers out of the service.'
+        : 'Give the key through systemd LoadCredential= (the system unit reads /etc/portkey-doctor/api-key) or a 0600 file with --api-key-file, or keep it in the keychain (portkey-doctor key set); leave credential headers out of the service.',
+    );
+  }
 }
 
 /** The CLI file this process runs from: dist/cli.js beside dist/commands/. */
@@ -112,6 +135,7 @@ export async function agentCommand(
   if (daemonArgsRaw.length > 0 && action !== 'install') throw new UsageError(`daemon options after -- only go with install.`);
   // Checked exactly as the daemon will check them, so a service never starts on bad flags.
   const daemonArgs = absolutizePathArgs(daemonArgsRaw);
+  refuseCredentialHeaders(daemonArgs);
   if (daemonArgs.length > 0) parseDaemonArgs(daemonArgs);
   const scope: Scope = values.system ? 'system' : 'user';
   const dryRun = values['dry-run'] ?? false;

@@ -3,6 +3,7 @@
  * and environment variables overriding them field by field. Every field keeps its origin, so the
  * report can say "base URL from --base-url" and the checks know whether the app itself would send it.
  */
+import { credentialSecret, isCredentialHeaderName, registerSettingsSecrets } from '../core/key-shape.js';
 import { Secret } from '../core/secret.js';
 import type { Discovery, InferenceKey } from './settings.js';
 import type { CredentialHelperRun, ExtraHeader, Field, Origin, Target } from './target.js';
@@ -60,7 +61,11 @@ export function resolveTarget(discovery: Discovery, overrides: TargetOverrides, 
     return fromSettings(key);
   };
 
-  const target: Target = { flagHeaders: overrides.headers ?? [], managed: source?.managed ?? false };
+  // A credential given with --header is a Secret from here on (src/core/key-shape.ts).
+  const flagHeaders = (overrides.headers ?? []).map((h) =>
+    typeof h.value === 'string' && isCredentialHeaderName(h.name) ? { name: h.name, value: credentialSecret(h.value) } : h,
+  );
+  const target: Target = { flagHeaders, managed: source?.managed ?? false };
 
   const provider = pick(overrides.provider, undefined, 'inferenceProvider');
   if (provider) target.provider = provider;
@@ -89,5 +94,32 @@ export function resolveTarget(discovery: Discovery, overrides: TargetOverrides, 
   }
   if (apiKey) target.apiKey = apiKey;
   if (overrides.credentialHelper) target.credentialHelper = overrides.credentialHelper;
+  registerCredentials(discovery, target);
   return target;
+}
+
+/**
+ * Credentials outside the key field become Secrets now, before any check can print them: the
+ * values of credential headers in every settings source, and key-shaped values pasted into any
+ * other field (src/core/key-shape.ts). The output scrub then shows their fingerprints.
+ */
+function registerCredentials(discovery: Discovery, target: Target): void {
+  const headerSettings: unknown[] = [];
+  const anywhere: unknown[] = [];
+  for (const s of [...discovery.sources, ...(discovery.inForce ? [discovery.inForce] : [])]) {
+    if (s.values) {
+      headerSettings.push(s.values.inferenceCustomHeaders, s.values.inferenceGatewayHeaders);
+      anywhere.push(s.values);
+    }
+    anywhere.push(s.keys, s.nestedKeys, s.profile);
+  }
+  anywhere.push(
+    target.provider?.value,
+    target.baseUrl?.value,
+    target.authScheme?.value,
+    target.models?.value,
+    target.flagHeaders.map((h) => h.name),
+    discovery.deploymentMode,
+  );
+  registerSettingsSecrets({ headerSettings, anywhere });
 }

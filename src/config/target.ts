@@ -35,10 +35,14 @@ export interface Field<T = unknown> {
   origin: Origin;
 }
 
-/** A header given on the command line or in the environment (`Name: value`). */
+/**
+ * A header given on the command line or in the environment (`Name: value`). A credential
+ * header's value (`Authorization`, `x-portkey-api-key`, …) is a {@link Secret} once the target is
+ * resolved.
+ */
 export interface ExtraHeader {
   name: string;
-  value: string;
+  value: string | Secret;
 }
 
 export interface Target {

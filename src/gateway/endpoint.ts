@@ -100,15 +100,21 @@ export function apiKey(ctx: Pick<CheckContext, 'target'>): Secret | undefined {
 
 /**
  * The headers the app sends on every request: auth per scheme, the extra headers (names as
- * configured), and the Anthropic version header. The key stays a Secret down to the wire.
+ * configured), and the Anthropic version header. The key, and every credential among the extra
+ * headers, stays a Secret down to the wire. `unauthenticated`: no credential at all — neither
+ * the key nor a credential extra header (`Authorization`, `x-portkey-api-key`, …) — for the
+ * probes that must not present one.
  */
-export function appHeaders(ctx: Pick<CheckContext, 'target'>, opts: { json?: boolean } = {}): Record<string, HeaderValue> {
+export function appHeaders(ctx: Pick<CheckContext, 'target'>, opts: { json?: boolean; unauthenticated?: boolean } = {}): Record<string, HeaderValue> {
   const headers: Record<string, HeaderValue> = {};
-  for (const h of resolveHeaders(ctx.target).headers) if (!h.invalid) headers[h.name] = h.value;
+  for (const h of resolveHeaders(ctx.target).headers) {
+    if (h.invalid || (opts.unauthenticated && h.credential)) continue;
+    headers[h.name] = h.value;
+  }
   headers['anthropic-version'] = '2023-06-01';
   headers['user-agent'] = 'portkey-doctor (claude-desktop-3p probe)';
   if (opts.json) headers['content-type'] = 'application/json';
-  const key = apiKey(ctx);
+  const key = opts.unauthenticated ? undefined : apiKey(ctx);
   if (key) {
     if (authScheme(ctx) === 'x-api-key') headers['x-api-key'] = { secret: key };
     else headers.authorization = bearer(key);

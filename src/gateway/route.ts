@@ -41,7 +41,7 @@ function clean(value: string): string {
 /** The route named by the target's extra headers (settings and `--header` flags, as the app would send them). */
 export function settingsRoute(target: Target): SettingsRoute {
   const sent = new Map<string, string>();
-  for (const h of resolveHeaders(target).headers) if (!h.invalid) sent.set(h.name.toLowerCase(), h.value);
+  for (const h of resolveHeaders(target).headers) if (!h.invalid && typeof h.value === 'string') sent.set(h.name.toLowerCase(), h.value);
   const config = sent.get('x-portkey-config')?.trim();
   if (config) {
     // A saved config's id (`pc-…`) is named; any other text is not echoed.

@@ -9,13 +9,22 @@
 import { KEY_TABLE_STAMP } from '../app/config-keys.js';
 import { parseJsonStrict } from '../config/json.js';
 import type { Field, Origin, Target } from '../config/target.js';
+import { credentialSecret, isCredentialHeaderName, showSetting } from '../core/key-shape.js';
+import { Secret } from '../core/secret.js';
 import { safeJson } from './text.js';
 
 export type HeaderSettingKey = 'inferenceCustomHeaders' | 'inferenceGatewayHeaders';
 
 export interface ResolvedHeader {
   name: string;
-  value: string;
+  /**
+   * The value; a {@link Secret} for a credential header (`Authorization`, `x-portkey-api-key`, …:
+   * {@link isCredentialHeaderName}), so it is never printed and the network layer treats the
+   * request as carrying a key.
+   */
+  value: string | Secret;
+  /** The header carries a credential ({@link value} is a Secret). */
+  credential?: true;
   origin: Origin;
   from: HeaderSettingKey | 'flag';
   /** The value cannot be sent (line break, control character): kept for analysis, never sent. */
@@ -54,6 +63,7 @@ export interface HeaderResolution {
 }
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Credential headers the HEADERS_CREDENTIAL warning names (the key belongs in the key field). */
 const CREDENTIALS = new Set(['authorization', 'x-api-key', 'x-portkey-api-key', 'proxy-authorization']);
 
 export function resolveHeaders(target: Target): HeaderResolution {
@@ -85,21 +95,26 @@ export function resolveHeaders(target: Target): HeaderResolution {
       problems.push({
         code: 'HEADERS_BAD_NAME',
         key: header.from,
-        message: `header name ${JSON.stringify(header.name.slice(0, 40))} is not a valid HTTP header name`,
+        message: `header name ${JSON.stringify(showSetting(header.name, 40))} is not a valid HTTP header name`,
       });
       continue;
     }
     if (CREDENTIALS.has(header.name.toLowerCase()) && header.from !== 'flag') {
       problems.push({ code: 'HEADERS_CREDENTIAL', key: header.from, message: `header ${header.name} carries a credential in the extra headers` });
     }
+    // A credential's value is a Secret from here on (a --header one already is).
+    const secured: ResolvedHeader = isCredentialHeaderName(header.name)
+      ? { ...header, value: header.value instanceof Secret ? header.value : credentialSecret(header.value), credential: true }
+      : header;
     // CR, LF, NUL and other control characters (tab aside) cannot go into an HTTP header: the
     // app's request would fail, and a CR/LF could smuggle a header of its own.
-    if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(header.value)) {
+    const text = secured.value instanceof Secret ? secured.value.reveal() : secured.value;
+    if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(text)) {
       problems.push({ code: 'HEADERS_BAD_VALUE', key: header.from, message: `the value of header ${header.name} contains a line break or control character` });
-      byName.set(header.name.toLowerCase(), { ...header, invalid: true });
+      byName.set(header.name.toLowerCase(), { ...secured, invalid: true });
       continue;
     }
-    byName.set(header.name.toLowerCase(), header);
+    byName.set(header.name.toLowerCase(), secured);
   }
   return { headers: [...byName.values()], problems: sortProblems(problems) };
 }

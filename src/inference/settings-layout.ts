@@ -8,6 +8,7 @@
  */
 import { isKnownKey, knownKey, suggestKey } from '../app/config-keys.js';
 import type { SettingsSource } from '../config/settings.js';
+import { showSetting } from '../core/key-shape.js';
 
 /** Settings the gateway cannot work without: a near miss of one of these that leaves it unset is a failure. */
 export const REQUIRED_GATEWAY_KEYS = ['inferenceProvider', 'inferenceGatewayBaseUrl'] as const;
@@ -122,8 +123,8 @@ export function whyMissing(layout: SettingsLayout, key: string): { summary: stri
   const miss = nearMissFor(layout, key);
   if (miss) {
     return {
-      summary: `${key} is not set ("${miss.name.slice(0, 80)}" is, a spelling the app ignores)`,
-      fix: `Rename "${miss.name.slice(0, 80)}" to "${key}" (keys are case-sensitive).`,
+      summary: `${key} is not set ("${showSetting(miss.name, 80)}" is, a spelling the app ignores)`,
+      fix: `Rename "${showSetting(miss.name, 80)}" to "${key}" (keys are case-sensitive).`,
     };
   }
   return undefined;

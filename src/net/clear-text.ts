@@ -16,7 +16,11 @@ export interface ClearTextRequest {
   url: URL;
   /** The proxy decision for {@link url}; `undefined` when proxies are not used at all. */
   proxy: ProxyDecision | undefined;
-  /** Some header (or the URL) carries a key. */
+  /**
+   * Some header (or the URL) carries a key: the key field's, or any credential header — an
+   * `Authorization`, `x-portkey-api-key`, … among the extra headers or `--header` flags counts
+   * the same (`wireHeaders` in secret-headers.ts decides).
+   */
   carriesKey: boolean;
 }
 

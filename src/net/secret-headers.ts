@@ -4,6 +4,7 @@
  * them from everything returned) and whether the request carries a key at all (for the
  * clear-text rule, see `clear-text.ts`).
  */
+import { credentialSecret, isCredentialHeaderName } from '../core/key-shape.js';
 import { Secret } from '../core/secret.js';
 
 /** A header value that carries a key, with an optional scheme prefix (`Bearer `). */
@@ -36,8 +37,10 @@ function isSecretHeader(v: unknown): v is SecretHeader {
 
 /**
  * Reveals the headers for the wire and notes whether any carries a key: a {@link Secret} or
- * {@link SecretHeader} value, a header named in `secretHeaders` (case-insensitive), or — defence
- * in depth — any of the `known` secrets appearing in a header value or the URL, marked or not.
+ * {@link SecretHeader} value, a header named in `secretHeaders` (case-insensitive), a credential
+ * header by its name (`Authorization`, `x-portkey-api-key`, …: `isCredentialHeaderName`) even as
+ * plain text, or — defence in depth — any of the `known` secrets appearing in a header value or
+ * the URL, marked or not.
  */
 export function wireHeaders(
   headers: Readonly<Record<string, HeaderValue>>,
@@ -59,6 +62,12 @@ export function wireHeaders(
     } else {
       wire[name] = value;
       if (marked.has(name.toLowerCase())) carriesKey = true;
+      // A credential header given as plain text (Authorization, x-portkey-api-key, …) is a key
+      // all the same: for the clear-text rule, and to scrub from what comes back.
+      if (isCredentialHeaderName(name) && value.trim() !== '') {
+        carriesKey = true;
+        secrets.push(credentialSecret(value));
+      }
     }
   }
   for (const secret of opts.known ?? []) {

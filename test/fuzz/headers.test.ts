@@ -14,6 +14,7 @@ import { parseHeaderFlag } from '../../src/config/flags.js';
 import { resolveHeaders, type HeaderProblemCode } from '../../src/inference/headers.js';
 import { runChecks } from '../../src/engine/runner.js';
 import { UsageError } from '../../src/core/usage-error.js';
+import { Secret } from '../../src/core/secret.js';
 import { customHeadersNative, deep, encodedOrNative, expand, gatewayHeadersNative, headerName, jsonValue, weirdString } from './arbitraries.js';
 import { expectSoundResults, params, printable, testTimeout, withDeadline } from './support.js';
 import { fakeIO } from '../../src/io/fakes.js';
@@ -90,7 +91,7 @@ const EXTRA_CHECKS = selectChecks(CHECKS, ['extra-headers']);
 
 describe('fuzz: extra headers', () => {
   it(
-    'resolveHeaders: never throws; valid, unique names with string values; known codes in order',
+    'resolveHeaders: never throws; valid, unique names with string values (a Secret for a credential); known codes in order',
     async () => {
       await fc.assert(
         fc.asyncProperty(targetArb, async (target) => {
@@ -99,7 +100,9 @@ describe('fuzz: extra headers', () => {
           expect(new Set(names).size).toBe(names.length);
           for (const h of headers) {
             expect(h.name, `invalid header name ${JSON.stringify(h.name)}`).toMatch(TOKEN);
-            expect(typeof h.value).toBe('string');
+            // A credential header's value is a Secret (issue 12.1); every other value is a string.
+            if (h.credential) expect(h.value).toBeInstanceOf(Secret);
+            else expect(typeof h.value).toBe('string');
             expect(['inferenceCustomHeaders', 'inferenceGatewayHeaders', 'flag']).toContain(h.from);
           }
           const ranks = problems.map((p) => ORDER.indexOf(p.code));
@@ -115,7 +118,10 @@ describe('fuzz: extra headers', () => {
           for (const f of target.flagHeaders) {
             if (!TOKEN.test(f.name)) continue;
             const last = [...target.flagHeaders].reverse().find((g) => g.name.toLowerCase() === f.name.toLowerCase())!;
-            expect(headers.find((h) => h.name.toLowerCase() === f.name.toLowerCase())).toMatchObject({ value: last.value, from: 'flag' });
+            const found = headers.find((h) => h.name.toLowerCase() === f.name.toLowerCase());
+            expect(found).toMatchObject({ from: 'flag' });
+            const reveal = (v: unknown) => (v instanceof Secret ? v.reveal() : v);
+            expect(reveal(found?.value)).toBe(reveal(last.value));
           }
           const codes = new Set(problems.map((p) => p.code));
           if (target.customHeaders && target.gatewayHeaders) expect(codes.has('HEADERS_BOTH_KEYS')).toBe(true);

@@ -204,7 +204,7 @@ describe('fuzz: x-portkey-metadata', () => {
             if (!header) {
               expect(result.code ?? 'ok').toBe((policy?.metadata?.requiredKeys?.length ?? 0) > 0 ? 'METADATA_REQUIRED_NOT_SET' : 'ok');
             } else {
-              expect(result.code ?? 'ok').toBe(analyzeMetadata(header.value, policy).findings[0]?.code ?? 'ok');
+              expect(result.code ?? 'ok').toBe(analyzeMetadata(header.value as string, policy).findings[0]?.code ?? 'ok');
             }
           },
         ),

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
+import { Secret } from '../../src/core/secret.js';
 import { clearTextVerdict, type ClearTextVerdict } from '../../src/net/clear-text.js';
 import { proxyFor, type ProxyDecision } from '../../src/net/proxy.js';
+import { wireHeaders } from '../../src/net/secret-headers.js';
 
 /** The proxy decision the client would make for `url` with this proxy variable (or none). */
 function via(url: string, proxy: string | undefined): ProxyDecision | undefined {
@@ -72,5 +74,37 @@ describe('clearTextVerdict: a key never travels in clear text beyond this machin
       allowed: false,
       hop: 'gw.corp.test',
     });
+  });
+});
+
+describe('issue 12.1: a credential header counts as a key for the clear-text rule', () => {
+  const url = new URL('http://127.0.0.1:8787/v1/models');
+  const remoteProxy = via(url.href, 'http://proxy.corp.test:3128');
+
+  it.each([
+    ['Authorization', 'Bearer hk-Plain-Wq7Zx4Rv9Ty'],
+    ['x-portkey-api-key', 'hk-Plain-Wq7Zx4Rv9Ty'],
+    ['X-Api-Key', 'hk-Plain-Wq7Zx4Rv9Ty'],
+    ['proxy-authorization', 'Basic aGs6UGxhaW4='],
+    ['x-goog-api-key', 'hk-Plain-Wq7Zx4Rv9Ty'],
+  ])('%s as plain text: carries a key, refused through a remote proxy over plain http, and listed for scrubbing', (name, value) => {
+    const headers = wireHeaders({ [name]: value, 'x-portkey-metadata': '{"team":"eng"}' }, { url });
+    expect(headers.carriesKey).toBe(true);
+    expect(headers.secrets.map((s) => s.reveal())).toContain(value);
+    expect(clearTextVerdict({ url, proxy: remoteProxy, carriesKey: headers.carriesKey })).toMatchObject({
+      allowed: false,
+      hop: 'proxy http://proxy.corp.test:3128',
+    });
+  });
+
+  it('a credential extra header as a Secret (as the settings give it) carries a key', () => {
+    const headers = wireHeaders({ 'x-portkey-api-key': new Secret('hk-Settings-Jm5Nq8Vx2Rz') }, { url });
+    expect(headers.carriesKey).toBe(true);
+  });
+
+  it('ordinary extra headers carry no key', () => {
+    const headers = wireHeaders({ 'x-portkey-metadata': '{"team":"eng"}', 'x-portkey-provider': 'anthropic', 'x-portkey-config': 'pc-abc' }, { url });
+    expect(headers.carriesKey).toBe(false);
+    expect(clearTextVerdict({ url, proxy: remoteProxy, carriesKey: headers.carriesKey })).toEqual({ allowed: true });
   });
 });
