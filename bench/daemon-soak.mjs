@@ -10,6 +10,13 @@
  *   npm run build && node bench/daemon-soak.mjs [--runs 1000] [--schedule "* * * * * *"]
  *
  * 1,000 runs at one per second take about 17 minutes.
+ *
+ * With --in-process it instead soaks the daemon's work without the cron: `prepare()` + `runOnce()`
+ * in this process, as the daemon does on each reload, with a settings change every run (a new key
+ * in the profile) and an authenticated proxy (HTTPS_PROXY with user:password@), and prints the
+ * size of the set of known secrets (src/core/secret.ts) and the RSS, after a GC, every 100 runs:
+ *
+ *   npm run build && node --expose-gc bench/daemon-soak.mjs --in-process [--runs 1000]
  */
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -21,10 +28,89 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '1000' }, schedule: { type: 'string', default: '* * * * * *' } } });
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '1000' },
+    schedule: { type: 'string', default: '* * * * * *' },
+    'in-process': { type: 'boolean', default: false },
+  },
+});
 const RUNS = Number(values.runs);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'dist', 'cli.js');
+if (values['in-process']) process.exit(await inProcessSoak());
+
+/** The daemon's reload-and-run, in this process: secret set and RSS every 100 runs. */
+async function inProcessSoak() {
+  const { prepare, runOnce } = await import(join(root, 'dist', 'run', 'index.js'));
+  const { parseDoctorFlags } = await import(join(root, 'dist', 'config', 'flags.js'));
+  const { knownSecrets } = await import(join(root, 'dist', 'core', 'secret.js'));
+  if (typeof globalThis.gc !== 'function') {
+    console.error('Run with node --expose-gc');
+    return 2;
+  }
+  // An authenticated proxy: checks the Basic credential, then refuses the tunnel (502).
+  const { createServer: createNet } = await import('node:net');
+  const expected = `Basic ${Buffer.from('soak-user:Soak-Pw-Jq8Zx4Vm').toString('base64')}`;
+  let proxied = 0;
+  const proxy = createNet((socket) => {
+    socket.once('data', (chunk) => {
+      proxied += 1;
+      const ok =
+        chunk.toString('latin1').includes(`Proxy-Authorization: ${expected}`) ||
+        chunk.toString('latin1').toLowerCase().includes(`proxy-authorization: ${expected.toLowerCase()}`);
+      socket.end(
+        ok
+          ? 'HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'
+          : 'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="soak"\r\nContent-Length: 0\r\n\r\n',
+      );
+    });
+    socket.on('error', () => {});
+  });
+  await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
+  const dir = mkdtempSync(join(tmpdir(), 'pkd-soak-ip-'));
+  const id = '0b7d2a52-6a4c-4b51-9d7e-2f3c1a9e8b10';
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  mkdirSync(join(dir, 'configLibrary'), { recursive: true });
+  writeFileSync(join(dir, 'configLibrary', '_meta.json'), JSON.stringify({ appliedId: id, entries: [{ id, name: 'Default' }] }));
+  const env = { PATH: process.env.PATH, HOME: dir, HTTPS_PROXY: `http://soak-user:Soak-Pw-Jq8Zx4Vm@127.0.0.1:${proxy.address().port}` };
+  const sample = async (run) => {
+    // A turn of the event loop first: a WeakRef's target is held until the current job ends.
+    await new Promise((r) => setImmediate(r));
+    globalThis.gc();
+    return { run, secrets: knownSecrets().length, rssMB: process.memoryUsage().rss / 1024 / 1024, heapMB: process.memoryUsage().heapUsed / 1024 / 1024 };
+  };
+  const rows = [];
+  const t0 = Date.now();
+  for (let i = 1; i <= RUNS; i++) {
+    // A settings change every run: a new key (and a header) in the profile, as an admin's edit.
+    const profile = {
+      inferenceProvider: 'gateway',
+      inferenceGatewayBaseUrl: 'https://gateway.soak.test',
+      inferenceGatewayApiKey: `pk-SoakKey-${String(i).padStart(6, '0')}-Qm5Jv8Wx`,
+      inferenceGatewayAuthScheme: 'bearer',
+    };
+    writeFileSync(join(dir, 'configLibrary', `${id}.json`), JSON.stringify(profile));
+    const flags = parseDoctorFlags(['--no-policy', '--claude-dir', dir, '--only', 'settings,network', '--timeout', '5']);
+    const prepared = await prepare(flags, env);
+    await runOnce(prepared);
+    if (i === 1 || i % 100 === 0) {
+      rows.push(await sample(i));
+      if (process.stdout.isTTY) process.stdout.write(`\r${i}/${RUNS}`);
+    }
+  }
+  if (process.stdout.isTTY) process.stdout.write('\r\u001b[2K');
+  proxy.close();
+  console.log(`portkey-doctor in-process soak: ${RUNS} reloads+runs in ${((Date.now() - t0) / 1000).toFixed(0)} s, ${proxied} proxied connections`);
+  console.log('run      known secrets   RSS (MB)   heap used (MB)   (after GC)');
+  for (const r of rows) console.log(`${String(r.run).padEnd(9)}${String(r.secrets).padEnd(16)}${r.rssMB.toFixed(1).padEnd(11)}${r.heapMB.toFixed(1)}`);
+  const first = rows.find((r) => r.run >= 100) ?? rows[0];
+  const last = rows.at(-1);
+  const flat = last.secrets <= first.secrets + 2;
+  console.log(flat ? 'secret set: flat' : `secret set: GREW ${first.secrets} → ${last.secrets}`);
+  return flat ? 0 : 1;
+}
+
 const prefix = [cli, 'daemon'];
 if (!existsSync(prefix[0])) {
   console.error('Build first: npm run build');

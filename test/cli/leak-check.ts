@@ -7,3 +7,31 @@ export function findLeak(text: string, key: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Finds the key in any form the output scrub removes (issue 12 #4): as {@link findLeak} counts
+ * it, in another case, split with dots, JSON- or `\u`-escaped (once or twice), or base64 (alone,
+ * or as a Basic credential with an empty or any of the given user names). Returns what was found.
+ */
+export function findEncodedLeak(text: string, key: string, users: readonly string[] = []): string | undefined {
+  let unescaped = text;
+  for (let i = 0; i < 3; i++) {
+    unescaped = unescaped.replace(/\\u([0-9a-f]{4})/gi, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16))).replace(/\\(["\\/])/g, '$1');
+  }
+  const views: [string, string, string][] = [
+    ['', text, key],
+    [' (other case)', text.toLowerCase(), key.toLowerCase()],
+    [' (split with dots)', text.replace(/\./g, '').toLowerCase(), key.replace(/\./g, '').toLowerCase()],
+    [' (escaped)', unescaped.toLowerCase(), key.toLowerCase()],
+  ];
+  for (const [how, t, k] of views) {
+    const piece = findLeak(t, k);
+    if (piece !== undefined) return `${JSON.stringify(piece)}${how}`;
+  }
+  for (const plain of [key, `:${key}`, ...users.map((u) => `${u}:${key}`)]) {
+    for (const encoded of [Buffer.from(plain).toString('base64'), Buffer.from(plain).toString('base64url')]) {
+      if (text.includes(encoded.replace(/=+$/, ''))) return `base64 of ${JSON.stringify(plain.replace(key, '<key>'))}`;
+    }
+  }
+  return undefined;
+}
