@@ -222,3 +222,16 @@ describe('base-url: facts beyond codes', () => {
     expect((await run('api.portkey.ai')).result.fix).toBe('Add the scheme: https://api.portkey.ai');
   });
 });
+
+describe('issue 12 #3: the base URL is rendered without user-info or query', () => {
+  it.each([
+    ' http://alice:UrlPw-Jq8Zx4Vm@gw.example.com/?token=QueryTok-Wz5Rn8',
+    'http://alice:UrlPw-Jq8Zx4Vm@gw.example.com/?token=QueryTok-Wz5Rn8',
+    'htp://alice:UrlPw-Jq8Zx4Vm@gw.example.com/?token=QueryTok-Wz5Rn8',
+  ])('%j: no password or query token in anything reported', async (url) => {
+    const { result } = await runCheck(baseUrl, { name: url, settings: { inferenceGatewayBaseUrl: url }, expect: { status: 'fail' } });
+    const text = JSON.stringify(result);
+    expect(text).not.toContain('UrlPw');
+    expect(text).not.toContain('QueryTok');
+  });
+});
