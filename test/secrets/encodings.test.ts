@@ -154,6 +154,30 @@ describe('issue 12 #3: credentials and a query in the base URL are never rendere
   }, 120_000);
 });
 
+describe('issue 12 #3: the daemon files', () => {
+  it('status.json, its .jsonl, state and history, console and log hold no URL password or query', async () => {
+    const base = `http://${URL_USER}:${URL_PASS}@127.0.0.1:${gateway.port}/?token=${QUERY_TOKEN}`;
+    const dir = mkdtempSync(join(tmpdir(), 'pkd-urld-'));
+    const run = await runCli(
+      ['daemon', '--no-policy', '--base-url', base, '--only', 'settings,network', '--schedule', '* * * * * *', '--splay', '0', '--max-runs', '1'].concat([
+        '--state-dir',
+        join(dir, 'state'),
+        '--json-file',
+        join(dir, 'status.json'),
+        '--log-level',
+        'debug',
+      ]),
+      { HOME: dir },
+      60_000,
+    );
+    expect(run.code).toBe(0);
+    const files = ['status.json', 'status.jsonl', 'state/state.json', 'state/history.jsonl'].map((f) => readFileSync(join(dir, f), 'utf8'));
+    for (const text of [run.stdout, run.stderr, ...files]) {
+      expect(leaksIn(text, { 'url password': URL_PASS, 'query token': QUERY_TOKEN })).toEqual([]);
+    }
+  }, 90_000);
+});
+
 describe('issue 12 #5: short and common-word keys leave the output intact', () => {
   it.each(['e', 'ok', 'status', 'gateway', '"', '\\'])(
     'key %j: valid JSON, the statuses kept, no redaction marks for the key',
