@@ -17,7 +17,18 @@ const FORGET = new FinalizationRegistry<{ value: string; ref: WeakRef<Secret> }>
   if (refs.size === 0) KNOWN.delete(value);
 });
 
+/**
+ * The most recent distinct secrets, held strongly: a text can outlive the Secret it came from (a
+ * proxy's credential object is dropped when the request ends, while an echo of it sits in a
+ * check's details until the run is written). Bounded, so the registry stays bounded.
+ */
+const RECENT = new Map<string, Secret>();
+const RECENT_MAX = 32;
+
 function remember(secret: Secret, value: string): void {
+  RECENT.delete(value);
+  RECENT.set(value, secret);
+  if (RECENT.size > RECENT_MAX) RECENT.delete(RECENT.keys().next().value as string);
   const ref = new WeakRef(secret);
   const refs = KNOWN.get(value) ?? new Set<WeakRef<Secret>>();
   KNOWN.set(value, refs);
@@ -99,11 +110,13 @@ const RUN = 8;
 
 interface Matcher {
   /** The value and its escaped forms (JSON, `\u`, split with dots), any case. */
-  whole: RegExp;
+  whole: RegExp | undefined;
   /** Any RUN-character run of the value or its JSON-escaped form, any case. */
   runs: RegExp | undefined;
   value: string;
   lower: string;
+  /** Longer than MAX_PATTERN_LENGTH: its runs are searched one by one. */
+  long?: boolean;
 }
 
 const MATCHERS = new WeakMap<Secret, Matcher>();
@@ -120,10 +133,18 @@ const charPattern = (ch: string): string => {
   return alts.size === 1 ? escapeRegExp(ch) : `(?:${[...alts].join('|')})`;
 };
 
+/** Longer secrets (no real key is) are matched as plain text: a per-character pattern would not compile. */
+const MAX_PATTERN_LENGTH = 512;
+
 function matcherOf(secret: Secret): Matcher {
   let m = MATCHERS.get(secret);
   if (m) return m;
   const value = secret.reveal();
+  if (value.length > MAX_PATTERN_LENGTH) {
+    m = { whole: undefined, runs: undefined, value, lower: value.toLowerCase(), long: true };
+    MATCHERS.set(secret, m);
+    return m;
+  }
   const chars = [...value];
   // The whole value, each character plain or escaped, with at most one dot between characters.
   const whole = new RegExp(chars.map(charPattern).join('\\.?'), 'giu');
@@ -192,9 +213,19 @@ export function scrubber(secrets: readonly (Secret | undefined)[]): (text: strin
     if (opts?.short !== false) for (const s of short) if (text === s.reveal()) return `[key ${s.fingerprint}]`;
     let out = text;
     for (const { s, m } of long) {
-      out = out.replace(m.whole, `[key ${s.fingerprint}]`);
+      if (m.whole) out = out.replace(m.whole, `[key ${s.fingerprint}]`);
+      else if (out.includes(m.value)) out = out.split(m.value).join(`[key ${s.fingerprint}]`);
       if (m.runs) out = out.replace(m.runs, '[redacted]');
+      if (m.long) {
+        for (let i = 0; i + RUN <= m.value.length; i++) {
+          const piece = m.value.slice(i, i + RUN);
+          if (out.includes(piece)) out = out.split(piece).join('[redacted]');
+        }
+      }
     }
-    return scrubBase64(out, matchers);
+    return scrubBase64(
+      out,
+      matchers.filter((x) => !x.long),
+    );
   };
 }
