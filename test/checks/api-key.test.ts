@@ -3,11 +3,15 @@
  * as the check always reported it), the key handed on to key-validity — and never the key in
  * what is reported.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 import apiKey from '../../src/checks/api-key.js';
 import { Secret } from '../../src/core/secret.js';
+import { forgetDroppedSecrets } from '../cli/leak-check.js';
 import { runCheck, testCheck } from './check-tester.js';
+
+// The short keys made here (`ok`, `gateway`) must not linger for other files sharing this process.
+afterAll(forgetDroppedSecrets);
 
 const KEY = 'pk-DoctorTestKey-Zq9Xw7Vr4Ty2';
 const ANTHROPIC = 'sk-ant-api03-Qm9vQm9vQm9vQm9vQm9vQm9vQm9v';

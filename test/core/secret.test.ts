@@ -6,12 +6,15 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 import { scrubJson } from '../../src/core/output-scrub.js';
 import { knownSecrets, MIN_SCRUB_LENGTH, scrub, Secret } from '../../src/core/secret.js';
 import { renderUrl, stripUrlSecrets } from '../../src/core/url-render.js';
-import { findLeak } from '../cli/leak-check.js';
+import { findLeak, forgetDroppedSecrets } from '../cli/leak-check.js';
+
+// The short keys made here must not linger for other files sharing this process.
+afterAll(forgetDroppedSecrets);
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
