@@ -111,7 +111,11 @@ const RUN = 8;
 interface Matcher {
   /** The value and its escaped forms (JSON, `\u`, split with dots), any case. */
   whole: RegExp | undefined;
-  /** Any RUN-character run of the value or its JSON-escaped form, any case. */
+  /**
+   * Any RUN-character run of the value or its JSON-escaped form, in its own case: a run in any
+   * case would also match the doctor's own words (a key `pk-…Forbidden…` against the code
+   * KEY_FORBIDDEN, `…Keychain…` against the check id `keychain`). The whole value matches in any case.
+   */
   runs: RegExp | undefined;
   value: string;
   lower: string;
@@ -152,7 +156,7 @@ function matcherOf(secret: Secret): Matcher {
   for (const form of [value, jsonEscaped(value)]) {
     for (let i = 0; i + RUN <= form.length; i++) pieces.add(escapeRegExp(form.slice(i, i + RUN)));
   }
-  const runs = pieces.size > 0 ? new RegExp([...pieces].join('|'), 'gi') : undefined;
+  const runs = pieces.size > 0 ? new RegExp([...pieces].join('|'), 'g') : undefined;
   m = { whole, runs, value, lower: value.toLowerCase() };
   MATCHERS.set(secret, m);
   return m;
@@ -176,9 +180,9 @@ function scrubBase64(text: string, long: readonly Matcher[]): string {
       const utf8 = Buffer.from(token.slice(offset).replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8').toLowerCase();
       for (const m of long) {
         if (decoded.includes(m.lower) || utf8.includes(m.lower)) return '[redacted]';
-        for (let i = 0; i + RUN <= m.lower.length; i++) {
-          const piece = m.lower.slice(i, i + RUN);
-          if (utf8.includes(piece)) return '[redacted]';
+        const exact = Buffer.from(token.slice(offset).replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+        for (let i = 0; i + RUN <= m.value.length; i++) {
+          if (exact.includes(m.value.slice(i, i + RUN))) return '[redacted]';
         }
       }
     }
@@ -190,7 +194,7 @@ function scrubBase64(text: string, long: readonly Matcher[]): string {
  * Removes the secrets from a text that came from a lower layer (an error message, a server's body
  * echoing a header) before it is shown or logged: for a secret of at least {@link MIN_SCRUB_LENGTH}
  * characters, its value in any case, JSON- or `\u`-escaped or split with dots, its base64 forms
- * (alone, as a Basic credential) and any 8-character run of it; a shorter secret only where it is
+ * (alone, as a Basic credential) and any 8-character run of it (in its own case); a shorter secret only where it is
  * the whole text.
  */
 export function scrub(text: string, secrets: readonly (Secret | undefined)[]): string {
