@@ -67,15 +67,18 @@ export function scrubJson<T>(value: T, secrets: readonly (Secret | undefined)[])
   const clean = scrubber(secrets);
   const seen = new WeakSet<object>();
   let changed = false;
-  const text = (s: string, short: boolean): string => {
-    const out = stripUrlSecrets(clean(s, { short }));
+  const text = (s: string, short: boolean, runs = true): string => {
+    const out = stripUrlSecrets(clean(s, { short, runs }));
     if (out !== s) changed = true;
     return out;
   };
   // A short key (see MIN_SCRUB_LENGTH) is replaced only as a whole value, and never in the
   // document's own names and vocabulary: a key `ok` or `status` must not wipe the statuses.
   const walk = (v: unknown, prop?: string): unknown => {
-    if (typeof v === 'string') return text(v, prop === undefined || !VOCABULARY.has(prop));
+    if (typeof v === 'string') {
+      const vocabulary = prop !== undefined && VOCABULARY.has(prop);
+      return text(v, !vocabulary, !vocabulary);
+    }
     if (v === null || typeof v !== 'object') return v;
     if (typeof (v as { toJSON?: unknown }).toJSON === 'function') {
       changed = true;
@@ -87,7 +90,9 @@ export function scrubJson<T>(value: T, secrets: readonly (Secret | undefined)[])
     }
     seen.add(v);
     // fromEntries defines own properties: a "__proto__" key stays a key.
-    const out = Array.isArray(v) ? v.map((x) => walk(x)) : Object.fromEntries(Object.entries(v).map(([k, x]) => [text(k, false), walk(x, k)]));
+    const out = Array.isArray(v)
+      ? v.map((x) => walk(x))
+      : Object.fromEntries(Object.entries(v).map(([k, x]) => [REPORT_FIELDS.has(k) ? k : text(k, false, false), walk(x, k)]));
     seen.delete(v);
     return out;
   };
@@ -97,7 +102,99 @@ export function scrubJson<T>(value: T, secrets: readonly (Secret | undefined)[])
 }
 
 /** Fields whose values are the doctor's own vocabulary (statuses, codes, layers, origins). */
-const VOCABULARY = new Set(['status', 'code', 'layer', 'kind', 'origin', 'schemaVersion', 'type', 'severity', 'event', 'level', 'id', 'checkId', 'from', 'to']);
+/**
+ * The report's own field names (every property name of schema/report.schema.json; a test keeps
+ * them in step): never renamed, whatever the key — a key `settings` must not rename the
+ * report's `settings`. Any other object key (a header name, say) loses a whole key in it.
+ */
+export const REPORT_FIELDS: ReadonlySet<string> = new Set([
+  'apiKey',
+  'app',
+  'arch',
+  'authScheme',
+  'baseUrl',
+  'blockedBy',
+  'ca',
+  'checks',
+  'code',
+  'count',
+  'details',
+  'durationMs',
+  'environment',
+  'error',
+  'exists',
+  'exitCode',
+  'fail',
+  'fingerprint',
+  'fix',
+  'generatedAt',
+  'group',
+  'headerNames',
+  'id',
+  'inForce',
+  'insecure',
+  'invalidType',
+  'kind',
+  'length',
+  'live',
+  'location',
+  'managed',
+  'moreFindings',
+  'name',
+  'node',
+  'nodeExtraCaCerts',
+  'ok',
+  'options',
+  'origin',
+  'os',
+  'osRelease',
+  'path',
+  'policy',
+  'policyCaFile',
+  'present',
+  'problem',
+  'profile',
+  'proxy',
+  'redactions',
+  'replacement',
+  'schemaVersion',
+  'searched',
+  'settings',
+  'skip',
+  'source',
+  'sources',
+  'status',
+  'summary',
+  'target',
+  'timeoutMs',
+  'title',
+  'tool',
+  'total',
+  'totals',
+  'traceIds',
+  'value',
+  'variable',
+  'version',
+  'warn',
+]);
+
+const VOCABULARY = new Set([
+  'status',
+  'code',
+  'layer',
+  'kind',
+  'origin',
+  'schemaVersion',
+  'type',
+  'severity',
+  'event',
+  'level',
+  'id',
+  'checkId',
+  'from',
+  'to',
+  'group',
+]);
 
 /** The stage, removing what `secrets` gives (default: every secret this process has read). */
 export function outputScrub(secrets: SecretSource = knownSecrets): OutputScrub {

@@ -207,7 +207,7 @@ export function scrub(text: string, secrets: readonly (Secret | undefined)[]): s
  * names and the fixed vocabulary of a document (a status `ok`, a field `status`), which the doctor
  * wrote and a key that short must not wipe.
  */
-export function scrubber(secrets: readonly (Secret | undefined)[]): (text: string, opts?: { short?: boolean }) => string {
+export function scrubber(secrets: readonly (Secret | undefined)[]): (text: string, opts?: { short?: boolean; runs?: boolean }) => string {
   const list = distinct(secrets);
   const short = list.filter((s) => s.length < MIN_SCRUB_LENGTH);
   const long = list.filter((s) => s.length >= MIN_SCRUB_LENGTH).map((s) => ({ s, m: matcherOf(s) }));
@@ -219,6 +219,9 @@ export function scrubber(secrets: readonly (Secret | undefined)[]): (text: strin
     for (const { s, m } of long) {
       if (m.whole) out = out.replace(m.whole, `[key ${s.fingerprint}]`);
       else if (out.includes(m.value)) out = out.split(m.value).join(`[key ${s.fingerprint}]`);
+      // runs: false — the document's own names and vocabulary: only a whole key is replaced there,
+      // never a run of one (a key `settingscode…` must not rename the report's `settings`).
+      if (opts?.runs === false) continue;
       if (m.runs) out = out.replace(m.runs, '[redacted]');
       if (m.long) {
         for (let i = 0; i + RUN <= m.value.length; i++) {
@@ -227,6 +230,7 @@ export function scrubber(secrets: readonly (Secret | undefined)[]): (text: strin
         }
       }
     }
+    if (opts?.runs === false) return out;
     return scrubBase64(
       out,
       matchers.filter((x) => !x.long),

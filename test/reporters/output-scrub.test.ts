@@ -81,3 +81,22 @@ describe('output scrub', () => {
     for (const e of seen) expect(findLeak(JSON.stringify(e), KEY)).toBeUndefined();
   });
 });
+
+describe('the report field names the scrub never renames', () => {
+  it('are every property name of the report schema', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { REPORT_FIELDS } = await import('../../src/core/output-scrub.js');
+    const schema: unknown = JSON.parse(readFileSync(new URL('../../schema/report.schema.json', import.meta.url), 'utf8'));
+    const names = new Set<string>();
+    const walk = (o: unknown): void => {
+      if (Array.isArray(o)) o.forEach(walk);
+      else if (o && typeof o === 'object') {
+        const props = (o as { properties?: unknown }).properties;
+        if (props && typeof props === 'object') for (const k of Object.keys(props)) names.add(k);
+        Object.values(o).forEach(walk);
+      }
+    };
+    walk(schema);
+    expect([...names].filter((n) => !REPORT_FIELDS.has(n))).toEqual([]);
+  });
+});
