@@ -213,17 +213,11 @@ export const HTTP_KINDS = [
 /**
  * The TLS kinds the proxy layer passes through: an https:// proxy's own certificate is
  * verified while connecting to it, and those errors keep their TLS kind (see net/errors.ts).
+ * Derived from TLS_KINDS, less the kinds the proxy layer does not pass through as TLS.
  */
-export const PROXY_TLS_KINDS = [
-  'tls-self-signed',
-  'tls-unknown-ca',
-  'tls-expired',
-  'tls-not-yet-valid',
-  'tls-revoked',
-  'tls-hostname-mismatch',
-  'tls-handshake-timeout',
-  'tls-protocol',
-] as const satisfies readonly NetFailureKind[];
+const NOT_FROM_PROXY_TLS = ['tls-reset', 'tls-failure', 'aborted'] as const;
+type ProxyTlsKind = Exclude<(typeof TLS_KINDS)[number], (typeof NOT_FROM_PROXY_TLS)[number]>;
+export const PROXY_TLS_KINDS: readonly ProxyTlsKind[] = TLS_KINDS.filter((k): k is ProxyTlsKind => !(NOT_FROM_PROXY_TLS as readonly string[]).includes(k));
 /** What asking a proxy for a tunnel (CONNECT) can end with: the proxy's kinds, and its TLS's when it is an https:// proxy. */
 export const PROXY_TUNNEL_KINDS = [...PROXY_KINDS, ...PROXY_TLS_KINDS] as const;
 /** A whole request crosses every layer, so it can end with any kind. */
