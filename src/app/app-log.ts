@@ -254,8 +254,7 @@ export function lastSession(entries: readonly LogEntry[], appStartedAt?: Date): 
   // A line written at the start's second shows that second: keep lines up to 1 s before.
   const limit = appStartedAt ? appStartedAt.getTime() - 1_000 : undefined;
   const kept = limit === undefined ? afterStart : afterStart.filter((e) => e.time.getTime() > limit);
-  // Only a version's shape is taken from the untrusted line (a key cannot pass for one).
-  const version = start ? /appVersion:\s*['"](\d{1,6}(?:\.\d{1,9}){1,3})['"]/.exec(flatText(start))?.[1] : undefined;
+  const version = start ? loggedVersion(start) : undefined;
   return {
     entries: kept,
     ...(start ? { start } : {}),
@@ -264,6 +263,29 @@ export function lastSession(entries: readonly LogEntry[], appStartedAt?: Date): 
     olderThanApp: afterStart.length - kept.length,
     secondInstances,
   };
+}
+
+/**
+ * The version a `Starting app { appVersion: '2.110.0', … }` entry reports (the object may go
+ * over several indented lines). Only a version's shape is taken from the untrusted line (a key
+ * cannot pass for one): two to four dot-separated numbers, quoted or not, nothing else
+ * inside the quotes.
+ */
+function loggedVersion(start: LogEntry): string | undefined {
+  const m = /\bappVersion\s*["']?\s*[:=]\s*(?:(["'`])(\d{1,6}(?:\.\d{1,9}){1,3})\1|(\d{1,6}(?:\.\d{1,9}){1,3})(?=[\s,;}\]]|$))/.exec(flatText(start));
+  return m?.[2] ?? m?.[3];
+}
+
+/**
+ * The version the running app logged at its latest start, and when: the last `Starting app`
+ * that was not a second copy quitting at once (a second copy may be a newer binary on disk,
+ * which is not what runs). Undefined when the entries hold no start, or the latest start
+ * names no version (an older start's version would not be the running one's).
+ */
+export function startedAppVersion(entries: readonly LogEntry[]): { version: string; at?: Date } | undefined {
+  const { start, appVersion } = lastSession(entries);
+  if (!start || !appVersion) return undefined;
+  return { version: appVersion, at: start.time };
 }
 
 // ---------------------------------------------------------------------------------------------
