@@ -296,6 +296,22 @@ testCheck(appLog, [
     },
   },
   {
+    name: 'other logs found and logs that could not be read are named in the details',
+    appLog: fixture('healthy.log', {
+      modifiedAt: new Date(2026, 11, 1, 9, 0, 2),
+      others: [{ path: '/home/alex/.config/Claude/logs/main.log', folder: 'first-party', modifiedAt: new Date(2026, 10, 1) }],
+      unreadable: [{ path: '/home/alex/data/logs/main.log', reason: 'EACCES' }],
+    }),
+    expect: {
+      status: 'ok',
+      details: {
+        modifiedAt: new Date(2026, 11, 1, 9, 0, 2).toISOString(),
+        otherLogs: [{ path: '/home/alex/.config/Claude/logs/main.log', folder: 'first-party', modifiedAt: new Date(2026, 10, 1).toISOString() }],
+        unreadableLogs: [{ path: '/home/alex/data/logs/main.log', reason: 'EACCES' }],
+      },
+    },
+  },
+  {
     name: 'a log with nothing known: ok',
     appLog: {
       status: 'found',
