@@ -13,7 +13,7 @@ import { sleep, startStandIn, uniqueAppPath, type StandIn } from './stand-in.js'
 const APP = fileURLToPath(new URL('../fixtures/app/', import.meta.url));
 const PROFILE_ID = '0b7d2a52-6a4c-4b51-9d7e-2f3c1a9e8b10';
 const PROFILE = GOOD_PROFILE;
-const APP_CHECKS = ['app-installed', 'app-version', 'developer-mode', 'app-running', 'relaunch-needed', 'keychain', 'app-log'];
+const APP_CHECKS = ['app-installed', 'app-running', 'app-version', 'developer-mode', 'relaunch-needed', 'keychain', 'app-log'];
 
 const started: StandIn[] = [];
 afterEach(async () => {
