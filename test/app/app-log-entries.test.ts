@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import { parseLogEntries, startedAppVersion } from '../../src/app/app-log.js';
+import { hostOf, knownLines, parseLogEntries, quoteLogText, startedAppVersion } from '../../src/app/app-log.js';
 
 const entries = (text: string) => parseLogEntries(text.split('\n'));
 
@@ -57,5 +57,97 @@ describe('startedAppVersion: the version the running app logged at its latest st
     }
     // A terminal escape is removed whole when the line is cleaned: what is left is a plain version.
     expect(startedAppVersion(entries("2026-12-01 09:00:00 [info] Starting app { appVersion: '\u001b[2J1.2.3' }"))?.version).toBe('1.2.3');
+  });
+});
+
+describe('entries as the app writes them', () => {
+  it('an object over indented lines until a line `}` is one entry; two spaces after the level; local time, whole seconds', () => {
+    const got = entries(
+      [
+        '2026-12-01 09:00:01 [info]  [custom-3p] ConfigHealth recomputed {',
+        "  state: 'provider_error',",
+        "  provider: 'gateway'",
+        '}',
+        '2026-12-01 09:00:02 [error] [custom-3p] helper exited code=1 (elapsed=1008ms stdoutBytes=0)',
+      ].join('\n'),
+    );
+    expect(got).toHaveLength(2);
+    expect(got[0]).toMatchObject({ level: 'info', timeText: '2026-12-01 09:00:01', line: 0 });
+    expect(got[0]?.text).toBe("[custom-3p] ConfigHealth recomputed {\nstate: 'provider_error',\nprovider: 'gateway'\n}");
+    expect(got[0]?.time).toEqual(new Date(2026, 11, 1, 9, 0, 1));
+    expect(got[1]).toMatchObject({ level: 'error', line: 4 });
+  });
+
+  it('a line that is neither a header nor indented continues nothing (the tail starting mid-entry, junk)', () => {
+    const got = entries(["  appVersion: '1.0.0'", '}', 'junk', '2026-12-01 09:00:01 [warn] x', 'more junk', '  not continued'].join('\n'));
+    expect(got.map((e) => e.text)).toEqual(['x']);
+  });
+});
+
+describe('the captured third-party lines (§8)', () => {
+  const lines = (text: string) => knownLines(entries(text)).map((l) => [l.kind, l.subject]);
+
+  it('each is known: ignored value, helper run and failure, ConfigHealth, https-only, discovery, credentials, apiHost', () => {
+    expect(
+      lines(
+        [
+          '2026-12-01 09:00:01 [warn] Ignoring local configuration value "models": not a recognized configuration key',
+          "2026-12-01 09:00:01 [info] [custom-3p] Credentials loaded from managed config { provider: 'gateway' }",
+          "2026-12-01 09:00:01 [info] [custom-3p] running helper { helperPath: '/usr/local/bin/portkey-key', args: [] }",
+          '2026-12-01 09:00:02 [error] [custom-3p] helper exited code=1 (elapsed=1008ms stdoutBytes=0)',
+          "2026-12-01 09:00:02 [info] [custom-3p] ConfigHealth recomputed { state: 'provider_error', provider: 'gateway' }",
+          '2026-12-01 09:00:02 [error] Invalid custom3p enterprise config: baseUrl: must use https (or http on loopback)',
+          '2026-12-01 09:00:02 [info] [custom-3p] inference apiHost=http://127.0.0.1:11436',
+          '2026-12-01 09:00:02 [info] [custom-3p] Model discovery: skipped (inferenceModels obviates discovery); picker = 0 (empty)',
+        ].join('\n'),
+      ),
+    ).toEqual([
+      ['config-invalid', 'baseUrl'],
+      ['helper-failed', '1'],
+      ['config-health', 'provider_error'],
+      ['key-ignored', 'models'],
+      ['model-discovery', '0'],
+      ['credentials-loaded', 'gateway'],
+      ['helper-running', '/usr/local/bin/portkey-key'],
+      ['api-host', 'http://127.0.0.1:11436'],
+    ]);
+  });
+
+  it('a recomputed line counts at its latest: the earlier state is gone, the same state again is counted', () => {
+    const got = knownLines(
+      entries(
+        [
+          "2026-12-01 09:00:02 [info] ConfigHealth recomputed { state: 'provider_error' }",
+          "2026-12-01 09:00:03 [info] ConfigHealth recomputed { state: 'ready' }",
+          "2026-12-01 09:00:04 [info] ConfigHealth recomputed { state: 'ready' }",
+          '2026-12-01 09:00:05 [info] Model discovery: skipped (inferenceModels obviates discovery); picker = 0 (empty)',
+          '2026-12-01 09:00:06 [info] Model discovery: skipped (inferenceModels obviates discovery); picker = 3',
+        ].join('\n'),
+      ),
+    );
+    expect(got.map((l) => [l.kind, l.subject, l.count])).toEqual([
+      ['config-health', 'ready', 2],
+      ['model-discovery', '3', 1],
+    ]);
+  });
+
+  it('a state or picker size is taken only in its shape', () => {
+    expect(lines("2026-12-01 09:00:02 [info] ConfigHealth recomputed { state: '$(rm -rf ~)' }")).toEqual([['config-health', undefined]]);
+  });
+
+  it('a helper’s arguments are never quoted, only their number; option values that hold keys are removed', () => {
+    const [helper] = knownLines(entries("2026-12-01 09:00:01 [info] running helper { helperPath: '/bin/k --token Abc123', args: [ '--key', 'v1', 'v2' ] }"));
+    expect(helper?.quote).toContain('args: [3 hidden]');
+    expect(helper?.quote).not.toContain('v1');
+    expect(helper?.subject).toBe('/bin/k --token [redacted]');
+    expect(quoteLogText('spawn /opt/get-key --api-key "pk-abc12345678" -p 1 ENOENT')).not.toContain('pk-abc');
+    expect(quoteLogText('/opt/get-key --profile work')).toBe('/opt/get-key --profile work');
+  });
+
+  it('apiHost only as scheme, host and port: no user, password, path or query', () => {
+    expect(hostOf('https://alex:pw@gw.example.test:8443/v1?api_key=x')).toBe('https://gw.example.test:8443');
+    expect(hostOf('http://127.0.0.1:11436')).toBe('http://127.0.0.1:11436');
+    expect(hostOf('file:///etc/passwd')).toBeUndefined();
+    expect(hostOf('not a url')).toBeUndefined();
   });
 });
