@@ -254,12 +254,14 @@ export function findAppProcesses(
 ): AppProcesses {
   const exclude = new Set(opts.exclude ?? []);
   const considered = processes.filter((p) => !exclude.has(p.pid));
+  // Evidence about this user's processes only (another user's Claude Code is none of ours).
+  const ownOrUnknown = (p: ProcessInfo) => opts.ownUid === undefined || p.uid === undefined || p.uid === opts.ownUid;
   const matched = considered.filter((p) => rule.matches(p));
-  const unseen = considered.filter((p) => !rule.matches(p) && rule.unseen?.(p) === true);
+  const unseen = considered.filter((p) => ownOrUnknown(p) && !rule.matches(p) && rule.unseen?.(p) === true);
   const notApp: { process: ProcessInfo; why: string }[] = [];
   for (const p of considered) {
     if (notApp.length >= MAX_NOT_APP) break;
-    const why = rule.matches(p) ? undefined : rule.notApp?.(p);
+    const why = !ownOrUnknown(p) || rule.matches(p) ? undefined : rule.notApp?.(p);
     if (why !== undefined) notApp.push({ process: p, why });
   }
   const cmdVisible = matched.some((p) => p.cmd !== undefined);

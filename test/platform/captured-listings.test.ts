@@ -189,6 +189,9 @@ describe('macOS: the app with its helpers and Claude Code sessions open', () => 
     expect(pids(found.helpers)).toEqual([744, 745, 752, 760]);
     expect(pids(found.notApp.map((n) => n.process))).toEqual([560, 771, 802, 815, 905]);
     expect(found.notApp.find((n) => n.process.pid === 802)?.why).toMatch(/^Claude Code/);
+    // Another user's Claude Code is no evidence about this user's app.
+    const theirs: ProcessInfo = { ...processes.find((p) => p.pid === 802)!, pid: 9802, uid: 502 };
+    expect(pids(findAppProcesses([...processes, theirs], DARWIN_RULE, { ownUid: 501 }).notApp.map((n) => n.process))).not.toContain(9802);
   });
 
   it('relaunch verdict: a change after the CLI but before the app → ok; after the app started → RELAUNCH_NEEDED', async () => {
