@@ -8,7 +8,7 @@
  * settings: failures become warnings, and relaunch-needed says what to do.
  */
 import { localTime } from '../app/format.js';
-import { type KnownLine, type KnownLineKind, knownLines, lastSession, parseLogEntries } from '../app/app-log.js';
+import { hostOf, type KnownLine, type KnownLineKind, knownLines, lastSession, parseLogEntries } from '../app/app-log.js';
 import type { Discovery } from '../config/settings.js';
 import { defineCheck, type Finding, findings, ok, problem, skip } from '../contract/check.js';
 import appRunning from './app-running.js';
@@ -204,6 +204,11 @@ export default defineCheck({
     details['known'] = lines.slice(0, MAX_LISTED).map(listed);
     const evidence = all.filter((l) => !finding(l) && l.kind !== 'healthy');
     if (evidence.length) details['evidence'] = evidence.slice(0, MAX_LISTED).map(listed);
+    // Whether the address the app logged is the gateway the settings name (scheme, host and port):
+    // evidence only — that apiHost is always the base URL's origin is not established.
+    const apiHost = evidence.find((l) => l.kind === 'api-host')?.subject;
+    const configured = typeof ctx.target.baseUrl?.value === 'string' ? hostOf(ctx.target.baseUrl.value) : undefined;
+    if (apiHost && configured) details['apiHostMatchesSettings'] = apiHost.toLowerCase() === configured.toLowerCase();
     // What the app said before the settings last changed is about settings no longer in force.
     const changedAt = newestSettingsChange(ctx.discovery);
     const stale = sessionStart !== undefined && changedAt !== undefined && changedAt >= sessionStart.getTime() + 1_000;

@@ -247,6 +247,18 @@ testCheck(appLog, [
     },
   },
   {
+    name: 'the apiHost the app logged is the settings’ gateway: said in the details',
+    appLog: fixture('picker-empty.log'),
+    settings: { inferenceGatewayBaseUrl: 'http://127.0.0.1:11436/v1' },
+    expect: { status: 'warn', code: 'APP_LOG_MODEL_PICKER_EMPTY', details: { apiHostMatchesSettings: true } },
+  },
+  {
+    name: 'the apiHost the app logged is another gateway than the settings’: said in the details (evidence, not a finding)',
+    appLog: fixture('picker-empty.log'),
+    settings: { inferenceGatewayBaseUrl: 'https://api.portkey.ai' },
+    expect: { status: 'warn', code: 'APP_LOG_MODEL_PICKER_EMPTY', more: [], details: { apiHostMatchesSettings: false } },
+  },
+  {
     name: 'a picker with models, apiHost, credentials loaded: evidence only (healthy)',
     appLog: fixture('healthy.log'),
     expect: {
