@@ -10,6 +10,9 @@ import { errorText, type ProcessInfo } from '../app/process-info.js';
 import { customRule, findAppProcesses } from '../app/process-rules.js';
 import { defineCheck, ok, skip, warn } from '../contract/check.js';
 
+/** Pids listed in the details and handed on, at most. */
+const MAX_LISTED = 20;
+
 /** What app-running hands on (also when it warns): the main process, if the app runs. */
 export interface AppRunningData {
   /** The app's main process (the earliest, when several run); absent when the app is not running. */
@@ -76,7 +79,8 @@ export default defineCheck({
       ...(found.unseen.length
         ? {
             unseen: {
-              pids: found.unseen.map((p) => p.pid),
+              pids: found.unseen.slice(0, MAX_LISTED).map((p) => p.pid),
+              count: found.unseen.length,
               why: 'their executable path and command line are hidden (another session, or a protected process)',
             },
           }
@@ -88,7 +92,7 @@ export default defineCheck({
     const data: AppRunningData = {
       main: main ? { pid: main.pid, startTime: main.startTime } : undefined,
       startTimeUncertaintyMs: listing.startTimeUncertaintyMs,
-      ...(found.unseen.length ? { unseenPids: found.unseen.map((p) => p.pid) } : {}),
+      ...(found.unseen.length ? { unseenPids: found.unseen.slice(0, MAX_LISTED).map((p) => p.pid) } : {}),
     };
     if (!main) {
       if (found.helpers.length > 0) {
@@ -98,10 +102,15 @@ export default defineCheck({
         });
       }
       if (found.unseen.length > 0) {
-        const names = [...new Set(found.unseen.map((p) => p.name))].join(', ');
+        // Names come from the process list: a few, each bounded.
+        const names = [...new Set(found.unseen.map((p) => p.name.slice(0, 60)))].slice(0, 3).join(', ');
+        const shown = found.unseen
+          .slice(0, 10)
+          .map((p) => p.pid)
+          .join(', ');
         return warn(
           'APP_PROCESS_UNSEEN',
-          `no app process seen, but ${found.unseen.length} ${names} process(es) (pid ${found.unseen.map((p) => p.pid).join(', ')}) could not be looked at: where they were started from is hidden`,
+          `no app process seen, but ${found.unseen.length} ${names} process(es) (pid ${shown}${found.unseen.length > 10 ? ', …' : ''}) could not be looked at: where they were started from is hidden`,
           { details, data },
         );
       }
