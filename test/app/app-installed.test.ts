@@ -77,6 +77,9 @@ describe('app-installed', () => {
     const b = { path: '/Users/alex/Applications/Claude.app', kind: 'mac-bundle' as const, version: '1.5000.0' };
     expect(installOutcome(a, [b], {})).toMatchObject({ status: 'warn', code: 'APP_MULTIPLE_INSTALLS' });
     expect(installOutcome(a, [{ ...b, version: '1.8089.0' }], {})).toMatchObject({ status: 'ok' });
+    // An MSIX package's four-part version and a folder's three-part one are the same version.
+    expect(installOutcome({ ...a, kind: 'msix', version: '1.8089.0.0' }, [{ ...b, version: '1.8089.0' }], {})).toMatchObject({ status: 'ok' });
+    expect(installOutcome({ ...a, version: '2.110.0' }, [{ ...b, version: '2.110.0.0' }], {})).toMatchObject({ status: 'ok' });
   });
 
   it('Windows install folders and community builds given with --app', async () => {
