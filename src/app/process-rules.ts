@@ -3,7 +3,10 @@
  * "Installs and processes"). Electron starts helpers (renderer, GPU, utility, crashpad) with `--type=…`; on
  * macOS they are separate `Claude Helper …` executables inside the bundle. The main process is
  * an app process that is not a helper; the one that counts is the earliest whose parent is not
- * itself an app process. Pure: tested on real processes here and on captured listings.
+ * itself an app process. The app is told by its executable's path (on Windows Claude Code is
+ * `claude.exe` too); what only looks like it is listed as evidence, and what cannot be looked at
+ * is said, never guessed (issue 16). Pure: tested on real processes here and on listings captured
+ * on real machines (test/fixtures/platform).
  */
 import { nameFromCmd, type ProcessInfo } from './process-info.js';
 
