@@ -104,9 +104,9 @@ const AUTH_SCHEME_VALUE = /\b(bearer|basic)(\s+)(?!\[redacted\])[A-Za-z0-9._~+/=
 /** `apiKey: '…'`, `"authorization": "…"`, `password=…`: the value after a name that holds a secret. */
 const NAMED_SECRET =
   /\b(authorization|proxy-authorization|x-api-key|api[-_]?key|inferenceGatewayApiKey|access[-_]?token|refresh[-_]?token|id[-_]?token|client[-_]?secret|token|secret|password|passwd|credential)(["']?\s*[:=]\s*)(["']?)(?!\[redacted\])[^\s"',;}\]]{1,400}/gi;
-/** A command-line option that takes a secret (`--api-key VALUE`, `--token VALUE`): the value. */
+/** A command-line option that takes a secret (`--api-key VALUE`, `--token VALUE`, `'--token', 'VALUE'` in an array): the value. */
 const FLAG_SECRET =
-  /((?:^|\s|['"])--?(?:api[-_]?key|key|token|secret|password|passwd|pass|credentials?|auth|bearer)[\w-]{0,30})(\s+)(["']?)(?!\[redacted\])[^\s"']{1,400}/gi;
+  /((?:^|\s|['"`])--?(?:api[-_]?key|key|token|secret|password|passwd|pass|credentials?|auth|bearer)[\w-]{0,30})(["'`]?\s*,\s*|\s+)(["'`]?)(?!\[redacted\])[^\s"'`,\]]{1,400}/gi;
 /** Key shapes with a well-known prefix (Anthropic, OpenAI-style, Portkey test keys, GitHub, Slack, AWS, JWTs). */
 const PREFIXED_TOKEN =
   /\b(?:sk-ant-[A-Za-z0-9_-]{6,}|sk-[A-Za-z0-9_-]{12,}|pk-[A-Za-z0-9_-]{8,}|gh[pousr]_[A-Za-z0-9]{16,}|xox[abpr]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*)?)/g;
@@ -378,7 +378,7 @@ export const KNOWN_LINES: readonly LineRule[] = [
     // The helper runs with no arguments; any there are may hold a key: only their number is kept.
     redact: (t) =>
       t.replace(
-        /\bargs:\s*\[([^\]]{0,2000})\]?/i,
+        /\bargs:\s*\[([^\]]{0,2000})\]?/gi,
         (_all, inner: string) => `args: [${inner.trim() === '' ? '' : `${inner.split(',').filter((a) => a.trim()).length} hidden`}]`,
       ),
     latest: true,

@@ -142,6 +142,12 @@ describe('the captured third-party lines (§8)', () => {
     expect(helper?.subject).toBe('/bin/k --token [redacted]');
     expect(quoteLogText('spawn /opt/get-key --api-key "pk-abc12345678" -p 1 ENOENT')).not.toContain('pk-abc');
     expect(quoteLogText('/opt/get-key --profile work')).toBe('/opt/get-key --profile work');
+    // Found by the fuzz: a second args array in the same entry, and an option's value in an array.
+    const [twice] = knownLines(
+      entries("2026-12-01 09:00:01 [info] running helper { args: [ '--x' ] } running helper { args: [ '--token', 'qsecretvalue77' ] }"),
+    );
+    expect(twice?.quote).not.toContain('qsecretvalue77');
+    expect(quoteLogText("spawn ['--token', 'qsecretvalue77']")).not.toContain('qsecretvalue77');
   });
 
   it('apiHost only as scheme, host and port: no user, password, path or query', () => {
