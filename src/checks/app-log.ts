@@ -82,6 +82,15 @@ type Code = keyof typeof codes;
 type EvidenceKind = 'healthy' | 'credentials-loaded' | 'helper-running' | 'api-host';
 const EVIDENCE: ReadonlySet<KnownLineKind> = new Set<EvidenceKind>(['healthy', 'credentials-loaded', 'helper-running', 'api-host']);
 
+/** How an evidence line is named in a summary. */
+const EVIDENCE_WORDS: Partial<Record<KnownLineKind, string>> = {
+  'credentials-loaded': 'credentials loaded',
+  'helper-running': 'credential helper run',
+  'api-host': 'inference address logged',
+  'config-health': 'configuration health logged',
+  'model-discovery': 'model picker filled',
+};
+
 /** A ConfigHealth state that is an error: `provider_error` as captured, and words of failure. */
 const ERROR_STATE = /error|fail|invalid|missing|degraded|unconfigured|unavailable/i;
 
@@ -238,7 +247,9 @@ export default defineCheck({
         : 'in the lines read';
     const summary = healthy
       ? `the app itself reported at ${healthy.timeText}: third-party mode active (provider ${healthy.subject ?? 'unknown'})`
-      : `no line the doctor knows ${since} (${session.entries.length} entries in ${tail.path})`;
+      : evidence.length
+        ? `no problem the app logged ${since} (${evidence.map((l) => EVIDENCE_WORDS[l.kind] ?? l.kind).join(', ')}; ${session.entries.length} entries in ${tail.path})`
+        : `no line the doctor knows ${since} (${session.entries.length} entries in ${tail.path})`;
     return findings(found, ok(summary, details));
   },
 });
