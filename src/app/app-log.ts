@@ -104,6 +104,9 @@ const AUTH_SCHEME_VALUE = /\b(bearer|basic)(\s+)(?!\[redacted\])[A-Za-z0-9._~+/=
 /** `apiKey: '…'`, `"authorization": "…"`, `password=…`: the value after a name that holds a secret. */
 const NAMED_SECRET =
   /\b(authorization|proxy-authorization|x-api-key|api[-_]?key|inferenceGatewayApiKey|access[-_]?token|refresh[-_]?token|id[-_]?token|client[-_]?secret|token|secret|password|passwd|credential)(["']?\s*[:=]\s*)(["']?)(?!\[redacted\])[^\s"',;}\]]{1,400}/gi;
+/** A command-line option that takes a secret (`--api-key VALUE`, `--token VALUE`, `'--token', 'VALUE'` in an array): the value. */
+const FLAG_SECRET =
+  /((?:^|\s|['"`])--?(?:api[-_]?key|key|token|secret|password|passwd|pass|credentials?|auth|bearer)[\w-]{0,30})(["'`]?\s*,\s*|\s+)(["'`]?)(?!\[redacted\])[^\s"'`,\]]{1,400}/gi;
 /** Key shapes with a well-known prefix (Anthropic, OpenAI-style, Portkey test keys, GitHub, Slack, AWS, JWTs). */
 const PREFIXED_TOKEN =
   /\b(?:sk-ant-[A-Za-z0-9_-]{6,}|sk-[A-Za-z0-9_-]{12,}|pk-[A-Za-z0-9_-]{8,}|gh[pousr]_[A-Za-z0-9]{16,}|xox[abpr]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*)?)/g;
@@ -118,7 +121,7 @@ function looksRandom(run: string): boolean {
 /**
  * A log text as it may be quoted: every secret this process has read removed (the output scrub
  * of src/core), then whatever has the shape of a credential (a URL's user and password, a
- * bearer token, the value of `apiKey:`/`token=`/…, prefixed keys, long random runs), control
+ * bearer token, the value of `apiKey:`/`token=`/`--api-key …`/…, prefixed keys, long random runs), control
  * characters removed, whitespace collapsed, and cut to `max` characters.
  */
 export function quoteLogText(text: string, max = MAX_QUOTE): string {
@@ -128,6 +131,7 @@ export function quoteLogText(text: string, max = MAX_QUOTE): string {
     .replace(URL_USERINFO, `$1${REDACTED}@`)
     .replace(AUTH_SCHEME_VALUE, `$1$2${REDACTED}`)
     .replace(NAMED_SECRET, `$1$2$3${REDACTED}`)
+    .replace(FLAG_SECRET, `$1$2$3${REDACTED}`)
     .replace(PREFIXED_TOKEN, REDACTED)
     .replace(RANDOM_RUN, (run) => (looksRandom(run) ? REDACTED : run));
   out = out.replace(/\s+/g, ' ').trim();
@@ -254,8 +258,7 @@ export function lastSession(entries: readonly LogEntry[], appStartedAt?: Date): 
   // A line written at the start's second shows that second: keep lines up to 1 s before.
   const limit = appStartedAt ? appStartedAt.getTime() - 1_000 : undefined;
   const kept = limit === undefined ? afterStart : afterStart.filter((e) => e.time.getTime() > limit);
-  // Only a version's shape is taken from the untrusted line (a key cannot pass for one).
-  const version = start ? /appVersion:\s*['"](\d{1,6}(?:\.\d{1,9}){1,3})['"]/.exec(flatText(start))?.[1] : undefined;
+  const version = start ? loggedVersion(start) : undefined;
   return {
     entries: kept,
     ...(start ? { start } : {}),
@@ -264,6 +267,29 @@ export function lastSession(entries: readonly LogEntry[], appStartedAt?: Date): 
     olderThanApp: afterStart.length - kept.length,
     secondInstances,
   };
+}
+
+/**
+ * The version a `Starting app { appVersion: '2.110.0', … }` entry reports (the object may go
+ * over several indented lines). Only a version's shape is taken from the untrusted line (a key
+ * cannot pass for one): two to four dot-separated numbers, quoted or not, nothing else
+ * inside the quotes.
+ */
+function loggedVersion(start: LogEntry): string | undefined {
+  const m = /\bappVersion\s*["']?\s*[:=]\s*(?:(["'`])(\d{1,6}(?:\.\d{1,9}){1,3})\1|(\d{1,6}(?:\.\d{1,9}){1,3})(?=[\s,;}\]]|$))/.exec(flatText(start));
+  return m?.[2] ?? m?.[3];
+}
+
+/**
+ * The version the running app logged at its latest start, and when: the last `Starting app`
+ * that was not a second copy quitting at once (a second copy may be a newer binary on disk,
+ * which is not what runs). Undefined when the entries hold no start, or the latest start
+ * names no version (an older start's version would not be the running one's).
+ */
+export function startedAppVersion(entries: readonly LogEntry[]): { version: string; at?: Date } | undefined {
+  const { start, appVersion } = lastSession(entries);
+  if (!start || !appVersion) return undefined;
+  return { version: appVersion, at: start.time };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -280,20 +306,34 @@ export type KnownLineKind =
   | 'helper-failed'
   | 'sso-discovery'
   | 'degraded'
+  | 'config-health'
   | 'key-ignored'
-  | 'healthy';
+  | 'model-discovery'
+  | 'healthy'
+  | 'credentials-loaded'
+  | 'helper-running'
+  | 'api-host';
 
 interface LineRule {
   kind: KnownLineKind;
   test: RegExp;
   /** The part worth naming (a model id, a key, a provider): the first of these that matches. */
   subject?: readonly RegExp[];
+  /** The app recomputes this and logs it again: only its latest entry since the start counts. */
+  latest?: true;
+  /** Rewrites the entry before it is quoted (e.g. a helper's arguments, which may hold a key). */
+  redact?: (text: string) => string;
 }
+
+/** A state word (`provider_error`), a count: only these shapes are taken from the line. */
+const WORD = /^[A-Za-z][\w-]{0,40}$/;
 
 /**
  * The lines, in the order a person should act on them (docs/claude-desktop.md, "The app's
- * log"); the first rule that matches an entry decides. `healthy` is the app saying third-party
- * mode is active with valid credentials.
+ * log"); the first rule that matches an entry decides. Whether a line is a finding or evidence
+ * shown with `-v` is the check's decision (src/checks/app-log.ts): `healthy` (third-party mode
+ * active), `credentials-loaded`, `helper-running` and `api-host` are evidence; `config-health`
+ * and `model-discovery` are a finding only in an error state or with an empty model picker.
  */
 export const KNOWN_LINES: readonly LineRule[] = [
   { kind: 'config-parse-failed', test: /Failed to parse enterprise config/i },
@@ -310,16 +350,44 @@ export const KNOWN_LINES: readonly LineRule[] = [
   },
   { kind: 'credentials-read-failed', test: /Credentials read failed/i, subject: [/\b([A-Za-z][\w.]{0,80}):\s*Required\b/] },
   { kind: 'no-credential', test: /no credential configured for provider/i, subject: [/for provider\s+["'`]?([\w-]{1,40})/i] },
-  { kind: 'helper-failed', test: /\bhelper exited code=(?!0\b)-?\d+/i, subject: [/code=(-?\d+)/i] },
+  {
+    kind: 'helper-failed',
+    test: /\bhelper exited code=(?!0\b)-?\d+|\bhelper spawn failed\b/i,
+    subject: [/code=(-?\d{1,6})/i, /\b(E[A-Z]{2,12})\b/],
+  },
   { kind: 'sso-discovery', test: /gateway SSO:.{0,200}does not advertise/i, subject: [/advertise\s+([\w-]{1,80})/i] },
   { kind: 'degraded', test: /3P mode active\s*\(degraded/i },
+  {
+    kind: 'config-health',
+    test: /\bConfigHealth recomputed\b/i,
+    subject: [/\bstate\s*["']?\s*:\s*["'`]?([A-Za-z][\w-]{0,40})/i],
+    latest: true,
+  },
   {
     kind: 'key-ignored',
     test: /Ignoring local configuration (?:key|value)/i,
     subject: [/Ignoring local configuration (?:key|value)\s*:?\s*["'`]?([A-Za-z_$][\w$.-]{0,100})["'`]?/i],
   },
+  { kind: 'model-discovery', test: /\bModel discovery:/i, subject: [/\bpicker\s*=\s*(\d{1,6})\b/i], latest: true },
   { kind: 'healthy', test: /3P mode active\s*\{\s*provider:\s*['"`]?[\w-]{1,40}/i, subject: [/provider:\s*['"`]?([\w-]{1,40})/i] },
+  { kind: 'credentials-loaded', test: /\bCredentials loaded from\b/i, subject: [/provider:\s*['"`]?([\w-]{1,40})/i] },
+  {
+    kind: 'helper-running',
+    test: /\brunning helper\b/i,
+    subject: [/helperPath:\s*'([^']{1,400})'/i, /helperPath:\s*"([^"]{1,400})"/i, /helperPath:\s*`([^`]{1,400})`/i],
+    // The helper runs with no arguments; any there are may hold a key: only their number is kept.
+    redact: (t) =>
+      t.replace(
+        /\bargs:\s*\[([^\]]{0,2000})\]?/gi,
+        (_all, inner: string) => `args: [${inner.trim() === '' ? '' : `${inner.split(',').filter((a) => a.trim()).length} hidden`}]`,
+      ),
+    latest: true,
+  },
+  { kind: 'api-host', test: /\binference apiHost=/i, subject: [/\bapiHost=([^\s,;'"`}]{1,400})/i], latest: true },
 ];
+
+/** Kinds whose subject must be a word or a count (a state, a picker size), nothing else. */
+const WORD_SUBJECT: ReadonlySet<KnownLineKind> = new Set(['config-health', 'model-discovery']);
 
 /** One known line found in the log. */
 export interface KnownLine {
@@ -338,23 +406,31 @@ export interface KnownLine {
 
 /**
  * The known lines among `entries`, the same line written again counted once (with its count),
- * in {@link KNOWN_LINES} order, then in the order the app wrote them.
+ * in {@link KNOWN_LINES} order, then in the order the app wrote them. For a line the app
+ * recomputes (`latest`), only its latest entry is kept: an earlier state is no longer the app's.
  */
 export function knownLines(entries: readonly LogEntry[]): KnownLine[] {
   const found = new Map<string, KnownLine>();
+  const latest = new Map<KnownLineKind, string>();
   for (const entry of entries) {
     const text = flatText(entry);
     const rule = KNOWN_LINES.find((r) => r.test.test(text));
     if (!rule) continue;
-    const quote = quoteLogText(text);
+    const quote = quoteLogText(rule.redact ? rule.redact(text) : text);
     const key = `${rule.kind}\u0000${quote}`;
+    if (rule.latest) {
+      const before = latest.get(rule.kind);
+      if (before !== undefined && before !== key) found.delete(before);
+      latest.set(rule.kind, key);
+    }
     const seen = found.get(key);
     if (seen) {
       seen.count += 1;
       continue;
     }
     const subject = rule.subject?.map((r) => r.exec(text)?.[1]).find((x) => x !== undefined);
-    const quotedSubject = subject !== undefined ? quoteLogText(subject, 120) : undefined;
+    const usable = subject !== undefined && (!WORD_SUBJECT.has(rule.kind) || WORD.test(subject) || /^\d{1,6}$/.test(subject));
+    const quotedSubject = usable ? quoteSubject(rule.kind, subject) : undefined;
     found.set(key, {
       kind: rule.kind,
       time: entry.time,
@@ -367,4 +443,25 @@ export function knownLines(entries: readonly LogEntry[]): KnownLine[] {
   }
   const order = (k: KnownLineKind) => KNOWN_LINES.findIndex((r) => r.kind === k);
   return [...found.values()].sort((a, b) => order(a.kind) - order(b.kind) || a.time.getTime() - b.time.getTime());
+}
+
+/** A subject as it may be quoted; an address only as scheme, host and port. */
+function quoteSubject(kind: KnownLineKind, subject: string): string | undefined {
+  if (kind === 'api-host') return hostOf(subject);
+  const quoted = quoteLogText(subject, 120);
+  return quoted === '' ? undefined : quoted;
+}
+
+/**
+ * `scheme://host[:port]` of an address the app logged, or undefined when it is not an http(s)
+ * URL: no user, password, path or query (where a key could ride) is ever kept.
+ */
+export function hostOf(address: string): string | undefined {
+  try {
+    const url = new URL(cleanLine(address, 400));
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+    return `${url.protocol}//${url.host}`;
+  } catch {
+    return undefined;
+  }
 }

@@ -47,6 +47,8 @@ export interface AppInstall {
   /** Where the version was read. */
   versionSource?: string;
   bundleId?: string;
+  /** Which build it is, when that is known (Linux: the official .deb, or a community build named). */
+  build?: string;
   /** The install exists but something about it is off. */
   problem?: { kind: 'bundle-unreadable' | 'bundle-id-mismatch'; message: string };
 }

@@ -61,6 +61,21 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
+/** Whether two version strings are the same version (`1.5354.0` and `1.5354.0.0` are); false when either is not one. */
+export function sameVersion(a: string, b: string): boolean {
+  return parseVersion(a) !== undefined && parseVersion(b) !== undefined && compareVersions(a, b) === 0;
+}
+
+/**
+ * The app's version from an MSIX package version (docs/claude-desktop.md, "Versions"): MSIX
+ * versions have four parts and the app's three (`1.11847.5.0` is app 1.11847.5), so a fourth
+ * part of 0 is dropped. Any other shape is returned as it is (compared numerically all the same).
+ */
+export function msixAppVersion(packageVersion: string): string {
+  const m = /^\s*(\d+\.\d+\.\d+)\.0\s*$/.exec(packageVersion);
+  return m?.[1] ?? packageVersion.trim();
+}
+
 /** Picks the highest of several version strings (ignoring ones that do not parse). */
 export function highestVersion(versions: readonly string[]): string | undefined {
   const valid = versions.filter((v) => parseVersion(v) !== undefined);

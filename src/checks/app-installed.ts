@@ -10,6 +10,7 @@
 import { APP_LOCATIONS, type AppInstall } from '../app/install.js';
 import { appOptions, APP_ENV_VARS, pathContextFrom } from '../app/options.js';
 import { customRule } from '../app/process-rules.js';
+import { sameVersion } from '../app/versions.js';
 import { defineCheck, fail, ok, skip, warn, type CodeOf, type CodeTable, type Outcome } from '../contract/check.js';
 
 const codes = {
@@ -90,6 +91,7 @@ function installDetails(i: AppInstall): Record<string, unknown> {
     kind: i.kind,
     ...(i.version !== undefined ? { version: i.version, versionSource: i.versionSource } : {}),
     ...(i.bundleId !== undefined ? { bundleId: i.bundleId } : {}),
+    ...(i.build !== undefined ? { build: i.build } : {}),
   };
 }
 
@@ -108,12 +110,13 @@ export function installOutcome(install: AppInstall, others: AppInstall[], extra:
     return warn('APP_NOT_CLAUDE', `${install.path}: ${install.problem.message}`, { details, data });
   }
   const versionText = install.version !== undefined ? `version ${install.version}` : 'version unknown';
-  const differing = others.filter((o) => o.version !== undefined && install.version !== undefined && o.version !== install.version);
+  // Compared as versions: an MSIX `1.5354.0.0` and a folder's `1.5354.0` are the same.
+  const differing = others.filter((o) => o.version !== undefined && install.version !== undefined && !sameVersion(o.version, install.version));
   if (differing.length > 0) {
     return warn('APP_MULTIPLE_INSTALLS', `${install.path} (${versionText}) and ${differing.map((o) => `${o.path} (${o.version})`).join(', ')}`, {
       details,
       data,
     });
   }
-  return ok(`${versionText} at ${install.path}`, details, data);
+  return ok(`${versionText} at ${install.path}${install.build !== undefined ? ` (${install.build})` : ''}`, details, data);
 }

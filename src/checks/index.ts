@@ -44,9 +44,10 @@ export const CHECKS: readonly AnyCheck[] = [
   models,
   // Claude Desktop itself on this machine.
   appInstalled,
+  appRunning,
+  // After app-running: the running app's version (from its log) is preferred over the one on disk.
   appVersion,
   developerMode,
-  appRunning,
   relaunchNeeded,
   keychain,
   appLog,

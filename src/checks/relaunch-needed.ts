@@ -35,6 +35,12 @@ export default defineCheck({
   run(ctx) {
     const running = ctx.upstream(appRunning);
     const main = running?.main;
+    if (running && !main && running.unseenPids?.length) {
+      // Processes that may be the app could not be looked at (app-running says which): not guessed.
+      return skip('RELAUNCH_START_UNKNOWN', `whether the app runs is not known: process(es) ${running.unseenPids.join(', ')} could not be looked at`, {
+        details: { unseenPids: running.unseenPids },
+      });
+    }
     if (!running || !main) return ok('the app is not running: it reads the settings when it starts');
     const startMs = main.startTime?.getTime() ?? Number.NaN;
     if (Number.isNaN(startMs)) {

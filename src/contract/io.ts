@@ -102,8 +102,12 @@ export type AppLogTail =
       /** The file was longer than the tail read: its beginning was not read. */
       truncated: boolean;
       modifiedAt?: Date;
-      /** Every place looked at (the most recently written log that exists is read). */
+      /** Every place looked at (the most recently written log that can be read is read). */
       searched: string[];
+      /** The other logs found and readable, newest first (all older than this one). */
+      others?: { path: string; folder: AppLogFolder; modifiedAt: Date }[];
+      /** Logs that exist but could not be read, with the reason (e.g. EACCES). */
+      unreadable?: { path: string; reason: string }[];
     }
   | { status: 'missing'; searched: string[] }
   | { status: 'unreadable'; path: string; reason: string; searched?: string[] };

@@ -1,7 +1,7 @@
 /**
  * Reads Claude Desktop's own log, `main.log` (docs/claude-desktop.md, "The app's log"): of the
- * places the app may write it (src/app/app-log.ts), the regular file written most recently,
- * read from the end, at most `APP_LOG_MAX_BYTES`, each line bounded and without control
+ * places the app may write it (src/app/app-log.ts), the regular file written most recently that
+ * can be read, read from the end, at most `APP_LOG_MAX_BYTES`, each line bounded and without control
  * characters. Its lines are untrusted text.
  */
 import { open, readdir, stat } from 'node:fs/promises';
@@ -9,7 +9,7 @@ import * as path from 'node:path';
 
 import { appLogCandidates, cleanLine, MSIX_FAMILY_PATTERN } from '../app/app-log.js';
 import { envVar } from '../config/paths.js';
-import type { AppLogIO, AppLogTail } from '../contract/io.js';
+import type { AppLogFolder, AppLogIO, AppLogTail } from '../contract/io.js';
 
 /** Most of a log the doctor reads: the tail, where the last start-up is. */
 export const APP_LOG_MAX_BYTES = 256 * 1024;
@@ -28,7 +28,7 @@ async function msixFamilies(platform: NodeJS.Platform, env: Env, home: string): 
 }
 
 /** Reads the tail of one log file: the lines after the first cut one, oldest first. */
-async function readTail(file: string, maxBytes: number): Promise<{ lines: string[]; truncated: boolean }> {
+export async function readLogTail(file: string, maxBytes: number): Promise<{ lines: string[]; truncated: boolean }> {
   const handle = await open(file, 'r');
   try {
     const { size } = await handle.stat();
@@ -49,32 +49,66 @@ async function readTail(file: string, maxBytes: number): Promise<{ lines: string
   }
 }
 
-/** The app's log on this machine: `platform`'s places, `env` (CLAUDE_USER_DATA_DIR, …) and `home`. */
-export function realAppLog(platform: NodeJS.Platform, env: Env, home: string): AppLogIO {
+/** How the reader reaches the files: the real file system, or a test's stand-in for a failure root cannot cause. */
+export interface LogFiles {
+  stat(file: string): Promise<{ isFile(): boolean; mtime: Date; mtimeMs: number }>;
+  readTail(file: string, maxBytes: number): Promise<{ lines: string[]; truncated: boolean }>;
+}
+
+const REAL_FILES: LogFiles = { stat: (f) => stat(f), readTail: readLogTail };
+
+/** Most other logs listed in a found tail. */
+const MAX_OTHERS = 10;
+
+/**
+ * The app's log on this machine: `platform`'s places, `env` (CLAUDE_USER_DATA_DIR, …) and `home`.
+ * Every place is looked at; the regular files found are tried newest first (by modification
+ * time) and the first that can be read is the log; the others found are named with it.
+ */
+export function realAppLog(platform: NodeJS.Platform, env: Env, home: string, files: LogFiles = REAL_FILES): AppLogIO {
   return {
     async tail(opts = {}): Promise<AppLogTail> {
       const maxBytes = Math.max(1, Math.min(opts.maxBytes ?? APP_LOG_MAX_BYTES, APP_LOG_MAX_BYTES));
       const candidates = appLogCandidates(platform, env, home, await msixFamilies(platform, env, home));
       const searched = candidates.map((c) => c.path);
-      // The most recently written regular file: a FIFO or device named main.log is never opened.
-      let best: { path: string; folder: (typeof candidates)[number]['folder']; mtime: Date } | undefined;
-      let denied: { path: string; reason: string } | undefined;
+      // Regular files only: a FIFO or device named main.log is never opened.
+      const existing: { path: string; folder: AppLogFolder; mtime: Date }[] = [];
+      const failed: { path: string; reason: string }[] = [];
       for (const c of candidates) {
         try {
-          const s = await stat(c.path);
-          if (s.isFile() && (!best || s.mtimeMs > best.mtime.getTime())) best = { path: c.path, folder: c.folder, mtime: s.mtime };
+          const s = await files.stat(c.path);
+          if (s.isFile()) existing.push({ path: c.path, folder: c.folder, mtime: s.mtime });
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code ?? 'error';
-          if (code !== 'ENOENT' && code !== 'ENOTDIR') denied ??= { path: c.path, reason: code };
+          if (code !== 'ENOENT' && code !== 'ENOTDIR') failed.push({ path: c.path, reason: code });
         }
       }
-      if (!best) return denied ? { status: 'unreadable', ...denied, searched } : { status: 'missing', searched };
-      try {
-        const { lines, truncated } = await readTail(best.path, maxBytes);
-        return { status: 'found', path: best.path, folder: best.folder, lines, truncated, modifiedAt: best.mtime, searched };
-      } catch (err) {
-        return { status: 'unreadable', path: best.path, reason: (err as NodeJS.ErrnoException).code ?? 'error', searched };
+      // Newest first; equal times keep the candidates' order (third-party before first-party).
+      existing.sort((a, b) => b.mtime.getTime() - a.mtime.getTime());
+      for (const [i, log] of existing.entries()) {
+        try {
+          const { lines, truncated } = await files.readTail(log.path, maxBytes);
+          const others = existing
+            .filter((o, j) => j !== i && !failed.some((f) => f.path === o.path))
+            .slice(0, MAX_OTHERS)
+            .map((o) => ({ path: o.path, folder: o.folder, modifiedAt: o.mtime }));
+          return {
+            status: 'found',
+            path: log.path,
+            folder: log.folder,
+            lines,
+            truncated,
+            modifiedAt: log.mtime,
+            searched,
+            ...(others.length ? { others } : {}),
+            ...(failed.length ? { unreadable: failed.slice(0, MAX_OTHERS) } : {}),
+          };
+        } catch (err) {
+          failed.push({ path: log.path, reason: (err as NodeJS.ErrnoException).code ?? 'error' });
+        }
       }
+      const first = failed[0];
+      return first ? { status: 'unreadable', ...first, searched } : { status: 'missing', searched };
     },
   };
 }

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { APP_LOCATIONS, type AppInstall, type InstallKind, type LocateHints, type LocateResult } from '../app/install.js';
 import { errorText, type ProcessListing } from '../app/process-info.js';
 import { findAppProcesses, LINUX_RULE } from '../app/process-rules.js';
-import { highestVersion, parseVersion } from '../app/versions.js';
+import { highestVersion, msixAppVersion, parseVersion } from '../app/versions.js';
 import { envVar, pathApi, type PathContext } from '../config/paths.js';
 import { readPlistFile } from '../config/plist.js';
 import { queryRegistryKey, type RegistryQueryResult } from '../config/registry.js';
@@ -141,28 +141,56 @@ export function uninstallRecord(result: RegistryQueryResult): { version?: string
 export const APPX_SCRIPT = [
   "$ErrorActionPreference = 'Stop'",
   '[Console]::OutputEncoding = [System.Text.Encoding]::UTF8',
-  `Get-AppxPackage -Name '*${APP_LOCATIONS.msixName}*' | Select-Object Name,Version,InstallLocation,PackageFamilyName,Publisher | ConvertTo-Json -Compress`,
+  `Get-AppxPackage -Name '*${APP_LOCATIONS.msixName}*' | Select-Object Name,Version,PackageFullName,InstallLocation,PackageFamilyName,Publisher | ConvertTo-Json -Compress`,
 ].join('; ');
 
+/** One MSIX package as `Get-AppxPackage` describes it. */
+export interface AppxPackage {
+  name: string;
+  /** The package's four-part version (`1.5354.0.0`). */
+  version?: string;
+  /** `Claude_1.5354.0.0_x64__pzs8sxrjxfjjc`. */
+  fullName?: string;
+  installLocation?: string;
+  publisher?: string;
+}
+
 /** Parses `Get-AppxPackage … | ConvertTo-Json` (nothing, one object, or an array). */
-export function parseAppxPackages(json: string): { name: string; version?: string; installLocation?: string; publisher?: string }[] {
+export function parseAppxPackages(json: string): AppxPackage[] {
   const text = json.replace(/^\uFEFF/, '').trim();
   if (text === '') return [];
   const parsed: unknown = JSON.parse(text);
   const rows = Array.isArray(parsed) ? parsed : [parsed];
-  const out: { name: string; version?: string; installLocation?: string; publisher?: string }[] = [];
+  const out: AppxPackage[] = [];
+  const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim().slice(0, 1000) : undefined);
   for (const row of rows) {
     if (!row || typeof row !== 'object') continue;
     const r = row as Record<string, unknown>;
-    if (typeof r['Name'] !== 'string') continue;
-    const item: { name: string; version?: string; installLocation?: string; publisher?: string } = { name: r['Name'] };
-    if (typeof r['Version'] === 'string') item.version = r['Version'];
-    if (typeof r['InstallLocation'] === 'string') item.installLocation = r['InstallLocation'];
-    if (typeof r['Publisher'] === 'string') item.publisher = r['Publisher'];
+    const name = str(r['Name']);
+    if (name === undefined) continue;
+    const item: AppxPackage = { name };
+    const version = str(r['Version']);
+    if (version !== undefined) item.version = version;
+    const fullName = str(r['PackageFullName']);
+    if (fullName !== undefined) item.fullName = fullName;
+    const location = str(r['InstallLocation']);
+    if (location !== undefined) item.installLocation = location;
+    const publisher = str(r['Publisher']);
+    if (publisher !== undefined) item.publisher = publisher;
     out.push(item);
   }
   // Only Claude itself: `*Claude*` also matches unrelated packages that contain the word.
   return out.filter((x) => new RegExp(`(?:^|\\.)${APP_LOCATIONS.msixName}$`, 'i').test(x.name));
+}
+
+/** The install an MSIX package is: the app's three-part version from the package's four-part one. */
+export function msixInstall(pkg: AppxPackage): AppInstall {
+  const install: AppInstall = { path: pkg.installLocation ?? pkg.fullName ?? pkg.name, kind: 'msix' };
+  if (pkg.version && parseVersion(pkg.version) !== undefined) {
+    install.version = msixAppVersion(pkg.version);
+    install.versionSource = `Get-AppxPackage ${pkg.name} (package version ${pkg.version})`;
+  }
+  return install;
 }
 
 export async function locateDarwin(ctx: PathContext): Promise<LocateResult> {
@@ -179,6 +207,12 @@ export interface Win32LocateDeps {
   appxJson?: () => Promise<{ ok: true; stdout: string } | { ok: false; reason: string }>;
 }
 
+/**
+ * Windows (docs/claude-desktop.md, "Installs and processes"): the MSIX package first (the default
+ * install since ~April 2026; `Get-AppxPackage`, its four-part version mapped to the app's
+ * three-part one), then the legacy Squirrel folder (and its uninstall record), then the per-user
+ * install.
+ */
 export async function locateWin32(ctx: PathContext, deps: Win32LocateDeps = {}): Promise<LocateResult> {
   const w = path.win32;
   const local = envVar(ctx.env, 'LOCALAPPDATA', 'win32') ?? w.join(ctx.homedir, 'AppData', 'Local');
@@ -186,7 +220,18 @@ export async function locateWin32(ctx: PathContext, deps: Win32LocateDeps = {}):
   const perUser = w.join(local, ...APP_LOCATIONS.winPerUserDir, APP_LOCATIONS.winExe);
   const installs: AppInstall[] = [];
   const notes: string[] = [];
-  const searched = [APP_LOCATIONS.winUninstallKey, squirrelRoot, perUser, `Get-AppxPackage ${APP_LOCATIONS.msixName}`];
+  const searched = [`Get-AppxPackage ${APP_LOCATIONS.msixName}`, squirrelRoot, APP_LOCATIONS.winUninstallKey, perUser];
+
+  const appx = await (deps.appxJson ?? (() => runPowerShell(APPX_SCRIPT, { env: ctx.env as NodeJS.ProcessEnv })))();
+  if (appx.ok) {
+    try {
+      for (const pkg of parseAppxPackages(appx.stdout)) installs.push(msixInstall(pkg));
+    } catch {
+      notes.push('Get-AppxPackage output is not JSON');
+    }
+  } else if (process.platform === 'win32') {
+    notes.push(`Get-AppxPackage: ${appx.reason}`);
+  }
 
   const readRegistry = deps.readRegistry ?? ((key: string) => queryRegistryKey(key, { platform: 'win32', env: ctx.env as NodeJS.ProcessEnv }));
   const reg = await readRegistry(APP_LOCATIONS.winUninstallKey);
@@ -206,23 +251,6 @@ export async function locateWin32(ctx: PathContext, deps: Win32LocateDeps = {}):
   if ((await statOf(perUser))?.isFile()) {
     const install = await inspectAppPath(perUser, 'win32');
     if (install) installs.push(install);
-  }
-  const appx = await (deps.appxJson ?? (() => runPowerShell(APPX_SCRIPT, { env: ctx.env as NodeJS.ProcessEnv })))();
-  if (appx.ok) {
-    try {
-      for (const pkg of parseAppxPackages(appx.stdout)) {
-        const install: AppInstall = { path: pkg.installLocation ?? pkg.name, kind: 'msix' };
-        if (pkg.version) {
-          install.version = pkg.version;
-          install.versionSource = 'Get-AppxPackage';
-        }
-        installs.push(install);
-      }
-    } catch {
-      notes.push('Get-AppxPackage output is not JSON');
-    }
-  } else if (process.platform === 'win32') {
-    notes.push(`Get-AppxPackage: ${appx.reason}`);
   }
   return { installs, searched, notes };
 }
@@ -319,7 +347,10 @@ export async function locateLinux(_ctx: PathContext, hints: LocateHints = {}, de
     if (main) {
       const from = launchedFrom(await (deps.exeOf ?? procExe)(main.pid), main.cmd);
       if (from) {
-        installs.push(await inspect(from));
+        const install = await inspect(from);
+        const build = rule.build?.(main);
+        if (build !== undefined) install.build = build;
+        installs.push(install);
         notes.push(`found by its running process (pid ${main.pid})`);
       } else {
         notes.push(`the app runs (pid ${main.pid}) but where it was started from is not visible`);
@@ -328,7 +359,9 @@ export async function locateLinux(_ctx: PathContext, hints: LocateHints = {}, de
   } catch (err) {
     notes.push(`cannot list processes (${errorText(err)})`);
   }
-  if (!installs.some((i) => i.path === debExe) && (await statOf(debExe))?.isFile()) installs.push(await inspect(debExe));
+  if (!installs.some((i) => i.path === debExe) && (await statOf(debExe))?.isFile()) {
+    installs.push({ ...(await inspect(debExe)), build: 'official build (.deb)' });
+  }
   if (installs.length > 0) return { installs, searched, notes };
   return {
     installs,

@@ -1,17 +1,19 @@
-/** app-installed and app-version as units, on fixture bundles and install folders. */
+/** app-installed and app-version as units, on fixture bundles and install folders (app-running runs too: app-version needs it). */
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import appInstalled, { installOutcome } from '../../src/checks/app-installed.js';
+import appRunning from '../../src/checks/app-running.js';
 import appVersion from '../../src/checks/app-version.js';
 import { GOOD_PROFILE, writeProfile } from '../cli/run-cli.js';
 import { runAppChecks, verdict } from './harness.js';
 import { uniqueAppPath } from './stand-in.js';
 
 const APP = fileURLToPath(new URL('../fixtures/app/', import.meta.url));
-const CHECKS = [appInstalled, appVersion];
+// app-version needs app-running (the running app's version is preferred over the one on disk).
+const CHECKS = [appInstalled, appRunning, appVersion];
 
 async function run(
   app: string | undefined,
@@ -75,6 +77,9 @@ describe('app-installed', () => {
     const b = { path: '/Users/alex/Applications/Claude.app', kind: 'mac-bundle' as const, version: '1.5000.0' };
     expect(installOutcome(a, [b], {})).toMatchObject({ status: 'warn', code: 'APP_MULTIPLE_INSTALLS' });
     expect(installOutcome(a, [{ ...b, version: '1.8089.0' }], {})).toMatchObject({ status: 'ok' });
+    // An MSIX package's four-part version and a folder's three-part one are the same version.
+    expect(installOutcome({ ...a, kind: 'msix', version: '1.8089.0.0' }, [{ ...b, version: '1.8089.0' }], {})).toMatchObject({ status: 'ok' });
+    expect(installOutcome({ ...a, version: '2.110.0' }, [{ ...b, version: '2.110.0.0' }], {})).toMatchObject({ status: 'ok' });
   });
 
   it('Windows install folders and community builds given with --app', async () => {

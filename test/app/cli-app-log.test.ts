@@ -67,6 +67,12 @@ const CASES: [string, { status: string; code?: string; more?: string[] }][] = [
   ['second-instance.log', { status: 'fail', code: 'APP_LOG_NO_CREDENTIAL' }],
   ['multi-line.log', { status: 'fail', code: 'APP_LOG_MODELS_REJECTED' }],
   ['binary.log', { status: 'fail', code: 'APP_LOG_MODELS_REJECTED', more: ['APP_LOG_DEGRADED'] }],
+  // The third-party lines captured on real machines (FIELD-NOTES §8).
+  ['helper-provider-error.log', { status: 'fail', code: 'APP_LOG_HELPER_FAILED' }],
+  ['config-health.log', { status: 'fail', code: 'APP_LOG_CONFIG_HEALTH_ERROR' }],
+  ['picker-empty.log', { status: 'warn', code: 'APP_LOG_MODEL_PICKER_EMPTY' }],
+  ['helper-spawn-failed.log', { status: 'fail', code: 'APP_LOG_HELPER_FAILED' }],
+  ['field-lines.log', { status: 'fail', code: 'APP_LOG_CONFIG_INVALID', more: ['APP_LOG_HELPER_FAILED', 'APP_LOG_KEY_IGNORED', 'APP_LOG_MODEL_PICKER_EMPTY'] }],
 ];
 
 describe.skipIf(process.platform === 'win32')('app-log through the CLI', () => {
@@ -91,10 +97,52 @@ describe.skipIf(process.platform === 'win32')('app-log through the CLI', () => {
     expect(r.details).toMatchObject({ truncated: true });
   });
 
+  it('the captured lines that are no finding are evidence in the details (--json) and shown with -v', async () => {
+    const home = homeWithLog(fixture('field-lines.log'));
+    const r = await appLog(home);
+    const evidence = (r.details?.['evidence'] ?? []) as { kind: string; subject?: string }[];
+    expect(evidence.map((e) => [e.kind, e.subject])).toEqual([
+      ['config-health', 'provider_error'],
+      ['credentials-loaded', 'gateway'],
+      ['helper-running', '/usr/local/bin/portkey-key'],
+      ['api-host', 'http://127.0.0.1:11436'],
+    ]);
+    const run = await runCli(['-v', '--no-color', '--offline', '--no-policy', '--claude-dir', settings()], {
+      HOME: home,
+      PORTKEY_DOCTOR_APP_PROCESS: uniqueAppPath('claude-desktop'),
+    });
+    const verbose = run.stdout;
+    expect(verbose).toMatch(/^\s+evidence: .*"kind":"api-host"/m);
+    expect(verbose).toContain('APP_LOG_CONFIG_INVALID');
+    const plain = await runCli(['--no-color', '--offline', '--no-policy', '--claude-dir', settings()], {
+      HOME: home,
+      PORTKEY_DOCTOR_APP_PROCESS: uniqueAppPath('claude-desktop'),
+    });
+    expect(plain.stdout).not.toMatch(/^\s+evidence: /m);
+  });
+
+  it('the newest log is read: a first-party log written after the third-party one', async () => {
+    const home = homeWithLog(fixture('healthy.log'));
+    utimesSync(join(home, '.config', 'Claude-3p', 'logs', 'main.log'), LONG_AGO, LONG_AGO);
+    mkdirSync(join(home, '.config', 'Claude', 'logs'), { recursive: true });
+    writeFileSync(join(home, '.config', 'Claude', 'logs', 'main.log'), fixture('config-invalid.log'));
+    const r = await appLog(home);
+    expect({ status: r.status, code: r.code }).toEqual({ status: 'fail', code: 'APP_LOG_CONFIG_INVALID' });
+    expect(r.details).toMatchObject({ folder: 'first-party', otherLogs: [{ folder: 'third-party' }] });
+  });
+
   it('no secret of the log reaches the report', async () => {
     const r = await appLog(homeWithLog(fixture('secrets.log')));
     expect(r.code).toBe('APP_LOG_CONFIG_INVALID');
     for (const s of ['hunter2-Secret', 'sk-ant-api03-Xq7LmN2pQ9rS4tU6vW8yZ0aB', 'pk-LogSecret-Mv3Nb8Qc1Xz5', 'Zk4Jm9Pq2Lx7Wn5Rt8Yv3Bc6']) {
+      expect(r.stdout).not.toContain(s);
+    }
+  });
+
+  it('no secret of a helper path, its arguments or the apiHost reaches the report', async () => {
+    const r = await appLog(homeWithLog(fixture('helper-secrets.log')));
+    expect(r.code).toBe('APP_LOG_HELPER_FAILED');
+    for (const s of ['pk-HelperSecret-Qw8Er4Ty2Ui6', 'Hv7Kp2Mx9Qz4Lw6Nb3Rt8Yc', 'hunter2-Secret', 'Pz5Lq8Wm3Xn7Kc2Vb9Rj4Ty6']) {
       expect(r.stdout).not.toContain(s);
     }
   });

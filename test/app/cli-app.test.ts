@@ -3,22 +3,50 @@
  * stand-in app process, real settings files and their modification times. Needs the app checks
  * in src/checks/index.ts and the --app/--claude-data-dir/--keychain-* flags in the CLI.
  */
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GOOD_PROFILE, parseReport, runCli, writeProfile, type JsonReport } from '../cli/run-cli.js';
+import { localTime } from '../../src/app/format.js';
+import { emptyHome, GOOD_PROFILE, parseReport, runCli, writeProfile, type JsonReport } from '../cli/run-cli.js';
+import { onExit } from '../support/exit.js';
 import { sleep, startStandIn, uniqueAppPath, type StandIn } from './stand-in.js';
 
 const APP = fileURLToPath(new URL('../fixtures/app/', import.meta.url));
 const PROFILE_ID = '0b7d2a52-6a4c-4b51-9d7e-2f3c1a9e8b10';
 const PROFILE = GOOD_PROFILE;
-const APP_CHECKS = ['app-installed', 'app-version', 'developer-mode', 'app-running', 'relaunch-needed', 'keychain', 'app-log'];
+const APP_CHECKS = ['app-installed', 'app-running', 'app-version', 'developer-mode', 'relaunch-needed', 'keychain', 'app-log'];
 
 const started: StandIn[] = [];
 afterEach(async () => {
   await Promise.all(started.splice(0).map((s) => s.stop()));
 });
+
+/** A small real program (a copy of `sleep`) run from `path`, so /proc/<pid>/exe and the command line both name that path. */
+const SLEEP = ['/usr/bin/sleep', '/bin/sleep'].find((p) => existsSync(p));
+async function runAs(path: string): Promise<StandIn> {
+  copyFileSync(SLEEP!, path);
+  const child = spawn(path, ['600'], { stdio: 'ignore' });
+  const cancel = onExit(() => child.kill('SIGKILL'));
+  await new Promise<void>((resolve, reject) => {
+    child.once('spawn', () => resolve());
+    child.once('error', reject);
+  });
+  return {
+    pid: child.pid!,
+    helperPids: [],
+    readyAt: Date.now(),
+    stop: async () => {
+      cancel();
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
 
 const check = (report: JsonReport, id: string) => {
   const c = report.checks.find((x) => x.id === id);
@@ -50,6 +78,62 @@ describe.skipIf(process.platform === 'win32')('app checks through the CLI', () =
     report = await doctor(dir, env);
     expect(check(report, 'relaunch-needed')).toMatchObject({ status: 'ok' });
   });
+
+  it.skipIf(process.platform !== 'linux' || !SLEEP)(
+    'Linux, no flags: a program at …/claude-desktop/claude-desktop is the app (found by its process, named, its version read); Claude Code’s `claude` is not',
+    async () => {
+      const root = mkdtempSync(join(tmpdir(), 'pkd-deb-'));
+      const dir = join(root, 'usr', 'lib', 'claude-desktop');
+      mkdirSync(dir, { recursive: true });
+      cpSync(join(APP, 'linux-community/claude-desktop/resources'), join(dir, 'resources'), { recursive: true });
+      const codeDir = join(root, 'home', '.config', 'Claude', 'claude-code', '2.1.3');
+      mkdirSync(codeDir, { recursive: true });
+      // Claude Code first: started before the app, it would be the "earliest main process" if taken for it.
+      const code = await runAs(join(codeDir, 'claude'));
+      started.push(code);
+      await sleep(1_100);
+      const app = await runAs(join(dir, 'claude-desktop'));
+      started.push(app);
+      // The app logged its start with an older version than the one now on disk (0.14.10 in resources/app.asar).
+      const home = emptyHome();
+      mkdirSync(join(home, '.config', 'Claude-3p', 'logs'), { recursive: true });
+      writeFileSync(
+        join(home, '.config', 'Claude-3p', 'logs', 'main.log'),
+        [`${localTime(Date.now())} [info] Starting app {`, "  appVersion: '0.14.9',", '}', ''].join('\n'),
+      );
+
+      // No extra headers: the old stand-in version is then judged only for the relaunch.
+      const { inferenceCustomHeaders: _headers, ...noHeaders } = PROFILE;
+      const report = await doctor(writeProfile(noHeaders), { HOME: home });
+      const running = check(report, 'app-running');
+      expect(running.status).toBe('ok');
+      const d = running.details as {
+        main: { pid: number };
+        otherMain?: { pid: number }[];
+        helperPids: number[];
+        notApp?: { pid: number; why: string }[];
+        build?: string;
+      };
+      const mains = [d.main.pid, ...(d.otherMain ?? []).map((m) => m.pid)];
+      // Other test files on this machine may run their own stand-ins: ours is among the main processes.
+      expect(mains).toContain(app.pid);
+      expect([...mains, ...d.helperPids]).not.toContain(code.pid);
+      expect(d.notApp?.find((n) => n.pid === code.pid)?.why).toMatch(/^Claude Code/);
+      // app-installed lists the processes again: another test's stand-in may come or go between
+      // the two listings, so what follows is asserted when both saw ours alone.
+      const installed = check(report, 'app-installed');
+      const foundOurs = ((installed.details?.['notes'] as string[] | undefined) ?? []).includes(`found by its running process (pid ${app.pid})`);
+      if (mains.length === 1 && foundOurs) {
+        expect(d.build).toMatch(/claude-desktop executable/);
+        expect(installed).toMatchObject({ status: 'ok', details: { path: join(dir, 'claude-desktop'), version: '0.14.10' } });
+        expect(check(report, 'app-version')).toMatchObject({
+          status: 'warn',
+          code: 'APP_UPDATE_NOT_RELAUNCHED',
+          details: { running: '0.14.9', onDisk: '0.14.10' },
+        });
+      }
+    },
+  );
 
   it('Linux without the app (and no log): the app checks skip or pass, none fails, and the run goes on', async () => {
     const report = await doctor(writeProfile(PROFILE), { PORTKEY_DOCTOR_APP_PROCESS: uniqueAppPath('claude-desktop') });

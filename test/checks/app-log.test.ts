@@ -183,6 +183,146 @@ testCheck(appLog, [
     appLog: fixture('models-rejected.log', { path: '/home/alex/.config/Claude/logs/main.log', folder: 'first-party' }),
     expect: { status: 'fail', code: 'APP_LOG_MODELS_REJECTED', details: { folder: 'first-party' } },
   },
+  // The third-party lines captured on real machines (FIELD-NOTES §8; test/fixtures/app-log/README.md).
+  {
+    name: 'helper failure as captured: running helper, exit code 1, ConfigHealth provider_error — one finding, the rest evidence',
+    appLog: fixture('helper-provider-error.log'),
+    expect: {
+      status: 'fail',
+      code: 'APP_LOG_HELPER_FAILED',
+      more: [],
+      details: {
+        appVersion: '2.110.0',
+        known: [{ kind: 'helper-failed', subject: '1' }],
+        evidence: [
+          { kind: 'config-health', subject: 'provider_error' },
+          { kind: 'credentials-loaded', subject: 'gateway' },
+          { kind: 'helper-running', subject: '/usr/local/bin/portkey-key' },
+        ],
+      },
+    },
+  },
+  {
+    name: 'ConfigHealth provider_error with no other line explaining it: APP_LOG_CONFIG_HEALTH_ERROR',
+    appLog: fixture('config-health.log'),
+    expect: {
+      status: 'fail',
+      code: 'APP_LOG_CONFIG_HEALTH_ERROR',
+      more: [],
+      details: { known: [{ kind: 'config-health', subject: 'provider_error' }], evidence: [{ kind: 'credentials-loaded' }] },
+    },
+  },
+  {
+    name: 'ConfigHealth recomputed later to a state that is no error: the latest state counts, evidence only',
+    appLog: {
+      status: 'found',
+      path: PATH,
+      folder: 'third-party',
+      lines: [
+        "2026-12-01 09:00:00 [info] Starting app { appVersion: '2.110.0' }",
+        "2026-12-01 09:00:02 [info] [custom-3p] ConfigHealth recomputed { state: 'provider_error', provider: 'gateway' }",
+        // A later state (its word is not captured; any state that is not an error word).
+        "2026-12-01 09:01:00 [info] [custom-3p] ConfigHealth recomputed { state: 'ready', provider: 'gateway' }",
+      ],
+      truncated: false,
+      searched: [PATH],
+    },
+    expect: { status: 'ok', details: { known: [], evidence: [{ kind: 'config-health', subject: 'ready' }] } },
+  },
+  {
+    name: 'model picker empty (discovery skipped, picker = 0): APP_LOG_MODEL_PICKER_EMPTY, a warning; apiHost and credentials as evidence',
+    appLog: fixture('picker-empty.log'),
+    expect: {
+      status: 'warn',
+      code: 'APP_LOG_MODEL_PICKER_EMPTY',
+      more: [],
+      details: {
+        appVersion: '2.2553.1',
+        known: [{ kind: 'model-discovery', subject: '0' }],
+        evidence: [
+          { kind: 'credentials-loaded', subject: 'gateway' },
+          { kind: 'api-host', subject: 'http://127.0.0.1:11436' },
+        ],
+      },
+    },
+  },
+  {
+    name: 'the apiHost the app logged is the settings’ gateway: said in the details',
+    appLog: fixture('picker-empty.log'),
+    settings: { inferenceGatewayBaseUrl: 'http://127.0.0.1:11436/v1' },
+    expect: { status: 'warn', code: 'APP_LOG_MODEL_PICKER_EMPTY', details: { apiHostMatchesSettings: true } },
+  },
+  {
+    name: 'the apiHost the app logged is another gateway than the settings’: said in the details (evidence, not a finding)',
+    appLog: fixture('picker-empty.log'),
+    settings: { inferenceGatewayBaseUrl: 'https://api.portkey.ai' },
+    expect: { status: 'warn', code: 'APP_LOG_MODEL_PICKER_EMPTY', more: [], details: { apiHostMatchesSettings: false } },
+  },
+  {
+    name: 'a picker with models, apiHost, credentials loaded: evidence only (healthy)',
+    appLog: fixture('healthy.log'),
+    expect: {
+      status: 'ok',
+      details: {
+        known: [{ kind: 'healthy' }],
+        evidence: [
+          { kind: 'model-discovery', subject: '2' },
+          { kind: 'credentials-loaded', subject: 'gateway' },
+          { kind: 'api-host', subject: 'https://api.portkey.ai' },
+        ],
+      },
+    },
+  },
+  {
+    name: 'the https-only base URL as captured: APP_LOG_CONFIG_INVALID naming baseUrl',
+    appLog: fixture('config-invalid.log'),
+    expect: { status: 'fail', code: 'APP_LOG_CONFIG_INVALID', more: [], details: { known: [{ kind: 'config-invalid', subject: 'baseUrl' }] } },
+  },
+  {
+    name: 'a helper that cannot be started (inline arguments in its path: ENOENT): APP_LOG_HELPER_FAILED',
+    appLog: fixture('helper-spawn-failed.log'),
+    expect: { status: 'fail', code: 'APP_LOG_HELPER_FAILED', more: [], details: { known: [{ kind: 'helper-failed', subject: 'ENOENT' }] } },
+  },
+  {
+    name: 'every captured third-party line in one session: each a finding or evidence',
+    appLog: fixture('field-lines.log'),
+    expect: {
+      status: 'fail',
+      code: 'APP_LOG_CONFIG_INVALID',
+      more: ['APP_LOG_HELPER_FAILED', 'APP_LOG_KEY_IGNORED', 'APP_LOG_MODEL_PICKER_EMPTY'],
+      details: {
+        appVersion: '2.110.0',
+        known: [
+          { kind: 'config-invalid', subject: 'baseUrl' },
+          { kind: 'helper-failed', subject: '1' },
+          { kind: 'key-ignored', subject: 'models' },
+          { kind: 'model-discovery', subject: '0' },
+        ],
+        evidence: [
+          { kind: 'config-health', subject: 'provider_error' },
+          { kind: 'credentials-loaded', subject: 'gateway' },
+          { kind: 'helper-running', subject: '/usr/local/bin/portkey-key' },
+          { kind: 'api-host', subject: 'http://127.0.0.1:11436' },
+        ],
+      },
+    },
+  },
+  {
+    name: 'other logs found and logs that could not be read are named in the details',
+    appLog: fixture('healthy.log', {
+      modifiedAt: new Date(2026, 11, 1, 9, 0, 2),
+      others: [{ path: '/home/alex/.config/Claude/logs/main.log', folder: 'first-party', modifiedAt: new Date(2026, 10, 1) }],
+      unreadable: [{ path: '/home/alex/data/logs/main.log', reason: 'EACCES' }],
+    }),
+    expect: {
+      status: 'ok',
+      details: {
+        modifiedAt: new Date(2026, 11, 1, 9, 0, 2).toISOString(),
+        otherLogs: [{ path: '/home/alex/.config/Claude/logs/main.log', folder: 'first-party', modifiedAt: new Date(2026, 10, 1).toISOString() }],
+        unreadableLogs: [{ path: '/home/alex/data/logs/main.log', reason: 'EACCES' }],
+      },
+    },
+  },
   {
     name: 'a log with nothing known: ok',
     appLog: {
@@ -213,6 +353,31 @@ describe('app-log quotes', () => {
     }
     expect(out).toContain('gw.example.test');
     expect(result.code).toBe('APP_LOG_CONFIG_INVALID');
+  });
+
+  it('the https-only line gets a precise fix; other invalid settings keep the code’s', async () => {
+    const { result } = await runCheck(appLog, { name: 'https', appLog: fixture('config-invalid.log'), expect: { status: 'fail' } });
+    expect(result.fix).toContain('https://');
+    expect(result.fix).not.toBe(appLog.codes.APP_LOG_CONFIG_INVALID.fix);
+  });
+
+  it('a helper that cannot be started: the fix says the path must be a bare executable', async () => {
+    const { result } = await runCheck(appLog, { name: 'enoent', appLog: fixture('helper-spawn-failed.log'), expect: { status: 'fail' } });
+    expect(result.fix).not.toBe(appLog.codes.APP_LOG_HELPER_FAILED.fix);
+  });
+
+  it('helper paths, arguments and addresses from the log: no secret reaches the result', async () => {
+    const { result } = await runCheck(appLog, {
+      name: 'helper secrets',
+      appLog: fixture('helper-secrets.log'),
+      expect: { status: 'fail', code: 'APP_LOG_HELPER_FAILED' },
+    });
+    const out = JSON.stringify(result);
+    for (const s of ['pk-HelperSecret-Qw8Er4Ty2Ui6', 'Hv7Kp2Mx9Qz4Lw6Nb3Rt8Yc', 'hunter2-Secret', 'Pz5Lq8Wm3Xn7Kc2Vb9Rj4Ty6', 'alex:']) {
+      expect(out).not.toContain(s);
+    }
+    expect(result.details).toMatchObject({ evidence: [{ kind: 'helper-running' }, { kind: 'api-host', subject: 'https://gw.example.test' }] });
+    expect(out).toContain('/opt/keys/get-key');
   });
 
   it('quotes are bounded and free of control characters', async () => {

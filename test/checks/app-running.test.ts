@@ -96,14 +96,52 @@ testCheck(appRunning, [
       processes: {
         processes: [
           { pid: 10, ppid: 4, name: 'Claude.exe', cmd: '"C:\\Users\\alex\\AppData\\Local\\AnthropicClaude\\app-1.8089.0\\Claude.exe"', startTime: STARTED },
-          { pid: 11, ppid: 10, name: 'Claude.exe', cmd: '"C:\\…\\Claude.exe" --type=renderer', startTime: STARTED },
+          {
+            pid: 11,
+            ppid: 10,
+            name: 'Claude.exe',
+            cmd: '"C:\\Users\\alex\\AppData\\Local\\AnthropicClaude\\app-1.8089.0\\Claude.exe" --type=renderer',
+            startTime: STARTED,
+          },
+          {
+            pid: 12,
+            ppid: 10,
+            name: 'claude.exe',
+            cmd: '"C:\\Users\\alex\\AppData\\Roaming\\Claude\\claude-code\\2.1.3\\claude.exe" --output-format stream-json',
+            startTime: STARTED,
+          },
         ],
         source: 'powershell',
         startTimeUncertaintyMs: 0,
         notes: [],
       },
     },
-    expect: { status: 'ok', details: { lookedFor: 'Claude.exe', main: { pid: 10 }, helpers: 1 }, data: { main: { pid: 10 } } },
+    expect: {
+      status: 'ok',
+      details: { main: { pid: 10 }, build: 'Squirrel install (legacy)', helpers: 1, notApp: [{ pid: 12, name: 'claude.exe' }] },
+      data: { main: { pid: 10 } },
+    },
+  },
+  {
+    name: 'Windows: only Claude.exe processes whose path is hidden: APP_PROCESS_UNSEEN, not guessed either way',
+    os: {
+      platform: 'win32',
+      processes: {
+        processes: [
+          { pid: 20, ppid: 4, name: 'Claude.exe', startTime: STARTED },
+          { pid: 21, ppid: 20, name: 'Claude.exe', startTime: STARTED },
+        ],
+        source: 'ps-list (no start times)',
+        startTimeUncertaintyMs: 0,
+        notes: ['PowerShell failed (timed out after 15000 ms)'],
+      },
+    },
+    expect: {
+      status: 'warn',
+      code: 'APP_PROCESS_UNSEEN',
+      details: { running: false, unseen: { pids: [20, 21] } },
+      data: { main: undefined, unseenPids: [20, 21] },
+    },
   },
   {
     name: '--app-process names the app; the doctor’s own process is never it',

@@ -98,6 +98,12 @@ testCheck(relaunchNeeded, [
   },
   { name: 'app-running handed nothing on: treated as not running', settings: SETTINGS, expect: { status: 'ok' } },
   {
+    name: 'no app process seen, but processes that may be it could not be looked at: RELAUNCH_START_UNKNOWN, not "not running"',
+    settings: SETTINGS,
+    upstream: [given(appRunning, { main: undefined, startTimeUncertaintyMs: 0, unseenPids: [20, 21] })],
+    expect: { status: 'skip', code: 'RELAUNCH_START_UNKNOWN', details: { unseenPids: [20, 21] } },
+  },
+  {
     name: 'start time unknown: RELAUNCH_START_UNKNOWN',
     settings: SETTINGS,
     upstream: [runningSince(undefined)],

@@ -5,7 +5,8 @@
  * written where the app writes its log, read by the real reader and judged by the app-log check
  * through the engine. No input may crash the check or hang it, give a status or code the check
  * does not declare, or let a key into its result: not the key this process knows (as the API key
- * it read), nor key-shaped values the log puts after `apiKey:`, `Bearer`, `token=` or in a URL.
+ * it read), nor key-shaped values the log puts after `apiKey:`, `Bearer`, `token=`, `--api-key`, in a
+ * credential helper's path or arguments, or in a URL.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,6 +44,16 @@ const KNOWN = [
   'gateway SSO: server does not advertise device_authorization_endpoint',
   '[custom-3p] helper exited code=1 (elapsed=1008ms stdoutBytes=0)',
   "[custom-3p] Credentials loaded from managed config { provider: 'gateway' }",
+  // The third-party lines captured on real machines (FIELD-NOTES §8).
+  'Ignoring local configuration value "models": not a recognized configuration key',
+  "[custom-3p] running helper { helperPath: '/usr/local/bin/portkey-key', args: [] }",
+  "[custom-3p] running helper { helperPath: '/usr/local/bin/portkey-key', args: [ '--x' ] }",
+  "[custom-3p] ConfigHealth recomputed { state: 'provider_error', provider: 'gateway' }",
+  "[custom-3p] ConfigHealth recomputed { state: 'ready' }",
+  '[custom-3p] inference apiHost=http://127.0.0.1:11436',
+  '[custom-3p] Model discovery: skipped (inferenceModels obviates discovery); picker = 0 (empty)',
+  '[custom-3p] Model discovery: skipped (inferenceModels obviates discovery); picker = 3',
+  '[custom-3p] helper spawn failed: Failed to spawn /opt/k --desktop: spawn /opt/k --desktop ENOENT',
 ];
 
 /** A key-shaped value nobody registered: mixed case and digits, 24 characters (random-looking wherever it is). */
@@ -61,6 +72,11 @@ const NAMED_PLACES = [
   '"x-api-key": "@K@"',
   'inferenceGatewayApiKey=@K@',
   'password=@K@',
+  "running helper { helperPath: '/opt/get-key --api-key @K@', args: [] }",
+  "running helper { helperPath: '/opt/get-key', args: [ '--token', '@K@' ] }",
+  '--token @K@',
+  'inference apiHost=https://alex:@K@@gw.example.test/v1',
+  'inference apiHost=https://gw.example.test/v1?api_key=@K@',
 ];
 /** Places that do not: only a random-looking key can be recognised there. */
 const BARE_PLACES = ['configured model "@K@"', '@K@', '(@K@)'];

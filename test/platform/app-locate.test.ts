@@ -88,7 +88,7 @@ describe('Windows installs', () => {
     expect(parseAppxPackages('')).toEqual([]);
   });
 
-  it('locates from the uninstall record and the MSIX package (folders are Windows paths, absent here)', async () => {
+  it('locates the MSIX package, then the uninstall record (folders are Windows paths, absent here)', async () => {
     const found = await locateWin32(
       { platform: 'win32', env: { LOCALAPPDATA: 'C:\\Users\\alex\\AppData\\Local' }, homedir: 'C:\\Users\\alex', username: 'alex' },
       {
@@ -96,9 +96,10 @@ describe('Windows installs', () => {
         appxJson: async () => ({ ok: true, stdout: platformFixture('appx-claude.json') }),
       },
     );
+    // The MSIX package first (the default install), its four-part version as the app's three-part one.
     expect(found.installs.map((i) => [i.kind, i.version])).toEqual([
+      ['msix', '1.8089.0'],
       ['squirrel', '1.8089.0'],
-      ['msix', '1.8089.0.0'],
     ]);
     expect(found.searched).toContain('C:\\Users\\alex\\AppData\\Local\\AnthropicClaude');
   });

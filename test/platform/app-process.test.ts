@@ -34,18 +34,20 @@ describe('macOS', () => {
 });
 
 describe('Windows', () => {
-  it('tells claude.exe’s main process from its helpers; a hidden command line is another session’s', () => {
+  it('tells claude.exe’s main process from its helpers; a Claude.exe whose path is hidden (another session’s) is not seen, not guessed', () => {
     const found = findAppProcesses(parseWin32Processes(fixture('win32-processes.json')), WIN32_RULE);
     expect(pids(found.main)).toEqual([5120]);
     expect(pids(found.helpers).sort()).toEqual([5188, 5260, 5344]);
-    expect(pids(found.ignored)).toEqual([9001]);
+    expect(pids(found.unseen)).toEqual([9001]);
+    expect(pids(found.ignored)).toEqual([]);
   });
 
-  it('without command lines (ps-list fallback) still finds the main process by parentage', () => {
+  it('without paths or command lines (ps-list fallback) nothing is taken for the app by name: every claude.exe is unseen', () => {
     const bare = parseWin32Processes(fixture('win32-processes.json')).map(({ pid, ppid, name }) => ({ pid, ppid, name }));
     const found = findAppProcesses(bare, WIN32_RULE);
-    expect(pids(found.main)).toEqual([5120, 9001]);
-    expect(pids(found.helpers).sort()).toEqual([5188, 5260, 5344]);
+    expect(pids(found.main)).toEqual([]);
+    expect(pids(found.helpers)).toEqual([]);
+    expect(pids(found.unseen).sort()).toEqual([5120, 5188, 5260, 5344, 9001]);
   });
 });
 

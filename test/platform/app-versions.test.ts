@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareVersions, highestVersion, parseVersion, requirementFor, SETTING_REQUIREMENTS } from '../../src/app/versions.js';
+import { compareVersions, highestVersion, msixAppVersion, parseVersion, requirementFor, SETTING_REQUIREMENTS, sameVersion } from '../../src/app/versions.js';
+import { squirrelVersion } from '../../src/platform/app-locate.js';
 
 describe('app versions', () => {
   it('compares dotted versions numerically, not as text', () => {
@@ -17,6 +18,22 @@ describe('app versions', () => {
     expect(parseVersion('unknown')).toBeUndefined();
     expect(parseVersion('')).toBeUndefined();
     expect(() => compareVersions('x', '1.0')).toThrow();
+  });
+
+  it('2.x and four-part versions compare as numbers everywhere (issue 16)', () => {
+    expect(compareVersions('2.110.0', '1.52386.3')).toBe(1);
+    expect(compareVersions('2.10.0', '2.9.0')).toBe(1);
+    expect(compareVersions('2.2553.1', '2.110.0')).toBe(1);
+    expect(compareVersions('1.11847.5.0', '1.11847.5')).toBe(0);
+    expect(compareVersions('1.11847.5.1', '1.11847.5')).toBe(1);
+    expect(parseVersion('1.30096.5 (6e1346), built 2026-08-14T21:58:49Z')).toEqual([1, 30096, 5]);
+    expect(sameVersion('1.5354.0.0', '1.5354.0')).toBe(true);
+    expect(sameVersion('2.110.0', '2.11.0')).toBe(false);
+    expect(sameVersion('nightly', 'nightly')).toBe(false);
+    expect(highestVersion(['2.9.0', '2.110.0', '1.52386.3', '2.10.0'])).toBe('2.110.0');
+    expect(squirrelVersion('app-2.2553.1')).toBe('2.2553.1');
+    expect(msixAppVersion('1.11847.5.0')).toBe('1.11847.5');
+    expect(msixAppVersion(' 2.110.0.0 ')).toBe('2.110.0');
   });
 
   it('picks the highest version and ignores junk', () => {
