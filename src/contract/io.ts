@@ -11,6 +11,7 @@ import type { ResolveOptions, ResolveResult } from '../net/dns.js';
 import type { TcpOptions, TcpResult } from '../net/tcp.js';
 import type { TlsOptions, TlsResult } from '../net/tls.js';
 import type { AppInstall } from '../app/install.js';
+import type { OsProxySettings } from '../app/os-proxy.js';
 import type { KeychainRef } from '../app/options.js';
 import type { KeychainOptions, KeychainRead } from '../platform/keychain.js';
 import type { PlatformAdapter } from '../platform/adapter.js';
@@ -25,6 +26,7 @@ export type { HeaderValue, HttpFail, HttpOk, HttpPhases, HttpResult } from '../n
 
 // The OS and keychain services' types, for checks (which never import src/platform/ themselves).
 export type { PlatformAdapter } from '../platform/adapter.js';
+export type { OsProxySettings } from '../app/os-proxy.js';
 export type { KeychainOptions, KeychainProblem, KeychainRead, KeychainUnavailable } from '../platform/keychain.js';
 
 /** An HTTP client that keeps one connection per origin (latency samples, gateway probes). */
@@ -69,6 +71,12 @@ export interface OsIO {
   adapter: PlatformAdapter;
   /** What is at a path given with --app. `undefined` when nothing is there. */
   inspectAppPath(path: string): Promise<AppInstall | undefined>;
+  /**
+   * The OS proxy settings the app follows when it has none of its own (macOS System Settings,
+   * Windows Internet Settings, Linux desktop settings; src/app/os-proxy.ts). Read once per run,
+   * bounded in time; never rejects (what could not be read is in `unreadable`).
+   */
+  proxySettings(): Promise<OsProxySettings>;
   /**
    * The doctor's own process: left out when looking for the app's processes, and its user tells
    * this user's app from another's (`uid` is undefined where the OS has none: Windows).

@@ -18,6 +18,7 @@ import type { ProxyChoice, ProxyConnectOptions, ProxyConnectResult } from '../ne
 import type { TcpResult } from '../net/tcp.js';
 import { describeCert, type PeerCert, type TlsOptions, type TlsResult } from '../net/tls.js';
 import type { AppInstall, LocateResult } from '../app/install.js';
+import type { OsProxySettings } from '../app/os-proxy.js';
 import type { ProcessInfo, ProcessListing } from '../app/process-info.js';
 import { defaultRule, quitInstruction } from '../app/process-rules.js';
 import type { PlatformAdapter } from '../platform/adapter.js';
@@ -299,6 +300,8 @@ export interface FakeOsScript {
   startTimes?: Record<number, Date> | Error;
   /** The doctor's own process (default: pid 4242, uid 501). */
   self?: { pid: number; uid?: number };
+  /** The OS proxy settings (`noOsProxy()` for none); an Error: reading rejects with it. */
+  proxySettings?: OsProxySettings | Error;
   /** Overrides parts of the platform's adapter (the real OS rules are kept otherwise). */
   adapter?: Partial<PlatformAdapter>;
 }
@@ -383,6 +386,12 @@ export function fakeOs(script: FakeOsScript = {}): OsIO {
     async inspectAppPath(path) {
       if (!script.appPaths) throw new NotScripted(`inspectAppPath(${path})`);
       return script.appPaths[path];
+    },
+    async proxySettings() {
+      const given = script.proxySettings;
+      if (given === undefined) throw new NotScripted('proxySettings()');
+      if (given instanceof Error) throw given;
+      return given;
     },
     self: script.self ?? { pid: 4242, uid: 501 },
   };
