@@ -259,7 +259,7 @@ export function parseGsettingsProxy(text: string): OsProxySettings {
     };
     const http = proxyOf('.http');
     const same = (get('', 'use-same-proxy') ?? '').trim() === 'true';
-    const https = same ? http : proxyOf('.https');
+    const https = same && http ? http : proxyOf('.https');
     const socks = proxyOf('.socks');
     const fallback = socks ? `socks5://${socks}` : undefined;
     if (https ?? fallback) setProxy(s, 'httpsProxy', (https ?? fallback)!);
