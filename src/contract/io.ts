@@ -14,6 +14,7 @@ import type { AppInstall } from '../app/install.js';
 import type { OsProxySettings } from '../app/os-proxy.js';
 import type { KeychainRef } from '../app/options.js';
 import type { KeychainOptions, KeychainRead } from '../platform/keychain.js';
+import type { SystemCaStore } from '../platform/trust-store.js';
 import type { PlatformAdapter } from '../platform/adapter.js';
 
 // The network layer's result types, for checks (which never import src/net/ themselves).
@@ -27,6 +28,7 @@ export type { HeaderValue, HttpFail, HttpOk, HttpPhases, HttpResult } from '../n
 // The OS and keychain services' types, for checks (which never import src/platform/ themselves).
 export type { PlatformAdapter } from '../platform/adapter.js';
 export type { OsProxySettings } from '../app/os-proxy.js';
+export type { SystemCaStore } from '../platform/trust-store.js';
 export type { KeychainOptions, KeychainProblem, KeychainRead, KeychainUnavailable } from '../platform/keychain.js';
 
 /** An HTTP client that keeps one connection per origin (latency samples, gateway probes). */
@@ -77,6 +79,11 @@ export interface OsIO {
    * bounded in time; never rejects (what could not be read is in `unreadable`).
    */
   proxySettings(): Promise<OsProxySettings>;
+  /**
+   * The OS certificate store (what Claude Desktop's Chromium trusts), as PEM certificates: read
+   * once per run and only when asked (it is slow on Windows), bounded; never rejects.
+   */
+  systemCertificates(): Promise<SystemCaStore>;
   /**
    * The doctor's own process: left out when looking for the app's processes, and its user tells
    * this user's app from another's (`uid` is undefined where the OS has none: Windows).

@@ -23,6 +23,7 @@ import type { ProcessInfo, ProcessListing } from '../app/process-info.js';
 import { defaultRule, quitInstruction } from '../app/process-rules.js';
 import type { PlatformAdapter } from '../platform/adapter.js';
 import type { KeychainRead } from '../platform/keychain.js';
+import type { SystemCaStore } from '../platform/trust-store.js';
 
 /** Thrown by a fake asked something its test did not script. */
 export class NotScripted extends Error {
@@ -302,8 +303,15 @@ export interface FakeOsScript {
   self?: { pid: number; uid?: number };
   /** The OS proxy settings (`noOsProxy()` for none); an Error: reading rejects with it. */
   proxySettings?: OsProxySettings | Error;
+  /** The OS certificate store (see `osStore`); an Error: reading rejects with it. */
+  systemCertificates?: SystemCaStore | Error;
   /** Overrides parts of the platform's adapter (the real OS rules are kept otherwise). */
   adapter?: Partial<PlatformAdapter>;
+}
+
+/** An OS certificate store holding `certs` (PEM text, or certificates with a `pem`). */
+export function osStore(certs: (string | Pick<PeerCert, 'pem'>)[], description = 'the fake OS store'): SystemCaStore {
+  return { source: 'file', description, pems: certs.map((c) => (typeof c === 'string' ? c : c.pem)) };
 }
 
 /** The default modification time of a scripted file. */
@@ -390,6 +398,12 @@ export function fakeOs(script: FakeOsScript = {}): OsIO {
     async proxySettings() {
       const given = script.proxySettings;
       if (given === undefined) throw new NotScripted('proxySettings()');
+      if (given instanceof Error) throw given;
+      return given;
+    },
+    async systemCertificates() {
+      const given = script.systemCertificates;
+      if (given === undefined) throw new NotScripted('systemCertificates()');
       if (given instanceof Error) throw given;
       return given;
     },

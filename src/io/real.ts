@@ -12,6 +12,7 @@ import { createHttpClient, httpRequest, proxyConnect, resolveHost, tcpConnect, t
 import { inspectAppPath } from '../platform/app-locate.js';
 import { platformAdapter } from '../platform/index.js';
 import { readOsProxySettings } from '../platform/os-proxy.js';
+import { readSystemCertificates, type SystemCaStore } from '../platform/trust-store.js';
 import { keychainStoreName, readCredential } from '../platform/keychain.js';
 import { realAppLog } from './app-log.js';
 
@@ -20,6 +21,7 @@ export const realNet: NetIO = { resolveHost, tcpConnect, proxyConnect, tlsHandsh
 export function realOs(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): OsIO {
   // Read at most once per run, and only when a check asks.
   let proxySettings: Promise<OsProxySettings> | undefined;
+  let systemCertificates: Promise<SystemCaStore> | undefined;
   return {
     platform,
     now: () => new Date(),
@@ -35,6 +37,10 @@ export function realOs(platform: NodeJS.Platform = process.platform, env: NodeJS
     proxySettings: () => {
       proxySettings ??= readOsProxySettings({ platform, env });
       return proxySettings;
+    },
+    systemCertificates: () => {
+      systemCertificates ??= readSystemCertificates({ platform, env });
+      return systemCertificates;
     },
     self: { pid: process.pid, ...(typeof process.getuid === 'function' ? { uid: process.getuid() } : {}) },
   };

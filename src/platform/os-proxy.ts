@@ -34,10 +34,11 @@ export interface OsProxyReadOptions {
   commands?: { scutil?: string; gsettings?: string };
 }
 
-type ToolResult = { ok: true; stdout: string } | { ok: false; reason: string };
+export type ToolResult = { ok: true; stdout: string } | { ok: false; reason: string };
 
 /** Runs a tool bounded in time and output; never throws. */
-export function runTool(file: string, args: string[], opts: { timeoutMs: number; env?: NodeJS.ProcessEnv }): Promise<ToolResult> {
+export function runTool(file: string, args: string[], opts: { timeoutMs: number; env?: NodeJS.ProcessEnv; maxBuffer?: number }): Promise<ToolResult> {
+  const maxBuffer = opts.maxBuffer ?? OS_PROXY_MAX_OUTPUT;
   return new Promise((resolve) => {
     execFile(
       file,
@@ -47,14 +48,14 @@ export function runTool(file: string, args: string[], opts: { timeoutMs: number;
         killSignal: 'SIGKILL',
         windowsHide: true,
         encoding: 'utf8',
-        maxBuffer: OS_PROXY_MAX_OUTPUT,
+        maxBuffer,
         ...(opts.env ? { env: opts.env } : {}),
       },
       (err, stdout) => {
         if (!err) return resolve({ ok: true, stdout });
         const e = err as NodeJS.ErrnoException & { killed?: boolean; signal?: string | null };
         const name = file.split(/[\\/]/).pop() ?? file;
-        if (e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return resolve({ ok: false, reason: `${name} printed more than ${OS_PROXY_MAX_OUTPUT} bytes` });
+        if (e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return resolve({ ok: false, reason: `${name} printed more than ${maxBuffer} bytes` });
         if (e.killed || e.signal) return resolve({ ok: false, reason: `${name} did not answer within ${opts.timeoutMs} ms` });
         if (typeof e.code === 'string') return resolve({ ok: false, reason: `cannot run ${name} (${e.code})` });
         resolve({ ok: false, reason: `${name} failed (exit code ${String(e.code)})` });
