@@ -276,7 +276,8 @@ export function parseGsettingsProxy(text: string): OsProxySettings {
  * KDE's `kioslaverc` (`[Proxy Settings]`): `ProxyType` 0 none, 1 manual (`httpsProxy`,
  * `httpProxy` as `host port` or `scheme://host port`), 2 a PAC (`Proxy Config Script`), 3 WPAD,
  * 4 the environment (then `source: 'none'`: the environment decides); `NoProxyFor` is
- * comma-separated.
+ * comma-separated and matched by suffix (`bypassSuffixMatching`). `ReversedException` (the list
+ * names the hosts that DO use the proxy) is not supported: such a list is read as exceptions.
  */
 export function parseKioslaverc(text: string): OsProxySettings {
   const values = new Map<string, string>();
@@ -299,13 +300,20 @@ export function parseKioslaverc(text: string): OsProxySettings {
   }
   const type = values.get('ProxyType') ?? '0';
   if (type === '4') return { source: 'none', bypass: [] };
-  const s: OsProxySettings = { source: 'linux-desktop', bypass: keepBypass((values.get('NoProxyFor') ?? '').split(',')) };
+  const s: OsProxySettings = {
+    source: 'linux-desktop',
+    bypass: keepBypass((values.get('NoProxyFor') ?? '').split(',')),
+    bypassSuffixMatching: true,
+  };
   const kdeProxy = (v: string | undefined) => {
     const t = v?.trim();
     if (!t) return undefined;
     const m = /^(.*\S)\s+(\d{1,5})$/.exec(t);
     return m ? `${m[1]}:${m[2]}` : t;
   };
+  if ((values.get('ReversedException') ?? '').toLowerCase() === 'true') {
+    s.unreadable = 'KDE’s reversed exception list (only the listed hosts use the proxy) is not supported: read as exceptions';
+  }
   if (type === '1') {
     const https = kdeProxy(values.get('httpsProxy'));
     const http = kdeProxy(values.get('httpProxy'));

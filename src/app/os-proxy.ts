@@ -23,6 +23,8 @@ export interface OsProxySettings {
   bypass: string[];
   /** `<local>` (Windows) / `ExcludeSimpleHostnames` (macOS): names without a dot go direct. */
   bypassSimpleHosts?: boolean;
+  /** KDE: a bypass entry matches every name that ends with it (Chromium reads KDE's list so). */
+  bypassSuffixMatching?: boolean;
   /** What could not be read, for messages (bounded, cleaned). */
   unreadable?: string;
   /**
@@ -37,40 +39,57 @@ export function noOsProxy(unreadable?: string): OsProxySettings {
   return { source: 'none', bypass: [], ...(unreadable !== undefined ? { unreadable } : {}) };
 }
 
-/** Chromium's rule that removes its implicit loopback bypass (`<-loopback>`). */
-const NO_IMPLICIT_LOOPBACK = '<-loopback>';
+/** Chromium's rule that removes its implicit bypasses (`<-loopback>`). */
+const NO_IMPLICIT = '<-loopback>';
+
+/**
+ * Chromium's implicit bypasses (`ProxyBypassRules::MatchesImplicitRules`): localhost and names
+ * under `.localhost`, 127.0.0.0/8, `::1`, IPv4-mapped loopback, link-local 169.254.0.0/16 and
+ * fe80::/10, and on Windows the name `loopback`.
+ */
+function implicitBypass(h: string, ip: number, source: OsProxySettings['source']): boolean {
+  if (isLoopbackHost(h) || h.endsWith('.localhost') || h === 'localhost6' || h === 'localhost6.localdomain6') return true;
+  if (ip === 4 && h.startsWith('169.254.')) return true;
+  if (ip === 6 && inBlock('fe80::/10', h, 6)) return true;
+  return source === 'windows' && h === 'loopback';
+}
 
 /**
  * True when the OS settings send `host` direct rather than through their proxy (manual proxy
  * settings only; a PAC file decides for itself). The rules are Chromium's, which the app uses
- * (net/proxy_resolution/proxy_bypass_rules.cc, docs/network-path.md "Bypass rules"):
- * - loopback (`localhost`, `*.localhost`, 127.0.0.0/8, `::1`) always goes direct unless the list
- *   holds `<-loopback>`;
- * - `<local>` and macOS's `ExcludeSimpleHostnames` (`bypassSimpleHosts`): a name without a dot;
+ * (net/proxy_resolution/proxy_bypass_rules.cc and proxy_config_service_linux.cc;
+ * docs/network-path.md, "Bypass rules"):
+ * - the entries are tried in order, then the implicit bypasses (loopback, link-local: see
+ *   {@link implicitBypass}); `<-loopback>` turns the implicit ones off from where it stands;
+ * - `<local>` and macOS's `ExcludeSimpleHostnames` (`bypassSimpleHosts`, tried first): a name
+ *   without a dot that is not an IP address;
  * - an entry may carry a scheme (`https://`) and a port (`:8080`), which are ignored (the port of
  *   the request is not known here, so such an entry counts as matching);
  * - `*` is a wildcard anywhere (`*.corp.example`, `10.*`), a leading dot means `*.` (`.corp.example`);
  * - an address block in CIDR form (`10.0.0.0/8`, `fe80::/10`, and macOS's short `169.254/16`);
- * - otherwise the exact name — and on Linux desktops (GNOME, KDE) also every name under it
- *   (Chromium reads those lists with suffix matching).
+ * - otherwise the exact name; with `bypassSuffixMatching` (KDE) any name that ends with it.
  */
 export function osBypasses(s: OsProxySettings, host: string): boolean {
   const h = normalHost(host);
   if (h === '') return false;
   const ip = isIP(h);
-  const entries = s.bypass.map((e) => e.trim()).filter((e) => e !== '');
-  if (!entries.some((e) => e.toLowerCase() === NO_IMPLICIT_LOOPBACK) && (isLoopbackHost(h) || h.endsWith('.localhost'))) return true;
-  if (s.bypassSimpleHosts && ip === 0 && !h.includes('.')) return true;
-  for (const entry of entries) {
-    const lower = entry.toLowerCase();
+  const simple = ip === 0 && !h.includes('.');
+  if (s.bypassSimpleHosts && simple) return true;
+  for (const raw of s.bypass) {
+    const lower = raw.trim().toLowerCase();
+    if (lower === '') continue;
     if (lower === '<local>') {
-      if (ip === 0 && !h.includes('.')) return true;
+      if (simple) return true;
+      continue;
+    }
+    if (lower === NO_IMPLICIT) {
+      if (implicitBypass(h, ip, s.source)) return false;
       continue;
     }
     if (lower.startsWith('<')) continue;
-    if (matchesEntry(lower, h, ip, s.source === 'linux-desktop')) return true;
+    if (matchesEntry(lower, h, ip, s.bypassSuffixMatching === true)) return true;
   }
-  return false;
+  return implicitBypass(h, ip, s.source);
 }
 
 /** The entry without a scheme and a port: `https://*.corp.example:8443` → `*.corp.example`. */
@@ -94,8 +113,8 @@ function matchesEntry(entry: string, host: string, ip: number, suffix: boolean):
   if (e.startsWith('.')) return glob(`*${e}`, host);
   if (e.includes('*')) return glob(e, host);
   if (ip !== 0 || isIP(e) !== 0) return normalHost(e) === host;
-  if (host === e) return true;
-  return suffix && host.endsWith(`.${e}`);
+  // Suffix matching is Chromium's plain string suffix: `example.com` also matches `notexample.com`.
+  return host === e || (suffix && host.endsWith(e));
 }
 
 function glob(pattern: string, host: string): boolean {

@@ -166,6 +166,8 @@ describe('Linux: GNOME gsettings (captured) and KDE kioslaverc', () => {
     expect(s.httpsProxy).toBe('http://secure-proxy.corp.example:8443');
     expect(s.httpProxy).toBe('http://proxy.corp.example:3128');
     expect(s.bypass).toEqual(['.corp.example', 'localhost', '127.0.0.1']);
+    expect(s.bypassSuffixMatching).toBe(true);
+    expect(s.unreadable).toBeUndefined();
     expect(s.credentials?.username).toBe('jdoe');
     expect(s.credentials?.password.reveal()).toBe('Kde-Proxy-Pass-9q8w');
     for (const text of [JSON.stringify(s), inspect(s, { depth: 5 }), String(s.credentials?.password)]) expect(text).not.toContain('Kde-Proxy-Pass-9q8w');
@@ -174,9 +176,15 @@ describe('Linux: GNOME gsettings (captured) and KDE kioslaverc', () => {
   });
 
   it('KDE PAC, environment (ProxyType 4) and none', () => {
-    expect(parseKioslaverc(fixture('kioslaverc-pac'))).toEqual({ source: 'linux-desktop', pacUrl: 'http://wpad.corp.example/proxy.pac', bypass: [] });
+    expect(parseKioslaverc(fixture('kioslaverc-pac'))).toEqual({
+      source: 'linux-desktop',
+      pacUrl: 'http://wpad.corp.example/proxy.pac',
+      bypass: [],
+      bypassSuffixMatching: true,
+    });
     expect(parseKioslaverc('[Proxy Settings]\nProxyType=4\n').source).toBe('none');
-    expect(parseKioslaverc('[Proxy Settings]\nProxyType=0\n')).toEqual({ source: 'linux-desktop', bypass: [] });
+    expect(parseKioslaverc('[Proxy Settings]\nProxyType=0\n')).toEqual({ source: 'linux-desktop', bypass: [], bypassSuffixMatching: true });
+    expect(parseKioslaverc('[Proxy Settings]\nProxyType=1\nReversedException=true\n').unreadable).toMatch(/reversed/);
   });
 });
 
@@ -216,14 +224,25 @@ describe('osBypasses (Chromium rules)', () => {
 
   it.each([
     ['intranet.example', true],
-    ['wiki.intranet.example', true],
+    ['wiki.intranet.example', false],
     ['a.corp.example', true],
     ['intranet', false],
     ['::1', true],
     ['10.9.8.7', true],
     ['api.portkey.ai', false],
-  ])('GNOME (suffix matching): %s → %s', (host, expected) => {
+  ])('GNOME (exact names, no suffix matching): %s → %s', (host, expected) => {
     expect(osBypasses(gnome, host)).toBe(expected);
+  });
+
+  const kde = parseKioslaverc(fixture('kioslaverc-manual'));
+  it.each([
+    ['gw.corp.example', true],
+    ['corp.example', false],
+    ['mylocalhost', true],
+    ['127.0.0.1', true],
+    ['api.portkey.ai', false],
+  ])('KDE (plain suffix matching): %s → %s', (host, expected) => {
+    expect(osBypasses(kde, host)).toBe(expected);
   });
 
   it('schemes and ports in entries, leading dots, IPv6 blocks, <-loopback>, a lone *', () => {
@@ -234,6 +253,15 @@ describe('osBypasses (Chromium rules)', () => {
     expect(osBypasses(s(['fe80::/10']), 'fe80::1')).toBe(true);
     expect(osBypasses(s(['[fd00::1]:8080']), '[fd00::1]')).toBe(true);
     expect(osBypasses(s(['<-loopback>']), 'localhost')).toBe(false);
+    expect(osBypasses(s(['<-loopback>', 'localhost']), 'localhost')).toBe(false);
+    expect(osBypasses(s(['localhost', '<-loopback>']), 'localhost')).toBe(true);
+    expect(osBypasses(s(['<-loopback>']), 'api.portkey.ai')).toBe(false);
+    expect(osBypasses(s([]), '169.254.169.254')).toBe(true);
+    expect(osBypasses(s([]), '[fe80::1]')).toBe(true);
+    expect(osBypasses(s([]), '::ffff:127.0.0.1')).toBe(true);
+    expect(osBypasses(s([]), 'loopback')).toBe(true);
+    expect(osBypasses(s([], 'macos'), 'loopback')).toBe(false);
+    expect(osBypasses(s([]), 'localhost.')).toBe(true);
     expect(osBypasses(s(['*']), 'anything.example')).toBe(true);
     expect(osBypasses(s(['10.0.0.0/99', 'bad/x', '']), '10.0.0.1')).toBe(false);
     expect(osBypasses(noOsProxy(), 'intranet')).toBe(false);

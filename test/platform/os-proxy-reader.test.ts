@@ -74,7 +74,7 @@ describe('Linux desktop', () => {
     mkdirSync(config);
     writeFileSync(join(config, 'kioslaverc'), fixture('kioslaverc-pac'));
     const s = await readOsProxySettings({ platform: 'linux', env: { XDG_CURRENT_DESKTOP: 'KDE', XDG_CONFIG_HOME: config } });
-    expect(s).toEqual({ source: 'linux-desktop', pacUrl: 'http://wpad.corp.example/proxy.pac', bypass: [] });
+    expect(s).toEqual({ source: 'linux-desktop', pacUrl: 'http://wpad.corp.example/proxy.pac', bypass: [], bypassSuffixMatching: true });
     const none = await readOsProxySettings({ platform: 'linux', env: { XDG_CURRENT_DESKTOP: 'KDE', XDG_CONFIG_HOME: join(dir, 'empty') } });
     expect(none).toEqual({ source: 'none', bypass: [] });
   });
