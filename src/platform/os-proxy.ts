@@ -79,6 +79,8 @@ export async function readOsProxySettings(opts: OsProxyReadOptions = {}): Promis
   const timeoutMs = opts.timeoutMs ?? OS_PROXY_TIMEOUT_MS;
   try {
     if (platform === 'darwin') {
+      // OS rules driven on another OS (tests of macOS rules on Linux) read no real settings.
+      if (platform !== process.platform && !opts.commands?.scutil) return noOsProxy('the macOS proxy settings are only read on macOS');
       const out = await runTool(opts.commands?.scutil ?? '/usr/sbin/scutil', ['--proxy'], { timeoutMs });
       return out.ok ? parseScutilProxy(out.stdout) : { source: 'macos', bypass: [], unreadable: cleanOsValue(out.reason) };
     }

@@ -100,6 +100,11 @@ describe('macOS and Windows readers', () => {
     expect(s).toMatchObject({ source: 'macos', unreadable: expect.stringMatching(/exit code 3/) });
   });
 
+  it('macOS rules on another OS: nothing is run', async () => {
+    if (process.platform === 'darwin') return;
+    expect(await readOsProxySettings({ platform: 'darwin' })).toMatchObject({ source: 'none', unreadable: expect.stringMatching(/only read on macOS/) });
+  });
+
   it('Windows rules on another OS: the registry is not read', async () => {
     if (process.platform === 'win32') return;
     const s = await readOsProxySettings({ platform: 'win32' });
