@@ -78,9 +78,10 @@ export async function readOsProxySettings(opts: OsProxyReadOptions = {}): Promis
   const env = opts.env ?? process.env;
   const timeoutMs = opts.timeoutMs ?? OS_PROXY_TIMEOUT_MS;
   try {
+    // Another OS's rules driven on this machine (tests of macOS or Windows rules on Linux) read
+    // nothing: there are no such settings here, and that is no problem to report.
     if (platform === 'darwin') {
-      // OS rules driven on another OS (tests of macOS rules on Linux) read no real settings.
-      if (platform !== process.platform && !opts.commands?.scutil) return noOsProxy('the macOS proxy settings are only read on macOS');
+      if (platform !== process.platform && !opts.commands?.scutil) return noOsProxy();
       const out = await runTool(opts.commands?.scutil ?? '/usr/sbin/scutil', ['--proxy'], { timeoutMs });
       return out.ok ? parseScutilProxy(out.stdout) : { source: 'macos', bypass: [], unreadable: cleanOsValue(out.reason) };
     }
@@ -89,7 +90,7 @@ export async function readOsProxySettings(opts: OsProxyReadOptions = {}): Promis
         queryRegistryKey(WIN_INTERNET_SETTINGS, { platform, env, timeoutMs }),
         queryRegistryKey(WIN_CONNECTIONS, { platform, env, timeoutMs }),
       ]);
-      if (settings.status === 'unsupported') return noOsProxy('the registry is only read on Windows');
+      if (settings.status === 'unsupported') return noOsProxy();
       return parseWinInternetSettings(settings, connections);
     }
     if (platform === 'linux') {
