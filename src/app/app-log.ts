@@ -281,6 +281,7 @@ export type KnownLineKind =
   | 'sso-discovery'
   | 'degraded'
   | 'key-ignored'
+  | 'egress-proxy-pinned'
   | 'healthy';
 
 interface LineRule {
@@ -318,6 +319,8 @@ export const KNOWN_LINES: readonly LineRule[] = [
     test: /Ignoring local configuration (?:key|value)/i,
     subject: [/Ignoring local configuration (?:key|value)\s*:?\s*["'`]?([A-Za-z_$][\w$.-]{0,100})["'`]?/i],
   },
+  // The app's own proxy in use (egressProxyUrl/egressProxyPacUrl, 1.44121.1): evidence for the network-path check, not an app-log finding.
+  { kind: 'egress-proxy-pinned', test: /\[egress-proxy\]\s*pinned\b/i, subject: [/pinned\s+([^\s;,]{1,200})/i] },
   { kind: 'healthy', test: /3P mode active\s*\{\s*provider:\s*['"`]?[\w-]{1,40}/i, subject: [/provider:\s*['"`]?([\w-]{1,40})/i] },
 ];
 

@@ -71,7 +71,10 @@ const codes = {
 type Code = keyof typeof codes;
 
 /** Each known line's code and whether it fails (the healthy line has none). */
-const BY_KIND: Record<Exclude<KnownLineKind, 'healthy'>, { code: Code; status: 'fail' | 'warn'; what: (subject?: string) => string }> = {
+const BY_KIND: Record<
+  Exclude<KnownLineKind, 'healthy' | 'egress-proxy-pinned'>,
+  { code: Code; status: 'fail' | 'warn'; what: (subject?: string) => string }
+> = {
   'config-parse-failed': { code: 'APP_LOG_CONFIG_PARSE_FAILED', status: 'fail', what: () => 'could not parse its configuration' },
   'models-rejected': {
     code: 'APP_LOG_MODELS_REJECTED',
@@ -156,7 +159,7 @@ export default defineCheck({
 
     const found: Finding<Code>[] = [];
     for (const l of lines) {
-      if (l.kind === 'healthy') continue;
+      if (l.kind === 'healthy' || l.kind === 'egress-proxy-pinned') continue; // egress: the network-path check's evidence
       const rule = BY_KIND[l.kind];
       found.push(
         problem(stale ? 'warn' : rule.status, rule.code, summaryOf(l, rule.what(l.subject), stale), {

@@ -8,6 +8,7 @@ import { firstHop, probeTimeout } from '../gateway/endpoint.js';
 import { DNS_KINDS, failureDetails, firstHopFailure, netCodeIn, netCodes, PROXY_HOP_KINDS } from '../gateway/failure-codes.js';
 import type { ResolvedAddress } from '../contract/io.js';
 import baseUrl from './base-url.js';
+import networkPath from './network-path.js';
 
 const KINDS = [...DNS_KINDS, ...PROXY_HOP_KINDS] as const;
 
@@ -23,10 +24,10 @@ export default defineCheck({
   id: 'dns',
   title: 'DNS',
   group: 'network',
-  needs: [baseUrl],
+  needs: [baseUrl, networkPath],
   codes: netCodes(KINDS),
   async run(ctx) {
-    const hop = firstHop(ctx);
+    const hop = firstHop(ctx, ctx.upstream(networkPath));
     const servers = ctx.options.dnsServers;
     const result = await ctx.net.resolveHost(hop.host, { timeoutMs: probeTimeout(ctx), signal: ctx.signal, ...(servers ? { servers } : {}) });
     const what = hop.via === 'proxy' ? `proxy ${hop.host}` : hop.host;

@@ -7,6 +7,7 @@ import { firstHop, probeTimeout } from '../gateway/endpoint.js';
 import { failureDetails, firstHopFailure, netCodeIn, netCodes, PROXY_HOP_KINDS, TCP_KINDS } from '../gateway/failure-codes.js';
 import type { TcpResult } from '../contract/io.js';
 import dns from './dns.js';
+import networkPath from './network-path.js';
 
 const KINDS = [...TCP_KINDS, ...PROXY_HOP_KINDS] as const;
 
@@ -17,7 +18,7 @@ export default defineCheck({
   id: 'tcp',
   title: 'TCP connect',
   group: 'network',
-  needs: [dns],
+  needs: [dns, networkPath],
   codes: {
     ...netCodes(KINDS),
     TCP_FAMILY_PARTIAL: {
@@ -26,7 +27,7 @@ export default defineCheck({
     },
   },
   async run(ctx) {
-    const hop = firstHop(ctx);
+    const hop = firstHop(ctx, ctx.upstream(networkPath));
     const resolved = ctx.upstream(dns)?.addresses ?? [];
     // One attempt per family (the first address of each), in the resolver's order.
     const perFamily = [...new Map(resolved.map((a) => [a.family, a])).values()];

@@ -16,6 +16,7 @@ import { failureDetails, netCodeIn, netCodes, PROXY_TUNNEL_KINDS, TCP_KINDS, TLS
 import { chainAnchor, expiresWithin, isPrivatelyRooted } from '../gateway/tls-facts.js';
 import dns from './dns.js';
 import proxy from './proxy.js';
+import networkPath from './network-path.js';
 
 /** Warn this many days before the certificate expires. */
 export const EXPIRY_WARNING_DAYS = 14;
@@ -28,7 +29,7 @@ export default defineCheck({
   id: 'tls',
   title: 'TLS certificate',
   group: 'network',
-  needs: [dns, proxy],
+  needs: [dns, proxy, networkPath],
   codes: {
     ...netCodes([...HANDSHAKE_KINDS, ...PROXY_TUNNEL_KINDS]),
     TLS_INTERCEPTED: {
@@ -67,7 +68,7 @@ export default defineCheck({
     const host = bareHostname(url);
     const port = defaultPort(url);
     const timeoutMs = probeTimeout(ctx);
-    const decision = proxyDecision(ctx);
+    const decision = proxyDecision(ctx, ctx.upstream(networkPath));
     // One handshake trusting Node's bundle plus `ca`: through the decided proxy's tunnel, or to the
     // address the DNS check chose, naming the host for SNI and verification.
     const handshake = async (ca: string[]): Promise<TlsResult | { tunnelFailure: NetFailure; via: string }> => {

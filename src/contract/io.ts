@@ -7,6 +7,7 @@
  */
 import type { HttpClientOptions, HttpRequestOptions, HttpResult, RequestOptions } from '../net/http.js';
 import type { ProxyChoice, ProxyConnectOptions, ProxyConnectResult } from '../net/proxy.js';
+import type { PacEvalOptions, PacEvaluation } from '../net/pac.js';
 import type { ResolveOptions, ResolveResult } from '../net/dns.js';
 import type { TcpOptions, TcpResult } from '../net/tcp.js';
 import type { TlsOptions, TlsResult } from '../net/tls.js';
@@ -24,6 +25,7 @@ export type { TcpResult } from '../net/tcp.js';
 export type { ProxyChoice, ProxyConnectResult, ProxyDecision, ProxyTimings } from '../net/proxy.js';
 export type { ChainAnchor, PeerCert, TlsInfo, TlsResult } from '../net/tls.js';
 export type { HeaderValue, HttpFail, HttpOk, HttpPhases, HttpResult } from '../net/http.js';
+export type { PacEvalOptions, PacEvaluation, PacFailureKind } from '../net/pac.js';
 
 // The OS and keychain services' types, for checks (which never import src/platform/ themselves).
 export type { PlatformAdapter } from '../platform/adapter.js';
@@ -45,6 +47,8 @@ export interface NetIO {
   tlsHandshake(host: string, port: number, opts: TlsOptions): Promise<TlsResult>;
   httpRequest(opts: HttpRequestOptions): Promise<HttpResult>;
   createHttpClient(opts: HttpClientOptions): HttpClientLike;
+  /** Runs a PAC file's `FindProxyForURL` for `url` in a sandbox, bounded in time and memory. */
+  evaluatePac(script: string, url: string, opts: PacEvalOptions): Promise<PacEvaluation>;
 }
 
 /** What `stat` tells a check. */

@@ -15,6 +15,7 @@ import type { HttpPhases, HttpRequestOptions, HttpResult, RequestOptions } from 
 import type { ResolveResult } from '../net/dns.js';
 import { layerOf, makeFailure, type NetFailure, type NetFailureKind, type NetPhase } from '../net/errors.js';
 import type { ProxyChoice, ProxyConnectOptions, ProxyConnectResult } from '../net/proxy.js';
+import type { PacEvaluation, PacFailureKind } from '../net/pac.js';
 import type { TcpResult } from '../net/tcp.js';
 import { describeCert, type PeerCert, type TlsOptions, type TlsResult } from '../net/tls.js';
 import type { AppInstall, LocateResult } from '../app/install.js';
@@ -93,6 +94,8 @@ export interface FakeNetScript {
   tls?: (host: string, port: number, opts: TlsOptions) => TlsResult;
   /** Every HTTP request, through `httpRequest` or a client. */
   http?: (req: SeenRequest) => HttpResult | Promise<HttpResult>;
+  /** A PAC file's answer for `url` (see `pacOk`, `pacFail`). */
+  pac?: (script: string, url: string) => PacEvaluation;
 }
 
 export interface FakeNet extends NetIO {
@@ -146,10 +149,25 @@ export function fakeNet(script: FakeNetScript = {}): FakeNet {
       return script.tls(host, port, opts);
     },
     httpRequest: (opts: HttpRequestOptions) => request(opts),
+    async evaluatePac(text, url) {
+      calls.push(`pac ${url}`);
+      if (!script.pac) throw new NotScripted(`evaluatePac(${url})`);
+      return script.pac(text, url);
+    },
     createHttpClient(): HttpClientLike {
       return { request, close: async () => {} };
     },
   };
+}
+
+/** A PAC file answered `result`. */
+export function pacOk(result: string): PacEvaluation {
+  return { ok: true, result, durationMs: 1 };
+}
+
+/** A PAC file gave no usable answer. */
+export function pacFail(kind: PacFailureKind, message: string = kind): PacEvaluation {
+  return { ok: false, kind, message, durationMs: 1 };
 }
 
 /** An open tunnel for a scripted `proxy` answer (never connected; the TLS fake ignores it). */

@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import type { OsProxySettings } from '../app/os-proxy.js';
 import type { CheckIO, NetIO, OsIO } from '../contract/io.js';
 import { readRegularFile, readRegularText } from '../core/safe-fs.js';
-import { createHttpClient, httpRequest, proxyConnect, resolveHost, tcpConnect, tlsHandshake } from '../net/index.js';
+import { createHttpClient, evaluatePac, httpRequest, proxyConnect, resolveHost, tcpConnect, tlsHandshake } from '../net/index.js';
 import { inspectAppPath } from '../platform/app-locate.js';
 import { platformAdapter } from '../platform/index.js';
 import { readOsProxySettings } from '../platform/os-proxy.js';
@@ -16,7 +16,7 @@ import { readSystemCertificates, type SystemCaStore } from '../platform/trust-st
 import { keychainStoreName, readCredential } from '../platform/keychain.js';
 import { realAppLog } from './app-log.js';
 
-export const realNet: NetIO = { resolveHost, tcpConnect, proxyConnect, tlsHandshake, httpRequest, createHttpClient };
+export const realNet: NetIO = { resolveHost, tcpConnect, proxyConnect, tlsHandshake, httpRequest, createHttpClient, evaluatePac };
 
 export function realOs(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): OsIO {
   // Read at most once per run, and only when a check asks.
