@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 import { appEgress } from '../app/egress-proxy.js';
 import { type KnownLine, knownLines, lastSession, parseLogEntries } from '../app/app-log.js';
+import { Secret } from '../core/secret.js';
 import { renderUrl } from '../core/url-render.js';
 import { type CheckContext, type CodeOf, type CodeTable, defineCheck, type Finding, findings, ok, problem, type Outcome } from '../contract/check.js';
 import type { PacEvaluation } from '../contract/io.js';
@@ -230,6 +231,7 @@ async function followPac(
   details: Record<string, unknown>,
 ): Promise<{ path: NetworkPath } | { outcome: PathOutcome }> {
   const shown = renderUrl(pacUrl);
+  const secrets = urlSecrets(pacUrl);
   details['pacUrl'] = shown;
   details['pacFrom'] = from;
   const stop = (code: Code, summary: string, extra: Record<string, unknown> = {}): { outcome: PathOutcome } => ({
@@ -257,7 +259,33 @@ async function followPac(
   if (parsed.entries.length === 0)
     return stop('PAC_BAD_RESULT', `PAC file ${shown} returned "${evaluation.result.slice(0, 80)}" for ${url.host}: no proxy or DIRECT in it`);
   const chosen = await firstThatAnswers(ctx, parsed.entries, url, details);
+  secrets.length = 0; // held until the PAC file was followed; the registry keeps recent values strongly after
   return { path: pacPath(source, chosen, parsed.entries, environmentDecision(url, ctx.env)) };
+}
+
+/**
+ * A PAC URL's password and query values (`?token=…`) are credentials: registered as Secrets before
+ * the URL is fetched, so nothing that reflects them (an error, the PAC file's own answer) shows
+ * them. Values under 8 characters are not (they would scrub common words from every output).
+ */
+function urlSecrets(raw: string): Secret[] {
+  const out: Secret[] = [];
+  try {
+    const u = new URL(raw);
+    const values = [u.password, ...u.searchParams.values()].flatMap((v) => {
+      let decoded = v;
+      try {
+        decoded = decodeURIComponent(v);
+      } catch {
+        // as written
+      }
+      return decoded === v ? [v] : [v, decoded];
+    });
+    for (const v of values) if (v.length >= 8) out.push(new Secret(v));
+  } catch {
+    // not a URL: nothing to register
+  }
+  return out;
 }
 
 /** The PAC text: over http(s) directly (as Chromium fetches PAC files, never through a proxy), or a local file. */
