@@ -8,6 +8,7 @@
 import { defineCheck, fail, ok, skip } from '../contract/check.js';
 import { bareHostname, defaultPort, extraCas, gatewayUrl, probeTimeout, proxyDecision } from '../gateway/endpoint.js';
 import { failureDetails, NET_FAILURE_CODES, netCodeIn, netCodes, PROXY_TUNNEL_KINDS } from '../gateway/failure-codes.js';
+import { proxyFailureFix, withFix } from '../gateway/network-path.js';
 import tcp from './tcp.js';
 import networkPath from './network-path.js';
 
@@ -75,7 +76,10 @@ export default defineCheck({
         );
       }
       const status = result.status ? ` (HTTP ${result.status})` : '';
-      return fail(netCodeIn(result.failure, KINDS, 'proxy-failure'), `${proxy.display}: ${result.failure.kind.replace(/-/g, ' ')}${status}`, { details });
+      return fail(netCodeIn(result.failure, KINDS, 'proxy-failure'), `${proxy.display}: ${result.failure.kind.replace(/-/g, ' ')}${status}`, {
+        details,
+        ...withFix(proxyFailureFix(path)),
+      });
     }
     result.socket.destroy();
     return ok(

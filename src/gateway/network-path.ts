@@ -53,6 +53,28 @@ export function describeDecision(d: ProxyDecision): string {
   return 'direct';
 }
 
+const SETTING: Partial<Record<PathSource, string>> = {
+  'app-url': 'egressProxyUrl',
+  'app-pac': 'the PAC file of egressProxyPacUrl',
+  'os-manual': 'the OS proxy settings',
+  'os-pac': 'the OS automatic configuration (PAC) file',
+};
+
+/**
+ * What to do when the road's proxy fails and that proxy is the app's or the OS's (not
+ * HTTPS_PROXY, whose code fixes speak of): the app does not go around it.
+ */
+export function proxyFailureFix(path: NetworkPath | undefined): string | undefined {
+  const setting = path?.proxy ? SETTING[path.source] : undefined;
+  if (!path?.proxy || !setting) return undefined;
+  return `${path.proxy.display} is the app’s proxy (from ${setting}) and the app does not fall back to a direct connection: make sure that proxy runs and is reachable from this machine, or correct ${setting}.`;
+}
+
+/** `{ fix }` when there is one, for spreading into a finding's extra. */
+export function withFix(fix: string | undefined): { fix?: string } {
+  return fix ? { fix } : {};
+}
+
 /** True when the environment would take another road than the app. */
 export function envDiffers(path: NetworkPath): boolean {
   const envProxy = path.env.proxied ? path.env.proxy.display : undefined;
