@@ -74,7 +74,7 @@ export default defineCheck({
   needs: [tls, networkPath],
   codes,
   async run(ctx) {
-    const client = ctx.net.createHttpClient(await clientOptions(ctx, ctx.upstream(networkPath)));
+    const client = ctx.net.createHttpClient(await clientOptions(ctx, ctx.upstream(networkPath), ctx.upstream(tls)));
     const headers = appHeaders(ctx, { unauthenticated: true }); // no key, no credential header, on an unauthenticated probe
     const timeoutMs = probeTimeout(ctx, 1 / 3);
     const get = (path: string): Promise<HttpResult> =>

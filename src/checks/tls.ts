@@ -18,6 +18,14 @@ import dns from './dns.js';
 import proxy from './proxy.js';
 import networkPath from './network-path.js';
 
+/**
+ * What the tls check hands on: the OS store's certificates when the chain is trusted only with
+ * them, so the HTTP probes after it trust what the app trusts (see `clientOptions`).
+ */
+export interface TlsData {
+  osStoreCa?: string[];
+}
+
 /** Warn this many days before the certificate expires. */
 export const EXPIRY_WARNING_DAYS = 14;
 
@@ -129,13 +137,12 @@ export default defineCheck({
         return warn(
           'TLS_INTERCEPTED',
           `${host} is served by a certificate from "${rootName}", trusted by ${store} (the app accepts it; Node's bundle does not)`,
-          {
-            details,
-          },
+          { details, data: { osStoreCa: osStore.store.pems } },
         );
       }
       return warn('TLS_OS_STORE_ONLY', `trusted by ${store} only (root "${rootName}"): fine for Claude Desktop; Node-based tools need NODE_EXTRA_CA_CERTS`, {
         details,
+        data: { osStoreCa: osStore.store.pems },
       });
     }
     if (!result.ok) {

@@ -81,17 +81,20 @@ export async function extraCas(
 
 /**
  * Connection settings for undici, as the app would connect: through the proxy of the decided path
- * (explicitly, never the environment's when a path was decided), with the extra CAs.
+ * (explicitly, never the environment's when a path was decided), with the extra CAs — and the OS
+ * store's certificates when the tls check found the chain trusted only by that store (`trust`,
+ * the tls check's data), since the app trusts that store.
  */
 export async function clientOptions(
   ctx: Pick<CheckContext, 'env' | 'policy' | 'os' | 'options' | 'timeoutMs' | 'target'>,
   path: NetworkPath | undefined,
+  trust?: { osStoreCa?: string[] },
 ): Promise<HttpClientOptions> {
   const { pems } = await extraCas(ctx);
   return {
     proxy: path ? (path.proxy ?? 'none') : 'env',
     env: ctx.env,
-    extraCa: pems,
+    extraCa: [...pems, ...(trust?.osStoreCa ?? [])],
     insecure: ctx.options.insecure,
     connectTimeoutMs: probeTimeout(ctx),
     ...(ctx.options.dnsServers ? { lookup: serversLookup(ctx.options.dnsServers, probeTimeout(ctx)) } : {}),

@@ -194,6 +194,8 @@ const scenarios: Scenario[] = [
         root: { name: CORP_ROOT, inNodeRootStore: false },
         osStore: { store: 'the fake OS store', certificates: 1, trusted: true },
       },
+      // Handed on, so the HTTP probes after tls trust the OS store as the app does.
+      data: { osStoreCa: [CORP_ROOT_PEM] },
     },
   },
   {
@@ -215,7 +217,7 @@ const scenarios: Scenario[] = [
       tls: (_h, _p, opts) =>
         withCorpRoot(opts) ? tlsOk(privateChain('api.portkey.ai', CORP_ROOT)) : tlsFail('tls-unknown-ca', privateChain('api.portkey.ai', CORP_ROOT)),
     },
-    expect: { status: 'warn', code: 'TLS_INTERCEPTED', details: { osStore: { trusted: true } } },
+    expect: { status: 'warn', code: 'TLS_INTERCEPTED', details: { osStore: { trusted: true } }, data: { osStoreCa: [CORP_ROOT_PEM] } },
   },
   {
     name: 'trusted nowhere (the OS store holds other roots): TLS_UNKNOWN_CA, and the details say the OS store was asked',

@@ -30,14 +30,14 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function tlsCheck(env: NodeJS.ProcessEnv) {
+async function tlsCheck(env: NodeJS.ProcessEnv, id = 'tls') {
   const run = await runCli(
-    ['--json', '--no-policy', '--base-url', server.url, '--only', 'tls', '--timeout', '30', '--check-timeout', '20'],
+    ['--json', '--no-policy', '--base-url', server.url, '--only', id, '--timeout', '30', '--check-timeout', '20'],
     { HOME: home, PORTKEY_DOCTOR_API_KEY: TEST_KEY, ...env },
     60_000,
     { network: true },
   );
-  const check = parseReport(run).checks.find((c) => c.id === 'tls');
+  const check = parseReport(run).checks.find((c) => c.id === id);
   expect(check, run.stderr).toBeDefined();
   return check!;
 }
@@ -48,6 +48,12 @@ describe('the OS trust store', () => {
     expect({ status: check.status, code: check.code }).toEqual({ status: 'warn', code: 'TLS_OS_STORE_ONLY' });
     expect(check.details).toMatchObject({ authorized: false, osStore: { certificates: 2, trusted: true } });
     expect(String((check.details?.['osStore'] as { store: string }).store)).toContain('SSL_CERT_FILE');
+  });
+
+  it('the probes after tls trust the OS store too, as the app does: gateway-http reaches the server', async () => {
+    const check = await tlsCheck({ SSL_CERT_FILE: join(home, 'store-with-test-root.pem') }, 'gateway-http');
+    // The server answers {} to everything: an API, not recognisably Portkey — but reached over TLS.
+    expect({ status: check.status, code: check.code }).toEqual({ status: 'warn', code: 'HTTP_UNKNOWN_API' });
   });
 
   it('trusted nowhere (the OS store holds other roots): TLS_UNKNOWN_CA', async () => {
