@@ -525,6 +525,20 @@ const ROWS: Row[] = [
     also: (r) => expect(r.checks.find((c) => c.id === 'key-validity')?.status).toBe('ok'),
   },
   {
+    // Issue 17: the CA is in a stand-in OS store (SSL_CERT_FILE names the store on Linux), not in
+    // Node's bundle: fine for the app, and the probes after tls trust that store as the app does.
+    name: 'TLS from a private CA only the OS certificate store trusts',
+    setup: (w) => ({ baseUrl: local(w.saasTls.port, 'https'), env: { SSL_CERT_FILE: join(w.pki.dir, 'root.pem') } }),
+    key: PORTKEY_KEYS.valid,
+    expect: { check: 'tls', status: 'warn', code: 'TLS_OS_STORE_ONLY' },
+    blocked: AFTER.none,
+    ...FAST,
+    also: (r) => {
+      expect(detailsOf(r, 'tls')).toMatchObject({ osStore: { trusted: true } });
+      expect(r.checks.find((c) => c.id === 'key-validity')?.status).toBe('ok');
+    },
+  },
+  {
     name: 'TLS spoken to a plain-HTTP port',
     setup: (w) => ({ baseUrl: local(w.canned.port, 'https') }),
     expect: { check: 'tls', status: 'fail', code: 'TLS_PROTOCOL' },
