@@ -6,7 +6,7 @@
  * said in `unreadable`. The parsing is in src/app/os-proxy-parse.ts.
  */
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 
 import { queryRegistryKey } from '../config/registry.js';
 import { readRegularText } from '../core/safe-fs.js';
@@ -100,8 +100,10 @@ export async function readOsProxySettings(opts: OsProxyReadOptions = {}): Promis
         return out.ok ? parseGsettingsProxy(out.stdout) : noOsProxy(cleanOsValue(`GNOME proxy settings: ${out.reason}`));
       }
       if (desktop === 'kde') {
-        const home = env['HOME'] ?? '';
-        const file = join(env['XDG_CONFIG_HOME'] || join(home, '.config'), 'kioslaverc');
+        const config = env['XDG_CONFIG_HOME'] || (env['HOME'] ? join(env['HOME'], '.config') : undefined);
+        // Never a path relative to the working folder.
+        if (!config || !isAbsolute(config)) return noOsProxy('KDE proxy settings: no absolute XDG_CONFIG_HOME or HOME');
+        const file = join(config, 'kioslaverc');
         try {
           return parseKioslaverc(await readRegularText(file, 256 * 1024));
         } catch (err) {

@@ -77,6 +77,8 @@ describe('Linux desktop', () => {
     expect(s).toEqual({ source: 'linux-desktop', pacUrl: 'http://wpad.corp.example/proxy.pac', bypass: [], bypassSuffixMatching: true });
     const none = await readOsProxySettings({ platform: 'linux', env: { XDG_CURRENT_DESKTOP: 'KDE', XDG_CONFIG_HOME: join(dir, 'empty') } });
     expect(none).toEqual({ source: 'none', bypass: [] });
+    const relative = await readOsProxySettings({ platform: 'linux', env: { XDG_CURRENT_DESKTOP: 'KDE', XDG_CONFIG_HOME: 'relative/dir' } });
+    expect(relative).toMatchObject({ source: 'none', unreadable: expect.stringMatching(/absolute/) });
   });
 
   it('no desktop (a server, CI): none, the environment decides', async () => {
