@@ -239,7 +239,10 @@ async function followPac(
   });
   const fetched = await fetchPac(ctx, pacUrl);
   if (!fetched.ok) return stop('PAC_FETCH_FAILED', `PAC file ${shown}: ${fetched.reason}`, fetched.extra);
-  const evaluation: PacEvaluation = await ctx.net.evaluatePac(fetched.text, url.href, { timeoutMs: probeTimeout(ctx, 0.35) });
+  const evaluation: PacEvaluation = await ctx.net.evaluatePac(fetched.text, url.href, {
+    timeoutMs: probeTimeout(ctx, 0.35),
+    ...(ctx.options.dnsServers ? { servers: ctx.options.dnsServers } : {}),
+  });
   details['pacMs'] = Math.round(evaluation.durationMs);
   if (!evaluation.ok) {
     const code: Code =

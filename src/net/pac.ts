@@ -14,6 +14,8 @@ import { BlockList, isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
+import { serversLookup } from './dns.js';
+
 /** Why a PAC file gave no usable answer. */
 export type PacFailureKind =
   /** Not JavaScript, no `FindProxyForURL` function, or its top level throws. */
@@ -36,6 +38,8 @@ export interface PacEvalOptions {
   memoryLimitBytes?: number;
   /** `dnsResolve`/`isResolvable`/`isInNet`: resolves a name to an IPv4 address, or null. Default: the system resolver, bounded. */
   resolve?: (host: string) => Promise<string | null>;
+  /** Resolve through these DNS servers (`--dns-server`) instead of the system resolver (when `resolve` is not given). */
+  servers?: string[];
   /** What `myIpAddress()` returns; default: this machine's first non-internal IPv4 address. */
   myIpAddress?: string;
 }
@@ -74,7 +78,19 @@ function localAddress(): string {
   return '127.0.0.1';
 }
 
-function boundedLookup(timeoutMs: number): (host: string) => Promise<string | null> {
+function boundedLookup(timeoutMs: number, servers?: string[]): (host: string) => Promise<string | null> {
+  const viaServers = servers && servers.length > 0 ? serversLookup(servers, timeoutMs) : undefined;
+  const lookup = (host: string): Promise<string | null> =>
+    viaServers
+      ? new Promise((resolve) => {
+          viaServers(host, { family: 4 }, (err: NodeJS.ErrnoException | null, address: string | unknown) =>
+            resolve(err || typeof address !== 'string' ? null : address),
+          );
+        })
+      : dnsLookup(host, { family: 4 }).then(
+          (r) => r.address,
+          () => null,
+        );
   return async (host) => {
     if (isIP(host) === 4) return host;
     let timer: NodeJS.Timeout | undefined;
@@ -82,13 +98,7 @@ function boundedLookup(timeoutMs: number): (host: string) => Promise<string | nu
       timer = setTimeout(() => resolve(null), timeoutMs);
     });
     try {
-      return await Promise.race([
-        dnsLookup(host, { family: 4 }).then(
-          (r) => r.address,
-          () => null,
-        ),
-        timeout,
-      ]);
+      return await Promise.race([lookup(host), timeout]);
     } finally {
       clearTimeout(timer);
     }
@@ -132,7 +142,7 @@ export async function evaluatePac(script: string, url: string, opts: PacEvalOpti
   } catch (err) {
     return fail('pac-invalid', `the PAC sandbox could not start: ${(err as Error).message}`);
   }
-  const resolve = opts.resolve ?? boundedLookup(Math.max(100, Math.min(2_000, opts.timeoutMs / 4)));
+  const resolve = opts.resolve ?? boundedLookup(Math.max(100, Math.min(2_000, opts.timeoutMs / 4)), opts.servers);
   const myIp = opts.myIpAddress ?? localAddress();
   let interrupted = false;
   const vm = await mods.qjs.QuickJS.create({

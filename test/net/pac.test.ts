@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { evaluatePac } from '../../src/net/pac.js';
+import { startTestDns } from '../support/dns.js';
 
 const URL_ = 'https://gateway.example.test/v1/messages';
 const opts = { timeoutMs: 2_000, myIpAddress: '10.1.2.3', resolve: async (h: string) => (h === 'gateway.example.test' ? '10.9.8.7' : null) };
@@ -33,6 +34,20 @@ describe('evaluatePac', () => {
       opts,
     );
     expect(r).toMatchObject({ ok: true, result: '10.9.8.7,true,10.1.2.3,false' });
+  });
+
+  it('with --dns-server, the PAC functions resolve through those servers', async () => {
+    const dns = await startTestDns({ 'intranet.corp.test': ['10.20.30.40'] });
+    try {
+      const r = await evaluatePac('function FindProxyForURL(url, host) { var ip = dnsResolve("intranet.corp.test"); return "PROXY " + ip + ":8080"; }', URL_, {
+        timeoutMs: 2_000,
+        myIpAddress: '10.1.2.3',
+        servers: [dns.server],
+      });
+      expect(r).toMatchObject({ ok: true, result: 'PROXY 10.20.30.40:8080' });
+    } finally {
+      await dns.close();
+    }
   });
 
   it('an endless loop is interrupted at the deadline: pac-timeout', async () => {
