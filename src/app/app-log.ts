@@ -312,7 +312,8 @@ export type KnownLineKind =
   | 'healthy'
   | 'credentials-loaded'
   | 'helper-running'
-  | 'api-host';
+  | 'api-host'
+  | 'egress-proxy-pinned';
 
 interface LineRule {
   kind: KnownLineKind;
@@ -369,6 +370,8 @@ export const KNOWN_LINES: readonly LineRule[] = [
     subject: [/Ignoring local configuration (?:key|value)\s*:?\s*["'`]?([A-Za-z_$][\w$.-]{0,100})["'`]?/i],
   },
   { kind: 'model-discovery', test: /\bModel discovery:/i, subject: [/\bpicker\s*=\s*(\d{1,6})\b/i], latest: true },
+  // The app's own proxy in use (egressProxyUrl/egressProxyPacUrl, 1.44121.1): evidence for the network-path check, not an app-log finding.
+  { kind: 'egress-proxy-pinned', test: /\[egress-proxy\]\s*pinned\b/i, subject: [/pinned\s+([^\s;,]{1,200})/i] },
   { kind: 'healthy', test: /3P mode active\s*\{\s*provider:\s*['"`]?[\w-]{1,40}/i, subject: [/provider:\s*['"`]?([\w-]{1,40})/i] },
   { kind: 'credentials-loaded', test: /\bCredentials loaded from\b/i, subject: [/provider:\s*['"`]?([\w-]{1,40})/i] },
   {

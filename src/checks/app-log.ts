@@ -79,8 +79,9 @@ const codes = {
 type Code = keyof typeof codes;
 
 /** Lines that are evidence, shown with `-v`, never a finding (docs/claude-desktop.md, "The app's log"). */
-type EvidenceKind = 'healthy' | 'credentials-loaded' | 'helper-running' | 'api-host';
-const EVIDENCE: ReadonlySet<KnownLineKind> = new Set<EvidenceKind>(['healthy', 'credentials-loaded', 'helper-running', 'api-host']);
+// `egress-proxy-pinned` is the network-path check's evidence (which road the app took), not this check's.
+type EvidenceKind = 'healthy' | 'credentials-loaded' | 'helper-running' | 'api-host' | 'egress-proxy-pinned';
+const EVIDENCE: ReadonlySet<KnownLineKind> = new Set<EvidenceKind>(['healthy', 'credentials-loaded', 'helper-running', 'api-host', 'egress-proxy-pinned']);
 
 /** How an evidence line is named in a summary. */
 const EVIDENCE_WORDS: Partial<Record<KnownLineKind, string>> = {
@@ -211,7 +212,7 @@ export default defineCheck({
     const finding = (l: KnownLine) => isFinding(l) && !(explained && l.kind === 'config-health');
     const lines = all.filter((l) => finding(l) || l.kind === 'healthy');
     details['known'] = lines.slice(0, MAX_LISTED).map(listed);
-    const evidence = all.filter((l) => !finding(l) && l.kind !== 'healthy');
+    const evidence = all.filter((l) => !finding(l) && l.kind !== 'healthy' && l.kind !== 'egress-proxy-pinned');
     if (evidence.length) details['evidence'] = evidence.slice(0, MAX_LISTED).map(listed);
     // Whether the address the app logged is the gateway the settings name (scheme, host and port):
     // evidence only — that apiHost is always the base URL's origin is not established.

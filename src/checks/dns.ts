@@ -5,9 +5,11 @@
  */
 import { defineCheck, fail, ok } from '../contract/check.js';
 import { firstHop, probeTimeout } from '../gateway/endpoint.js';
+import { proxyFailureFix, withFix } from '../gateway/network-path.js';
 import { DNS_KINDS, failureDetails, firstHopFailure, netCodeIn, netCodes, PROXY_HOP_KINDS } from '../gateway/failure-codes.js';
 import type { ResolvedAddress } from '../contract/io.js';
 import baseUrl from './base-url.js';
+import networkPath from './network-path.js';
 
 const KINDS = [...DNS_KINDS, ...PROXY_HOP_KINDS] as const;
 
@@ -23,10 +25,11 @@ export default defineCheck({
   id: 'dns',
   title: 'DNS',
   group: 'network',
-  needs: [baseUrl],
+  needs: [baseUrl, networkPath],
   codes: netCodes(KINDS),
   async run(ctx) {
-    const hop = firstHop(ctx);
+    const path = ctx.upstream(networkPath);
+    const hop = firstHop(ctx, path);
     const servers = ctx.options.dnsServers;
     const result = await ctx.net.resolveHost(hop.host, { timeoutMs: probeTimeout(ctx), signal: ctx.signal, ...(servers ? { servers } : {}) });
     const what = hop.via === 'proxy' ? `proxy ${hop.host}` : hop.host;
@@ -37,6 +40,7 @@ export default defineCheck({
         `${what}: ${failure.kind.replace(/-/g, ' ')} (${failure.rawCode ?? 'no code'})`,
         {
           details: { host: hop.host, via: hop.via, durationMs: Math.round(result.durationMs), ...failureDetails(failure) },
+          ...withFix(hop.via === 'proxy' ? proxyFailureFix(path) : undefined),
         },
       );
     }

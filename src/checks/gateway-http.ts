@@ -22,9 +22,11 @@ import {
   proxyDecision,
 } from '../gateway/endpoint.js';
 import { failureDetails, KEYLESS_REQUEST_KINDS, netCodeIn, netCodes } from '../gateway/failure-codes.js';
+import type { NetworkPath } from '../gateway/network-path.js';
 import { isOssPassthroughCrash, OSS_GREETING } from '../gateway/oss.js';
 import { htmlTitle, isHtml, isJson, parseJson, readError } from '../gateway/responses.js';
 import tls from './tls.js';
+import networkPath from './network-path.js';
 
 /** What answered at the base URL: which Portkey gateway, or an API that is not recognisably Portkey. */
 export type GatewayKind = 'portkey-saas' | 'portkey-enterprise' | 'portkey-oss' | 'portkey' | 'unknown-api';
@@ -69,10 +71,10 @@ export default defineCheck({
   id: 'gateway-http',
   title: 'Gateway answers',
   group: 'network',
-  needs: [tls],
+  needs: [tls, networkPath],
   codes,
   async run(ctx) {
-    const client = ctx.net.createHttpClient(await clientOptions(ctx));
+    const client = ctx.net.createHttpClient(await clientOptions(ctx, ctx.upstream(networkPath), ctx.upstream(tls)));
     const headers = appHeaders(ctx, { unauthenticated: true }); // no key, no credential header, on an unauthenticated probe
     const timeoutMs = probeTimeout(ctx, 1 / 3);
     const get = (path: string): Promise<HttpResult> =>
@@ -81,7 +83,7 @@ export default defineCheck({
       const models = await get('/v1/models');
       if (!models.ok) {
         // A TLS server cuts a plain-HTTP request without a byte (Node's does): say "wrong scheme", not "reset".
-        if (models.failure.kind === 'http-reset' && (await speaksTls(ctx, timeoutMs))) {
+        if (models.failure.kind === 'http-reset' && (await speaksTls(ctx, ctx.upstream(networkPath), timeoutMs))) {
           const url = gatewayUrl(ctx);
           return fail('HTTP_PROTOCOL', `${url.host} speaks TLS, not plain HTTP`, {
             fix: `Use https:// in the base URL: ${url.origin.replace(/^http:/, 'https:')}.`,
@@ -182,9 +184,9 @@ function gatewayKind(baseUrl: URL, models: HttpOk, root: HttpResult, health: Htt
 }
 
 /** Whether a plain-http base URL's port answers a TLS handshake (direct connections only; any certificate). */
-async function speaksTls(ctx: Pick<CheckContext, 'target' | 'env' | 'net' | 'signal'>, timeoutMs: number): Promise<boolean> {
+async function speaksTls(ctx: Pick<CheckContext, 'target' | 'env' | 'net' | 'signal'>, path: NetworkPath | undefined, timeoutMs: number): Promise<boolean> {
   const url = gatewayUrl(ctx);
-  if (url.protocol !== 'http:' || proxyDecision(ctx).proxied) return false;
+  if (url.protocol !== 'http:' || proxyDecision(ctx, path).proxied) return false;
   const sniff = await ctx.net.tlsHandshake(bareHostname(url), defaultPort(url), { insecure: true, timeoutMs: Math.min(timeoutMs, 2000), signal: ctx.signal });
   return sniff.ok;
 }

@@ -20,6 +20,7 @@ import appRunning from './app-running.js';
 import relaunchNeeded from './relaunch-needed.js';
 import keychain from './keychain.js';
 import appLog from './app-log.js';
+import networkPath from './network-path.js';
 import dns from './dns.js';
 import tcp from './tcp.js';
 import proxy from './proxy.js';
@@ -51,7 +52,8 @@ export const CHECKS: readonly AnyCheck[] = [
   relaunchNeeded,
   keychain,
   appLog,
-  // Network path, first failing layer wins: DNS → TCP → proxy → TLS → HTTP.
+  // Network path, first failing layer wins: the app's road (decided once) → DNS → TCP → proxy → TLS → HTTP.
+  networkPath,
   dns,
   tcp,
   proxy,

@@ -11,6 +11,8 @@ import { describeStatus, diagnoseStatus, GATEWAY_STATUS_CODES } from '../gateway
 import apiKey from './api-key.js';
 import authScheme from './auth-scheme.js';
 import gatewayHttp, { type GatewayKind } from './gateway-http.js';
+import networkPath from './network-path.js';
+import tls from './tls.js';
 
 /** At most this many catalog ids go into the report (and are handed on). */
 const MAX_IDS = 100;
@@ -39,7 +41,7 @@ export default defineCheck({
   id: 'key-validity',
   title: 'API key accepted',
   group: 'gateway',
-  needs: [gatewayHttp, apiKey, authScheme],
+  needs: [gatewayHttp, apiKey, authScheme, networkPath, tls],
   codes: {
     ...netCodes(REQUEST_KINDS),
     ...GATEWAY_STATUS_CODES,
@@ -61,7 +63,7 @@ export default defineCheck({
     const key = keyOf(ctx);
     if (!key) return skip('KEY_NOT_AVAILABLE', 'no key to test');
     const res = await ctx.net.httpRequest({
-      ...(await clientOptions(ctx)),
+      ...(await clientOptions(ctx, ctx.upstream(networkPath), ctx.upstream(tls))),
       url: endpoint(ctx, '/v1/models'),
       headers: appHeaders(ctx),
       timeoutMs: probeTimeout(ctx),

@@ -10,6 +10,8 @@ import { appHeaders, clientOptions, endpoint, MAX_BODY_BYTES, probeTimeout } fro
 import { failureDetails, type NetCodeOf, netCode, netCodes, REQUEST_KINDS, type RequestKind } from '../gateway/failure-codes.js';
 import { summarise } from '../gateway/stats.js';
 import keyValidity from './key-validity.js';
+import networkPath from './network-path.js';
+import tls from './tls.js';
 
 /** One sample that failed: a server error (its status), or no response (the failure's facts and code). */
 type SampleFailure = { status: number; code?: undefined } | { code: NetCodeOf<RequestKind>; [fact: string]: unknown };
@@ -21,7 +23,7 @@ export default defineCheck({
   id: 'latency',
   title: 'Request latency',
   group: 'gateway',
-  needs: [keyValidity],
+  needs: [keyValidity, networkPath, tls],
   codes: {
     ...netCodes(REQUEST_KINDS),
     LATENCY_HIGH: {
@@ -43,7 +45,7 @@ export default defineCheck({
     const path = oss ? '/' : '/v1/models';
     const samples = Math.max(1, ctx.policy?.latency?.samples ?? ctx.options.samples);
     const perRequest = Math.max(250, Math.floor(probeTimeout(ctx) / samples));
-    const client = ctx.net.createHttpClient(await clientOptions(ctx));
+    const client = ctx.net.createHttpClient(await clientOptions(ctx, ctx.upstream(networkPath), ctx.upstream(tls)));
     const phases: HttpPhases[] = [];
     const failures: SampleFailure[] = [];
     try {

@@ -6,11 +6,14 @@
 import { type CheckContext, type CodeOf, type CodeTable, defineCheck, type Finding, fail, finding, findings, ok, problem, skip } from '../contract/check.js';
 import type { HttpResult } from '../contract/io.js';
 import { appHeaders, clientOptions, endpoint, MAX_BODY_BYTES, probeTimeout } from '../gateway/endpoint.js';
+import type { NetworkPath } from '../gateway/network-path.js';
 import { failureDetails, netCode, netCodes, REQUEST_KINDS } from '../gateway/failure-codes.js';
 import { probeModel, sameModel } from '../gateway/models.js';
 import { parseJson, routingHeaders } from '../gateway/responses.js';
 import { describeStatus, diagnoseStatus, GATEWAY_STATUS_CODES } from '../gateway/status-codes.js';
 import keyValidity from './key-validity.js';
+import networkPath from './network-path.js';
+import tls, { type TlsData } from './tls.js';
 
 /** The live check's own codes (beside the network's and the gateway status codes). */
 const codes = {
@@ -36,7 +39,7 @@ export default defineCheck({
   id: 'live-message',
   title: 'Live streamed message',
   group: 'gateway',
-  needs: [keyValidity],
+  needs: [keyValidity, networkPath, tls],
   codes: {
     ...netCodes(REQUEST_KINDS),
     ...GATEWAY_STATUS_CODES,
@@ -45,7 +48,7 @@ export default defineCheck({
   async run(ctx) {
     if (!ctx.options.live) return skip('LIVE_NOT_REQUESTED', 'not run (use --live to send one real streamed request)');
     const model = probeModel(ctx, ctx.upstream(keyValidity)?.catalog?.ids);
-    const streamed = await send(ctx, model, true, 0.6);
+    const streamed = await send(ctx, ctx.upstream(networkPath), ctx.upstream(tls), model, true, 0.6);
     if (!streamed.ok) {
       const details = { model, ...failureDetails(streamed.failure), sse: streamed.sse };
       return fail(netCode(streamed.failure), `streamed POST /v1/messages: ${streamed.failure.kind.replace(/-/g, ' ')}`, { details });
@@ -64,7 +67,7 @@ export default defineCheck({
 
     if (!sse || !streamWorked) {
       // Tell a broken stream from a broken route: try the same request without streaming.
-      const plain = await send(ctx, model, false, 0.35);
+      const plain = await send(ctx, ctx.upstream(networkPath), ctx.upstream(tls), model, false, 0.35);
       const plainOk = plain.ok && plain.status >= 200 && plain.status < 300;
       if (plainOk) {
         const answered = modelOf(plain.body);
@@ -104,8 +107,15 @@ export default defineCheck({
   },
 });
 
-function send(ctx: CheckContext, model: string, stream: boolean, share: number): Promise<HttpResult> {
-  return clientOptions(ctx).then((client) =>
+function send(
+  ctx: CheckContext,
+  path: NetworkPath | undefined,
+  trust: TlsData | undefined,
+  model: string,
+  stream: boolean,
+  share: number,
+): Promise<HttpResult> {
+  return clientOptions(ctx, path, trust).then((client) =>
     ctx.net.httpRequest({
       ...client,
       url: endpoint(ctx, '/v1/messages'),

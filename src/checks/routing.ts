@@ -15,6 +15,8 @@ import { routingHeaders } from '../gateway/responses.js';
 import { describeRoute, settingsRoute } from '../gateway/route.js';
 import { describeStatus, diagnoseStatus, gatewayStatusCodes } from '../gateway/status-codes.js';
 import keyValidity from './key-validity.js';
+import networkPath from './network-path.js';
+import tls from './tls.js';
 
 /** The routing check's own codes (beside the network's and the gateway status codes). */
 const codes = {
@@ -40,7 +42,7 @@ export default defineCheck({
   id: 'routing',
   title: 'Routing (count_tokens)',
   group: 'gateway',
-  needs: [keyValidity],
+  needs: [keyValidity, networkPath, tls],
   codes: {
     ...netCodes(REQUEST_KINDS),
     // A 404 here is the route's, not the base URL's (key-validity already read /v1/models): ROUTING_PROBE_UNSUPPORTED.
@@ -51,7 +53,7 @@ export default defineCheck({
     const upstream = ctx.upstream(keyValidity);
     const model = probeModel(ctx, upstream?.catalog?.ids);
     const res = await ctx.net.httpRequest({
-      ...(await clientOptions(ctx)),
+      ...(await clientOptions(ctx, ctx.upstream(networkPath), ctx.upstream(tls))),
       url: endpoint(ctx, '/v1/messages/count_tokens'),
       method: 'POST',
       headers: appHeaders(ctx, { json: true }),

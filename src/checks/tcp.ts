@@ -4,9 +4,11 @@
  */
 import { defineCheck, fail, ok, warn } from '../contract/check.js';
 import { firstHop, probeTimeout } from '../gateway/endpoint.js';
+import { proxyFailureFix, withFix } from '../gateway/network-path.js';
 import { failureDetails, firstHopFailure, netCodeIn, netCodes, PROXY_HOP_KINDS, TCP_KINDS } from '../gateway/failure-codes.js';
 import type { TcpResult } from '../contract/io.js';
 import dns from './dns.js';
+import networkPath from './network-path.js';
 
 const KINDS = [...TCP_KINDS, ...PROXY_HOP_KINDS] as const;
 
@@ -17,7 +19,7 @@ export default defineCheck({
   id: 'tcp',
   title: 'TCP connect',
   group: 'network',
-  needs: [dns],
+  needs: [dns, networkPath],
   codes: {
     ...netCodes(KINDS),
     TCP_FAMILY_PARTIAL: {
@@ -26,7 +28,8 @@ export default defineCheck({
     },
   },
   async run(ctx) {
-    const hop = firstHop(ctx);
+    const path = ctx.upstream(networkPath);
+    const hop = firstHop(ctx, path);
     const resolved = ctx.upstream(dns)?.addresses ?? [];
     // One attempt per family (the first address of each), in the resolver's order.
     const perFamily = [...new Map(resolved.map((a) => [a.family, a])).values()];
@@ -51,7 +54,10 @@ export default defineCheck({
     const [firstGood] = good;
     if (!firstGood) {
       const first = bad[0]!;
-      return fail(netCodeIn(first.failure, KINDS, fallback), `${first.address}:${hop.port}: ${first.failure.kind.replace(/-/g, ' ')}`, { details });
+      return fail(netCodeIn(first.failure, KINDS, fallback), `${first.address}:${hop.port}: ${first.failure.kind.replace(/-/g, ' ')}`, {
+        details,
+        ...withFix(hop.via === 'proxy' ? proxyFailureFix(path) : undefined),
+      });
     }
     const [firstBad] = bad;
     if (firstBad) return warn('TCP_FAMILY_PARTIAL', `IPv${firstGood.family} connects, IPv${firstBad.family} does not (${firstBad.failure.kind})`, { details });

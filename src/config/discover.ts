@@ -7,7 +7,9 @@
 import * as path from 'node:path';
 import { Secret } from '../core/secret.js';
 import {
+  EGRESS_KEYS,
   INFERENCE_KEYS,
+  type EgressValues,
   type Discovery,
   type InferenceKey,
   type InferenceValues,
@@ -80,6 +82,33 @@ export function pickInferenceValues(obj: Record<string, unknown>, caseInsensitiv
 }
 
 /**
+ * Copies the app's proxy keys ({@link EGRESS_KEYS}) out of a settings object. A URL's user-info
+ * password is registered as a Secret here, before anything else can see it (docs/network-path.md).
+ */
+export function pickEgressValues(obj: Record<string, unknown>, caseInsensitive = false): EgressValues | undefined {
+  const out: EgressValues = {};
+  const byLower = caseInsensitive ? new Map(Object.keys(obj).map((k) => [k.toLowerCase(), k])) : undefined;
+  for (const key of EGRESS_KEYS) {
+    const actual = byLower ? byLower.get(key.toLowerCase()) : key;
+    if (actual === undefined || !Object.hasOwn(obj, actual)) continue;
+    const value = boundDepth(obj[actual]);
+    if (value === undefined) continue;
+    out[key] = value;
+    const password = typeof value === 'string' ? /^[a-z][a-z0-9+.-]*:\/\/[^/@?#]*:([^/@?#]*)@/i.exec(value.trim())?.[1] : undefined;
+    if (password) {
+      let decoded = password;
+      try {
+        decoded = decodeURIComponent(password);
+      } catch {
+        // kept as written
+      }
+      out.secrets = [...(out.secrets ?? []), new Secret(password), ...(decoded !== password ? [new Secret(decoded)] : [])];
+    }
+  }
+  return out.egressProxyUrl !== undefined || out.egressProxyPacUrl !== undefined ? out : undefined;
+}
+
+/**
  * Containers nested deeper than this are cut (replaced by an empty one of the same kind). No
  * setting is nested more than three levels, but `JSON.parse` is iterative and accepts a 5 MB
  * file of `[[[[…`: passed on as is, such a value overflows the stack of every recursive consumer
@@ -147,6 +176,10 @@ function nativeForm(value: unknown): NativeForm | undefined {
   return 'dict';
 }
 
+function withEgress(source: SettingsSource, egress: EgressValues | undefined): void {
+  if (egress) source.egress = egress;
+}
+
 /** True when the source holds at least one inference key (a managed source without one holds only app-behaviour keys). */
 function holdsSettings(source: SettingsSource): boolean {
   return source.values !== undefined && Object.keys(source.values).length > 0;
@@ -208,6 +241,7 @@ async function readManagedPlist(file: string, scope: 'user' | 'machine' | undefi
     if (form) native.push({ key: safeKeyName(key), form });
   }
   source.values = pickInferenceValues(read.dict);
+  withEgress(source, pickEgressValues(read.dict));
   Object.assign(source, keyNames(read.dict));
   if (native.length > 0) source.nativeValues = native;
   return source;
@@ -226,6 +260,7 @@ async function readManagedJson(file: string, enforceOwner: OwnerLstat | undefine
   if ('problem' in obj) source.problem = obj.problem;
   else {
     source.values = pickInferenceValues(obj.object);
+    withEgress(source, pickEgressValues(obj.object));
     Object.assign(source, keyNames(obj.object));
   }
   if (enforceOwner) {
@@ -284,6 +319,7 @@ function registrySource(key: string, scope: 'user' | 'machine', result: Registry
     else invisible.push({ name: safeKeyName(v.name), type: safeKeyName(v.type) });
   }
   source.values = pickInferenceValues(obj, true);
+  withEgress(source, pickEgressValues(obj, true));
   source.keys = Object.keys(obj).map(safeKeyName);
   if (invisible.length > 0) source.invisibleValues = invisible;
   if (result.subkeys.length > 0) source.subkeys = result.subkeys.slice(0, MAX_KEY_NAMES).map(safeKeyName);
@@ -385,6 +421,7 @@ async function readProfile(
   if ('problem' in obj) source.problem = obj.problem;
   else {
     source.values = pickInferenceValues(obj.object);
+    withEgress(source, pickEgressValues(obj.object));
     Object.assign(source, keyNames(obj.object));
   }
   return source;
@@ -415,6 +452,7 @@ async function readLegacy(dir: string, platform: NodeJS.Platform, searched: Disc
     };
   } else {
     source.values = pickInferenceValues(enterprise);
+    withEgress(source, pickEgressValues(enterprise));
     Object.assign(source, keyNames(enterprise));
   }
   return source;

@@ -44,6 +44,19 @@ export type InferenceValues = Partial<Record<InferenceKey, unknown>> & {
   inferenceGatewayApiKey?: Secret | unknown;
 };
 
+/** The app-behaviour keys that set the app's own proxy (docs/network-path.md). */
+export const EGRESS_KEYS = ['egressProxyUrl', 'egressProxyPacUrl'] as const;
+
+/**
+ * The app's proxy settings as read. A password in either URL's user-info is registered as a
+ * {@link Secret} at once (held in `secrets`), so no output ever shows it.
+ */
+export interface EgressValues {
+  egressProxyUrl?: unknown;
+  egressProxyPacUrl?: unknown;
+  secrets?: Secret[];
+}
+
 /** Where settings can live, in precedence order (first wins). */
 export type SourceKind =
   | 'managed-plist' // macOS /Library/Managed Preferences[/<user>]/com.anthropic.claudefordesktop.plist, or --managed FILE
@@ -97,6 +110,8 @@ export interface SettingsSource {
   problem?: ReadProblem;
   /** The inference keys present (only keys that are set). Undefined when unparsable. */
   values?: InferenceValues;
+  /** The app's own proxy settings (`egressProxyUrl`, `egressProxyPacUrl`) when set (docs/network-path.md). */
+  egress?: EgressValues;
   /** `deploymentMode` from claude_desktop_config.json, when that file was read. */
   deploymentMode?: unknown;
   /** The local profile applied by _meta.json. */

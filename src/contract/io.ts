@@ -7,12 +7,15 @@
  */
 import type { HttpClientOptions, HttpRequestOptions, HttpResult, RequestOptions } from '../net/http.js';
 import type { ProxyChoice, ProxyConnectOptions, ProxyConnectResult } from '../net/proxy.js';
+import type { PacEvalOptions, PacEvaluation } from '../net/pac.js';
 import type { ResolveOptions, ResolveResult } from '../net/dns.js';
 import type { TcpOptions, TcpResult } from '../net/tcp.js';
 import type { TlsOptions, TlsResult } from '../net/tls.js';
 import type { AppInstall } from '../app/install.js';
+import type { OsProxySettings } from '../app/os-proxy.js';
 import type { KeychainRef } from '../app/options.js';
 import type { KeychainOptions, KeychainRead } from '../platform/keychain.js';
+import type { SystemCaStore } from '../platform/trust-store.js';
 import type { PlatformAdapter } from '../platform/adapter.js';
 
 // The network layer's result types, for checks (which never import src/net/ themselves).
@@ -22,9 +25,12 @@ export type { TcpResult } from '../net/tcp.js';
 export type { ProxyChoice, ProxyConnectResult, ProxyDecision, ProxyTimings } from '../net/proxy.js';
 export type { ChainAnchor, PeerCert, TlsInfo, TlsResult } from '../net/tls.js';
 export type { HeaderValue, HttpFail, HttpOk, HttpPhases, HttpResult } from '../net/http.js';
+export type { PacEvalOptions, PacEvaluation, PacFailureKind } from '../net/pac.js';
 
 // The OS and keychain services' types, for checks (which never import src/platform/ themselves).
 export type { PlatformAdapter } from '../platform/adapter.js';
+export type { OsProxySettings } from '../app/os-proxy.js';
+export type { SystemCaStore } from '../platform/trust-store.js';
 export type { KeychainOptions, KeychainProblem, KeychainRead, KeychainUnavailable } from '../platform/keychain.js';
 
 /** An HTTP client that keeps one connection per origin (latency samples, gateway probes). */
@@ -41,6 +47,8 @@ export interface NetIO {
   tlsHandshake(host: string, port: number, opts: TlsOptions): Promise<TlsResult>;
   httpRequest(opts: HttpRequestOptions): Promise<HttpResult>;
   createHttpClient(opts: HttpClientOptions): HttpClientLike;
+  /** Runs a PAC file's `FindProxyForURL` for `url` in a sandbox, bounded in time and memory. */
+  evaluatePac(script: string, url: string, opts: PacEvalOptions): Promise<PacEvaluation>;
 }
 
 /** What `stat` tells a check. */
@@ -69,6 +77,17 @@ export interface OsIO {
   adapter: PlatformAdapter;
   /** What is at a path given with --app. `undefined` when nothing is there. */
   inspectAppPath(path: string): Promise<AppInstall | undefined>;
+  /**
+   * The OS proxy settings the app follows when it has none of its own (macOS System Settings,
+   * Windows Internet Settings, Linux desktop settings; src/app/os-proxy.ts). Read once per run,
+   * bounded in time; never rejects (what could not be read is in `unreadable`).
+   */
+  proxySettings(): Promise<OsProxySettings>;
+  /**
+   * The OS certificate store (what Claude Desktop's Chromium trusts), as PEM certificates: read
+   * once per run and only when asked (it is slow on Windows), bounded; never rejects.
+   */
+  systemCertificates(): Promise<SystemCaStore>;
   /**
    * The doctor's own process: left out when looking for the app's processes, and its user tells
    * this user's app from another's (`uid` is undefined where the OS has none: Windows).

@@ -5,7 +5,8 @@
  */
 import type { CheckContext } from '../contract/check.js';
 import { resolveHeaders } from '../inference/headers.js';
-import { bearer, proxyFor, serversLookup, type HeaderValue, type HttpClientOptions, type ProxyDecision } from '../net/index.js';
+import { bearer, serversLookup, type HeaderValue, type HttpClientOptions, type ProxyDecision } from '../net/index.js';
+import { pathDecision, type NetworkPath } from './network-path.js';
 import { bareHost } from '../core/host.js';
 import { DEFAULT_AUTH_SCHEME } from '../core/portkey.js';
 import { Secret } from '../core/secret.js';
@@ -33,14 +34,18 @@ export function defaultPort(url: URL): number {
   return url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
 }
 
-/** How the gateway is reached: directly, or through a proxy from HTTP(S)_PROXY. */
-export function proxyDecision(ctx: Pick<CheckContext, 'target' | 'env'>): ProxyDecision {
-  return proxyFor(gatewayUrl(ctx), ctx.env);
+/**
+ * How the gateway is reached: the road the network-path check decided (`path`, handed on to every
+ * probe), directly or through one proxy. Without a decision (a context that has none, such as a
+ * plugin's), the environment's HTTP(S)_PROXY/NO_PROXY.
+ */
+export function proxyDecision(ctx: Pick<CheckContext, 'target' | 'env'>, path: NetworkPath | undefined): ProxyDecision {
+  return pathDecision(path, gatewayUrl(ctx), ctx.env);
 }
 
 /** The first machine the doctor talks to: the proxy when proxied, else the gateway. */
-export function firstHop(ctx: Pick<CheckContext, 'target' | 'env'>): { host: string; port: number; via: 'proxy' | 'direct' } {
-  const decision = proxyDecision(ctx);
+export function firstHop(ctx: Pick<CheckContext, 'target' | 'env'>, path: NetworkPath | undefined): { host: string; port: number; via: 'proxy' | 'direct' } {
+  const decision = proxyDecision(ctx, path);
   if (decision.proxied && !decision.proxy.problem) {
     return { host: bareHost(decision.proxy.host), port: decision.proxy.port, via: 'proxy' };
   }
@@ -74,13 +79,22 @@ export async function extraCas(
   return { pems, problems };
 }
 
-/** Connection settings for undici, as the app would connect (env proxy, extra CAs). */
-export async function clientOptions(ctx: Pick<CheckContext, 'env' | 'policy' | 'os' | 'options' | 'timeoutMs' | 'target'>): Promise<HttpClientOptions> {
+/**
+ * Connection settings for undici, as the app would connect: through the proxy of the decided path
+ * (explicitly, never the environment's when a path was decided), with the extra CAs — and the OS
+ * store's certificates when the tls check found the chain trusted only by that store (`trust`,
+ * the tls check's data), since the app trusts that store.
+ */
+export async function clientOptions(
+  ctx: Pick<CheckContext, 'env' | 'policy' | 'os' | 'options' | 'timeoutMs' | 'target'>,
+  path: NetworkPath | undefined,
+  trust?: { osStoreCa?: string[] },
+): Promise<HttpClientOptions> {
   const { pems } = await extraCas(ctx);
   return {
-    proxy: 'env',
+    proxy: path ? (path.proxy ?? 'none') : 'env',
     env: ctx.env,
-    extraCa: pems,
+    extraCa: [...pems, ...(trust?.osStoreCa ?? [])],
     insecure: ctx.options.insecure,
     connectTimeoutMs: probeTimeout(ctx),
     ...(ctx.options.dnsServers ? { lookup: serversLookup(ctx.options.dnsServers, probeTimeout(ctx)) } : {}),

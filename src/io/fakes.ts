@@ -15,13 +15,16 @@ import type { HttpPhases, HttpRequestOptions, HttpResult, RequestOptions } from 
 import type { ResolveResult } from '../net/dns.js';
 import { layerOf, makeFailure, type NetFailure, type NetFailureKind, type NetPhase } from '../net/errors.js';
 import type { ProxyChoice, ProxyConnectOptions, ProxyConnectResult } from '../net/proxy.js';
+import type { PacEvaluation, PacFailureKind } from '../net/pac.js';
 import type { TcpResult } from '../net/tcp.js';
 import { describeCert, type PeerCert, type TlsOptions, type TlsResult } from '../net/tls.js';
 import type { AppInstall, LocateResult } from '../app/install.js';
+import type { OsProxySettings } from '../app/os-proxy.js';
 import type { ProcessInfo, ProcessListing } from '../app/process-info.js';
 import { defaultRule, quitInstruction } from '../app/process-rules.js';
 import type { PlatformAdapter } from '../platform/adapter.js';
 import type { KeychainRead } from '../platform/keychain.js';
+import type { SystemCaStore } from '../platform/trust-store.js';
 
 /** Thrown by a fake asked something its test did not script. */
 export class NotScripted extends Error {
@@ -91,6 +94,8 @@ export interface FakeNetScript {
   tls?: (host: string, port: number, opts: TlsOptions) => TlsResult;
   /** Every HTTP request, through `httpRequest` or a client. */
   http?: (req: SeenRequest) => HttpResult | Promise<HttpResult>;
+  /** A PAC file's answer for `url` (see `pacOk`, `pacFail`). */
+  pac?: (script: string, url: string) => PacEvaluation;
 }
 
 export interface FakeNet extends NetIO {
@@ -144,10 +149,25 @@ export function fakeNet(script: FakeNetScript = {}): FakeNet {
       return script.tls(host, port, opts);
     },
     httpRequest: (opts: HttpRequestOptions) => request(opts),
+    async evaluatePac(text, url) {
+      calls.push(`pac ${url}`);
+      if (!script.pac) throw new NotScripted(`evaluatePac(${url})`);
+      return script.pac(text, url);
+    },
     createHttpClient(): HttpClientLike {
       return { request, close: async () => {} };
     },
   };
+}
+
+/** A PAC file answered `result`. */
+export function pacOk(result: string): PacEvaluation {
+  return { ok: true, result, durationMs: 1 };
+}
+
+/** A PAC file gave no usable answer. */
+export function pacFail(kind: PacFailureKind, message: string = kind): PacEvaluation {
+  return { ok: false, kind, message, durationMs: 1 };
 }
 
 /** An open tunnel for a scripted `proxy` answer (never connected; the TLS fake ignores it). */
@@ -299,8 +319,17 @@ export interface FakeOsScript {
   startTimes?: Record<number, Date> | Error;
   /** The doctor's own process (default: pid 4242, uid 501). */
   self?: { pid: number; uid?: number };
+  /** The OS proxy settings (`noOsProxy()` for none); an Error: reading rejects with it. */
+  proxySettings?: OsProxySettings | Error;
+  /** The OS certificate store (see `osStore`); an Error: reading rejects with it. */
+  systemCertificates?: SystemCaStore | Error;
   /** Overrides parts of the platform's adapter (the real OS rules are kept otherwise). */
   adapter?: Partial<PlatformAdapter>;
+}
+
+/** An OS certificate store holding `certs` (PEM text, or certificates with a `pem`). */
+export function osStore(certs: (string | Pick<PeerCert, 'pem'>)[], description = 'the fake OS store'): SystemCaStore {
+  return { source: 'file', description, pems: certs.map((c) => (typeof c === 'string' ? c : c.pem)) };
 }
 
 /** The default modification time of a scripted file. */
@@ -383,6 +412,18 @@ export function fakeOs(script: FakeOsScript = {}): OsIO {
     async inspectAppPath(path) {
       if (!script.appPaths) throw new NotScripted(`inspectAppPath(${path})`);
       return script.appPaths[path];
+    },
+    async proxySettings() {
+      const given = script.proxySettings;
+      if (given === undefined) throw new NotScripted('proxySettings()');
+      if (given instanceof Error) throw given;
+      return given;
+    },
+    async systemCertificates() {
+      const given = script.systemCertificates;
+      if (given === undefined) throw new NotScripted('systemCertificates()');
+      if (given instanceof Error) throw given;
+      return given;
     },
     self: script.self ?? { pid: 4242, uid: 501 },
   };

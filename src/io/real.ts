@@ -5,17 +5,23 @@
 import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 
+import type { OsProxySettings } from '../app/os-proxy.js';
 import type { CheckIO, NetIO, OsIO } from '../contract/io.js';
 import { readRegularFile, readRegularText } from '../core/safe-fs.js';
-import { createHttpClient, httpRequest, proxyConnect, resolveHost, tcpConnect, tlsHandshake } from '../net/index.js';
+import { createHttpClient, evaluatePac, httpRequest, proxyConnect, resolveHost, tcpConnect, tlsHandshake } from '../net/index.js';
 import { inspectAppPath } from '../platform/app-locate.js';
 import { platformAdapter } from '../platform/index.js';
+import { readOsProxySettings } from '../platform/os-proxy.js';
+import { readSystemCertificates, type SystemCaStore } from '../platform/trust-store.js';
 import { keychainStoreName, readCredential } from '../platform/keychain.js';
 import { realAppLog } from './app-log.js';
 
-export const realNet: NetIO = { resolveHost, tcpConnect, proxyConnect, tlsHandshake, httpRequest, createHttpClient };
+export const realNet: NetIO = { resolveHost, tcpConnect, proxyConnect, tlsHandshake, httpRequest, createHttpClient, evaluatePac };
 
-export function realOs(platform: NodeJS.Platform = process.platform): OsIO {
+export function realOs(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): OsIO {
+  // Read at most once per run, and only when a check asks.
+  let proxySettings: Promise<OsProxySettings> | undefined;
+  let systemCertificates: Promise<SystemCaStore> | undefined;
   return {
     platform,
     now: () => new Date(),
@@ -28,6 +34,14 @@ export function realOs(platform: NodeJS.Platform = process.platform): OsIO {
     },
     adapter: platformAdapter(platform),
     inspectAppPath: (path) => inspectAppPath(path, platform),
+    proxySettings: () => {
+      proxySettings ??= readOsProxySettings({ platform, env });
+      return proxySettings;
+    },
+    systemCertificates: () => {
+      systemCertificates ??= readSystemCertificates({ platform, env });
+      return systemCertificates;
+    },
     self: { pid: process.pid, ...(typeof process.getuid === 'function' ? { uid: process.getuid() } : {}) },
   };
 }
@@ -36,7 +50,7 @@ export function realOs(platform: NodeJS.Platform = process.platform): OsIO {
 export function realIO(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): CheckIO {
   return {
     net: realNet,
-    os: realOs(platform),
+    os: realOs(platform, env),
     // The keychain is always this machine's, whatever platform the OS rules pretend.
     keychain: { storeName: keychainStoreName(), read: (ref, opts) => readCredential(ref, opts) },
     appLog: realAppLog(platform, env, env['HOME'] ?? homedir()),

@@ -14,7 +14,7 @@ import type { buildConnector } from 'undici';
 import { isLoopbackHost, normalHost } from '../core/host.js';
 import { makeFailure, NetFailureError, OWN_CODES } from './errors.js';
 import type { Env, HttpClientOptions } from './http-options.js';
-import { proxyConnect, proxyFor, type ProxyDecision } from './proxy.js';
+import { proxyConnect, proxyDecisionFor, type ProxyDecision } from './proxy.js';
 import { errorTimelines, observeSocket, socketTimelines, type ConnTimeline } from './timeline.js';
 import { undici } from './undici.js';
 
@@ -86,8 +86,7 @@ export class Connector {
   connect(o: buildConnector.Options, cb: buildConnector.Callback): void {
     const https = o.protocol === 'https:';
     const port = Number.parseInt(String(o.port), 10) || (https ? 443 : 80);
-    const decision: ProxyDecision =
-      this.#opts.proxy === 'env' ? proxyFor(`${o.protocol}//${o.host ?? o.hostname}`, this.#env) : { proxied: false, reason: 'no-proxy-configured' };
+    const decision: ProxyDecision = proxyDecisionFor(this.#opts, `${o.protocol}//${o.host ?? o.hostname}`, this.#env);
     const tl: ConnTimeline = { startAt: performance.now(), needsLookup: isIP(normalHost(o.hostname)) === 0, https, requests: 0 };
     this.#attempts.set(originKey(o.protocol, o.hostname, port), tl);
     let pending: Socket | undefined;

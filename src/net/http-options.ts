@@ -5,6 +5,7 @@
 import type { LookupFunction } from 'node:net';
 
 import type { Secret } from '../core/secret.js';
+import type { ProxyChoice } from './proxy.js';
 import type { HeaderValue } from './secret-headers.js';
 
 /** An environment to read proxy variables from. */
@@ -12,8 +13,12 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Connection-level settings: shared by all requests of an `HttpClient`. */
 export interface HttpClientOptions {
-  /** `env`: use HTTP(S)_PROXY / NO_PROXY from {@link env} (as undici's EnvHttpProxyAgent); `none`: connect directly. */
-  proxy: 'env' | 'none';
+  /**
+   * `env`: use HTTP(S)_PROXY / NO_PROXY from {@link env} (as undici's EnvHttpProxyAgent); `none`:
+   * connect directly; a {@link ProxyChoice}: every request through that proxy (the path the app
+   * takes, decided once by the network-path check: docs/network-path.md).
+   */
+  proxy: 'env' | 'none' | ProxyChoice;
   /** Environment to read proxy settings from; default `process.env`. */
   env?: Env;
   /** Extra trusted CAs (PEM), added to Node's bundled roots for the origin and an https proxy. */

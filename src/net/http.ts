@@ -21,7 +21,7 @@ import { classify, makeFailure, OWN_CODES, type NetFailure } from './errors.js';
 import { Exchange } from './exchange.js';
 import type { Env, HttpClientOptions, HttpRequestOptions, RequestOptions } from './http-options.js';
 import { emptyPhases, type HttpResult } from './http-result.js';
-import { proxyFor } from './proxy.js';
+import { proxyDecisionFor } from './proxy.js';
 import { wireHeaders } from './secret-headers.js';
 import { undici } from './undici.js';
 
@@ -91,7 +91,7 @@ export class HttpClient {
       ...(o.secrets ? { known: o.secrets } : {}),
     });
     secrets.push(...headers.secrets);
-    const decision = this.#opts.proxy === 'env' ? proxyFor(url, this.#env) : undefined;
+    const decision = this.#opts.proxy === 'none' ? undefined : proxyDecisionFor(this.#opts, url, this.#env);
     if (decision?.proxied) {
       phases.proxied = true;
       phases.proxy = decision.proxy.display;

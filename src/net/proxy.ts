@@ -143,6 +143,16 @@ export function proxyFor(url: string | URL, env: Env): ProxyDecision {
   return { proxied: true, proxy: parseProxyUrl(chosen.value, chosen.name) };
 }
 
+/**
+ * The decision of a client's proxy option for one URL: the environment's, none, or the one proxy
+ * it was given (the app's path, decided once per run: every request goes through it).
+ */
+export function proxyDecisionFor(opts: { proxy: 'env' | 'none' | ProxyChoice }, url: string | URL, env: Env): ProxyDecision {
+  if (opts.proxy === 'none') return { proxied: false, reason: 'no-proxy-configured' };
+  if (opts.proxy === 'env') return proxyFor(url, env);
+  return { proxied: true, proxy: opts.proxy };
+}
+
 /** Milestones of a proxy connection, in ms since {@link proxyConnect} was called. */
 export interface ProxyTimings {
   /** The proxy's name was resolved (absent for an IP address). */

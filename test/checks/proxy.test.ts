@@ -4,13 +4,73 @@ import { describe, expect, it } from 'vitest';
 import proxy from '../../src/checks/proxy.js';
 import { NET_FAILURE_CODES, PROXY_TUNNEL_KINDS } from '../../src/gateway/failure-codes.js';
 import { tunnelFail, tunnelOk } from '../../src/io/fakes.js';
-import { runCheck, testCheck, type Scenario } from './check-tester.js';
+import networkPath from '../../src/checks/network-path.js';
+import type { NetworkPath } from '../../src/gateway/network-path.js';
+import { parseProxyUrl } from '../../src/net/index.js';
+import { given, runCheck, testCheck, type Scenario } from './check-tester.js';
 
 const SETTINGS = { inferenceGatewayBaseUrl: 'https://gateway.example.test' };
 const VIA_PROXY = { HTTPS_PROXY: 'http://proxy.example.test:3128' };
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
+const APP_PROXY = parseProxyUrl('http://app-proxy.example.test:8080', 'egressProxyUrl');
+/** The road the network-path check decided: the app's own proxy, while HTTPS_PROXY names another. */
+const APP_PATH: NetworkPath = {
+  source: 'app-url',
+  proxy: APP_PROXY,
+  env: { proxied: true, proxy: parseProxyUrl('http://proxy.example.test:3128', 'HTTPS_PROXY') },
+  osAuthenticates: true,
+};
+const ENV_PATH: NetworkPath = {
+  ...APP_PATH,
+  source: 'environment',
+  proxy: parseProxyUrl('http://proxy.example.test:3128', 'HTTPS_PROXY'),
+  osAuthenticates: false,
+};
+
 const scenarios: Scenario[] = [
+  // --- The decided road, not the environment
+  {
+    name: 'the app’s proxy is asked for the tunnel, not HTTPS_PROXY',
+    settings: SETTINGS,
+    env: VIA_PROXY,
+    upstream: [given(networkPath, APP_PATH)],
+    net: {
+      proxy: (_h, _p, via) =>
+        typeof via !== 'string' && via.display === 'http://app-proxy.example.test:8080' ? tunnelOk() : tunnelFail('proxy-connect-refused', { status: 403 }),
+    },
+    expect: { status: 'ok', details: { proxied: true, proxy: 'http://app-proxy.example.test:8080', path: 'app-url' } },
+  },
+  {
+    name: 'the decided road is direct although HTTPS_PROXY is set: nothing contacted',
+    settings: SETTINGS,
+    env: VIA_PROXY,
+    upstream: [given(networkPath, { source: 'direct', env: APP_PATH.env, osAuthenticates: false })],
+    expect: { status: 'ok', details: { proxied: false, path: 'direct' } },
+  },
+  {
+    name: 'the app’s proxy asks for the OS login (Negotiate, NTLM): PROXY_AUTH_BY_OS, not a failure of the app’s road',
+    settings: SETTINGS,
+    upstream: [given(networkPath, APP_PATH)],
+    net: { proxy: () => tunnelFail('proxy-auth-required', { status: 407, proxyAuthenticate: ['Negotiate', 'NTLM'] }) },
+    expect: { status: 'skip', code: 'PROXY_AUTH_BY_OS', details: { proxyAuthenticate: ['Negotiate', 'NTLM'] } },
+  },
+  {
+    name: 'a proxy from the environment asks for NTLM: the doctor’s failure is the environment tools’ too (PROXY_AUTH_REQUIRED)',
+    settings: SETTINGS,
+    env: VIA_PROXY,
+    upstream: [given(networkPath, ENV_PATH)],
+    net: { proxy: () => tunnelFail('proxy-auth-required', { status: 407, proxyAuthenticate: ['NTLM'] }) },
+    expect: { status: 'fail', code: 'PROXY_AUTH_REQUIRED' },
+  },
+  {
+    name: 'the app’s proxy asks for Basic credentials: PROXY_AUTH_REQUIRED (the app has none to give)',
+    settings: SETTINGS,
+    upstream: [given(networkPath, APP_PATH)],
+    net: { proxy: () => tunnelFail('proxy-auth-required', { status: 407, proxyAuthenticate: ['Basic realm="corp"'] }) },
+    expect: { status: 'fail', code: 'PROXY_AUTH_REQUIRED' },
+  },
+
   // --- Direct: nothing is contacted (the net is not scripted: a call would crash the check)
   {
     name: 'no proxy variable: direct, nothing contacted',

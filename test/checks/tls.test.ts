@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import dns from '../../src/checks/dns.js';
 import tls from '../../src/checks/tls.js';
 import { NET_FAILURE_CODES, PROXY_TUNNEL_KINDS, TCP_KINDS, TLS_KINDS } from '../../src/gateway/failure-codes.js';
-import { nodeRootCert, peerCert, privateChain, publicChain, selfSignedChain, tlsFail, tlsOk, tunnelFail, tunnelOk } from '../../src/io/fakes.js';
+import { nodeRootCert, osStore, peerCert, privateChain, publicChain, selfSignedChain, tlsFail, tlsOk, tunnelFail, tunnelOk } from '../../src/io/fakes.js';
 import { given, runCheck, testCheck, type Scenario } from './check-tester.js';
 
 const HOST = 'gateway.example.test';
@@ -16,6 +16,12 @@ const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 const EXTRA_CA = { NODE_EXTRA_CA_CERTS: '/fake/corp-root.pem' };
 const EXTRA_CA_FILE = { files: { '/fake/corp-root.pem': PEM } };
 const CORP_ROOT = 'Corp Inspection Root';
+/** An OS store that holds the corporate root (a PEM the fake handshake recognises). */
+const CORP_ROOT_PEM = '-----BEGIN CERTIFICATE-----\nQ09SUA==\n-----END CERTIFICATE-----\n';
+const OS_TRUSTS_CORP = { systemCertificates: osStore([CORP_ROOT_PEM], 'the fake OS store') };
+/** An OS store that holds nothing useful here. */
+const OS_TRUSTS_OTHERS = { systemCertificates: osStore(['-----BEGIN CERTIFICATE-----\nT1RIRVI=\n-----END CERTIFICATE-----\n']) };
+const withCorpRoot = (opts: { ca?: string[] }) => opts.ca?.includes(CORP_ROOT_PEM) === true;
 
 const scenarios: Scenario[] = [
   {
@@ -58,6 +64,7 @@ const scenarios: Scenario[] = [
     name: 'self-signed certificate: TLS_SELF_SIGNED',
     settings: SETTINGS,
     upstream: [resolvedTo],
+    os: OS_TRUSTS_OTHERS,
     net: { tls: () => tlsFail('tls-self-signed', selfSignedChain(HOST), { rawCode: 'DEPTH_ZERO_SELF_SIGNED_CERT' }) },
     expect: {
       status: 'fail',
@@ -69,6 +76,7 @@ const scenarios: Scenario[] = [
     name: 'certificate from an unknown CA: TLS_UNKNOWN_CA',
     settings: SETTINGS,
     upstream: [resolvedTo],
+    os: OS_TRUSTS_OTHERS,
     net: { tls: () => tlsFail('tls-unknown-ca', [peerCert(HOST, 'Private Issuing CA')]) },
     expect: { status: 'fail', code: 'TLS_UNKNOWN_CA', details: { root: { name: 'Private Issuing CA', inNodeRootStore: false } } },
   },
@@ -92,6 +100,7 @@ const scenarios: Scenario[] = [
     name: 'interception-style chain on a private gateway: TLS_UNKNOWN_CA naming the inspection root',
     settings: SETTINGS,
     upstream: [resolvedTo],
+    os: OS_TRUSTS_OTHERS,
     net: { tls: () => tlsFail('tls-unknown-ca', privateChain(HOST, CORP_ROOT), { rawCode: 'SELF_SIGNED_CERT_IN_CHAIN' }) },
     expect: { status: 'fail', code: 'TLS_UNKNOWN_CA', details: { root: { name: CORP_ROOT, inNodeRootStore: false } } },
   },
@@ -99,6 +108,7 @@ const scenarios: Scenario[] = [
     name: 'api.portkey.ai through an inspecting proxy: TLS_INTERCEPTED, handshake over the tunnel',
     settings: SAAS,
     env: INSPECTING_PROXY,
+    os: { systemCertificates: osStore([]) },
     upstream: [given(dns, { addresses: [{ address: '127.0.0.1', family: 4 }], chosen: '127.0.0.1' })],
     net: {
       proxy: (host, port) => (host === 'api.portkey.ai' && port === 443 ? tunnelOk() : tunnelFail('proxy-connect-refused', { status: 403 })),
@@ -111,6 +121,7 @@ const scenarios: Scenario[] = [
     name: 'api.portkey.ai with a self-signed leaf is not called interception: TLS_SELF_SIGNED',
     settings: SAAS,
     upstream: [resolvedTo],
+    os: OS_TRUSTS_OTHERS,
     net: { tls: () => tlsFail('tls-self-signed', selfSignedChain('api.portkey.ai')) },
     expect: { status: 'fail', code: 'TLS_SELF_SIGNED' },
   },
@@ -164,6 +175,69 @@ const scenarios: Scenario[] = [
         opts.insecure ? tlsOk(selfSignedChain(HOST), { authorized: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT' }) : tlsFail('tls-self-signed'),
     },
     expect: { status: 'warn', code: 'TLS_VERIFY_DISABLED', details: { insecure: true, authorized: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT' } },
+  },
+
+  // --- Trusted by the OS store only (what Claude Desktop trusts), not by Node's bundle
+  {
+    name: 'a private CA the OS store trusts: warn TLS_OS_STORE_ONLY (fine for the app, NODE_EXTRA_CA_CERTS for Node)',
+    settings: SETTINGS,
+    os: OS_TRUSTS_CORP,
+    upstream: [resolvedTo],
+    net: {
+      tls: (_h, _p, opts) => (withCorpRoot(opts) ? tlsOk(privateChain(HOST, CORP_ROOT)) : tlsFail('tls-unknown-ca', privateChain(HOST, CORP_ROOT))),
+    },
+    expect: {
+      status: 'warn',
+      code: 'TLS_OS_STORE_ONLY',
+      details: {
+        authorized: false,
+        root: { name: CORP_ROOT, inNodeRootStore: false },
+        osStore: { store: 'the fake OS store', certificates: 1, trusted: true },
+      },
+      // Handed on, so the HTTP probes after tls trust the OS store as the app does.
+      data: { osStoreCa: [CORP_ROOT_PEM] },
+    },
+  },
+  {
+    name: 'a self-signed leaf the OS store trusts: warn TLS_OS_STORE_ONLY',
+    settings: SETTINGS,
+    os: OS_TRUSTS_CORP,
+    upstream: [resolvedTo],
+    net: { tls: (_h, _p, opts) => (withCorpRoot(opts) ? tlsOk(selfSignedChain(HOST)) : tlsFail('tls-self-signed', selfSignedChain(HOST))) },
+    expect: { status: 'warn', code: 'TLS_OS_STORE_ONLY' },
+  },
+  {
+    name: 'api.portkey.ai intercepted by a root the OS store trusts: warn TLS_INTERCEPTED (the app accepts it)',
+    settings: SAAS,
+    env: INSPECTING_PROXY,
+    os: OS_TRUSTS_CORP,
+    upstream: [given(dns, { addresses: [{ address: '127.0.0.1', family: 4 }], chosen: '127.0.0.1' })],
+    net: {
+      proxy: () => tunnelOk(),
+      tls: (_h, _p, opts) =>
+        withCorpRoot(opts) ? tlsOk(privateChain('api.portkey.ai', CORP_ROOT)) : tlsFail('tls-unknown-ca', privateChain('api.portkey.ai', CORP_ROOT)),
+    },
+    expect: { status: 'warn', code: 'TLS_INTERCEPTED', details: { osStore: { trusted: true } }, data: { osStoreCa: [CORP_ROOT_PEM] } },
+  },
+  {
+    name: 'trusted nowhere (the OS store holds other roots): TLS_UNKNOWN_CA, and the details say the OS store was asked',
+    settings: SETTINGS,
+    os: OS_TRUSTS_OTHERS,
+    upstream: [resolvedTo],
+    net: { tls: (_h, _p, opts) => (withCorpRoot(opts) ? tlsOk(privateChain(HOST, CORP_ROOT)) : tlsFail('tls-unknown-ca', privateChain(HOST, CORP_ROOT))) },
+    expect: { status: 'fail', code: 'TLS_UNKNOWN_CA', details: { osStore: { certificates: 1, trusted: false } } },
+  },
+  {
+    name: 'the OS store cannot be read: TLS_UNKNOWN_CA, saying so',
+    settings: SETTINGS,
+    os: { systemCertificates: { source: 'none', description: 'the macOS system keychains', pems: [], unreadable: 'security did not answer within 15000 ms' } },
+    upstream: [resolvedTo],
+    net: { tls: () => tlsFail('tls-unknown-ca', privateChain(HOST, CORP_ROOT)) },
+    expect: {
+      status: 'fail',
+      code: 'TLS_UNKNOWN_CA',
+      details: { osStore: { certificates: 0, trusted: false, unreadable: 'security did not answer within 15000 ms' } },
+    },
   },
 
   // --- Extra CA files
@@ -250,6 +324,8 @@ const everyKind: Scenario[] = [
       name: `handshake fails with ${kind}: ${NET_FAILURE_CODES[kind].code}`,
       settings: SETTINGS,
       upstream: [resolvedTo],
+      // The two "no trusted root" kinds make the check read the OS store: an empty one here.
+      os: { systemCertificates: osStore([]) },
       net: { tls: () => tlsFail(kind) },
       expect: { status: 'fail', code: NET_FAILURE_CODES[kind].code, details: { kind } },
     }),
@@ -280,6 +356,23 @@ describe('tls: beyond the table', () => {
     });
     expect(result.status).toBe('ok');
     expect(net.calls).toEqual([`proxy ${HOST}:443`, `tls ${HOST}:443`]);
+  });
+
+  it('the OS store is asked only when Node does not trust the chain, and the second handshake goes over a new tunnel', async () => {
+    const { result, net } = await runCheck(tls, {
+      name: 'os store through a proxy',
+      settings: SETTINGS,
+      env: { HTTPS_PROXY: 'http://proxy.example.test:3128' },
+      os: OS_TRUSTS_CORP,
+      upstream: [resolvedTo],
+      net: {
+        proxy: () => tunnelOk(),
+        tls: (_h, _p, opts) => (withCorpRoot(opts) ? tlsOk(privateChain(HOST, CORP_ROOT)) : tlsFail('tls-unknown-ca', privateChain(HOST, CORP_ROOT))),
+      },
+      expect: { status: 'warn' },
+    });
+    expect(result.code).toBe('TLS_OS_STORE_ONLY');
+    expect(net.calls).toEqual([`proxy ${HOST}:443`, `tls ${HOST}:443`, `proxy ${HOST}:443`, `tls ${HOST}:443`]);
   });
 
   it('the report lists the chain without PEM or full names', async () => {

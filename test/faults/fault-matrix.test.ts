@@ -32,7 +32,7 @@ import { Secret } from '../../src/core/secret.js';
 import { realNet } from '../../src/io/real.js';
 import { given, runCheck } from '../checks/check-tester.js';
 import { findLeak } from '../cli/leak-check.js';
-import { parseReport, runCli, TEST_KEY, type JsonReport } from '../cli/run-cli.js';
+import { parseReport, runCli, TEST_KEY, writeProfile, type JsonReport } from '../cli/run-cli.js';
 import { testPki, type TestPki } from '../support/certs.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { startMockAnthropic, type MockAnthropic } from '../support/mock-anthropic.js';
@@ -83,6 +83,48 @@ interface World {
   gateway: TestGateway;
   provider500: MockAnthropic;
   provider401: MockAnthropic;
+  road: Road;
+}
+
+/**
+ * The app's road (issue 17, docs/network-path.md): proxies named by the app's own settings
+ * (`egressProxyUrl`, `egressProxyPacUrl` in a Claude-3p profile), a PAC server, and a decoy
+ * proxy that HTTPS_PROXY names but the app never uses. Each row has its own proxy, so counts are
+ * exact. The gateway is `https://api.portkey.ai` reached through an inspecting proxy on loopback
+ * that forwards to the fake SaaS (the name is never resolved; nothing leaves loopback).
+ */
+interface Road {
+  appProxy: TestProxy;
+  pacProxy: TestProxy;
+  decoy: TestProxy;
+  osLoginProxy: TestProxy;
+  pac: TestServer;
+  /** A Claude-3p folder whose profile sets these app keys. */
+  profile: (keys: Record<string, unknown>) => string;
+}
+
+/** The proxy password of the credentials row: it must appear in no output. */
+const PROXY_PASSWORD = 'Pr0xyPa55-w0rd-17';
+
+async function startRoad(pki: TestPki, saasPort: number): Promise<Road> {
+  const intercept = { cert: pki.intercepted.chain, key: pki.intercepted.key, forwardTo: saasPort };
+  const [appProxy, pacProxy, decoy, osLoginProxy] = await Promise.all([
+    startConnectProxy({ intercept }),
+    startConnectProxy({ intercept }),
+    startConnectProxy(),
+    startConnectProxy({ challenge: ['Negotiate', 'NTLM'] }),
+  ]);
+  const pac = await startHttpServer((req, res) => {
+    const js =
+      req.url === '/proxy.pac'
+        ? `function FindProxyForURL(url, host) { if (dnsDomainIs(host, "api.portkey.ai")) return "PROXY 127.0.0.1:${pacProxy.port}; DIRECT"; return "DIRECT"; }`
+        : req.url === '/loop.pac'
+          ? 'function FindProxyForURL(url, host) { while (true) {} }'
+          : undefined;
+    if (js === undefined) res.writeHead(404).end();
+    else res.writeHead(200, { 'content-type': 'application/x-ns-proxy-autoconfig' }).end(js);
+  });
+  return { appProxy, pacProxy, decoy, osLoginProxy, pac, profile: (keys) => writeProfile({ inferenceProvider: 'gateway', ...keys }) };
 }
 
 /** Canned answers by the first path segment of the base URL (`http://127.0.0.1:P/<name>`); `rest` is the path after it. */
@@ -225,6 +267,7 @@ beforeAll(async () => {
     gateway,
     provider500: mockA,
     provider401: mockB,
+    road: await startRoad(pki, saas.port),
   };
 }, 120_000);
 
@@ -236,6 +279,7 @@ afterAll(async () => {
       closers.push((value as { close(): Promise<void> }).close());
   }
   for (const server of Object.values(w.tls)) closers.push(server.close());
+  for (const server of [w.road.appProxy, w.road.pacProxy, w.road.decoy, w.road.osLoginProxy, w.road.pac]) closers.push(server.close());
   await Promise.allSettled(closers);
 });
 
@@ -245,7 +289,8 @@ afterAll(async () => {
 /** What is skipped as BLOCKED when a given check does not pass (the registry's needs, transitively). */
 const GATEWAY_CHECKS = ['key-validity', 'workspace-scope', 'routing', 'live-message', 'latency'] as const;
 const AFTER = {
-  'base-url': ['dns', 'tcp', 'proxy', 'tls', 'gateway-http', ...GATEWAY_CHECKS],
+  'base-url': ['network-path', 'dns', 'tcp', 'proxy', 'tls', 'gateway-http', ...GATEWAY_CHECKS],
+  'network-path': ['dns', 'tcp', 'proxy', 'tls', 'gateway-http', ...GATEWAY_CHECKS],
   tcp: ['proxy', 'tls', 'gateway-http', ...GATEWAY_CHECKS],
   proxy: ['tls', 'gateway-http', ...GATEWAY_CHECKS],
   tls: ['gateway-http', ...GATEWAY_CHECKS],
@@ -478,6 +523,20 @@ const ROWS: Row[] = [
     blocked: AFTER.none,
     ...FAST,
     also: (r) => expect(r.checks.find((c) => c.id === 'key-validity')?.status).toBe('ok'),
+  },
+  {
+    // Issue 17: the CA is in a stand-in OS store (SSL_CERT_FILE names the store on Linux), not in
+    // Node's bundle: fine for the app, and the probes after tls trust that store as the app does.
+    name: 'TLS from a private CA only the OS certificate store trusts',
+    setup: (w) => ({ baseUrl: local(w.saasTls.port, 'https'), env: { SSL_CERT_FILE: join(w.pki.dir, 'root.pem') } }),
+    key: PORTKEY_KEYS.valid,
+    expect: { check: 'tls', status: 'warn', code: 'TLS_OS_STORE_ONLY' },
+    blocked: AFTER.none,
+    ...FAST,
+    also: (r) => {
+      expect(detailsOf(r, 'tls')).toMatchObject({ osStore: { trusted: true } });
+      expect(r.checks.find((c) => c.id === 'key-validity')?.status).toBe('ok');
+    },
   },
   {
     name: 'TLS spoken to a plain-HTTP port',
@@ -734,6 +793,102 @@ const ROWS: Row[] = [
     },
   },
 ];
+
+// ---------------------------------------------------------------------------------------
+// The app's road (issue 17): the decided path is the one every probe takes.
+
+const SAAS = 'https://api.portkey.ai';
+const appKeys = (w: World, keys: Record<string, unknown>, env: Record<string, string> = {}): Setup => ({
+  baseUrl: SAAS,
+  env: { ...extraCa(w, 'corp-root'), ...env },
+  args: ['--claude-dir', w.road.profile(keys)],
+});
+
+ROWS.push(
+  {
+    name: 'egressProxyUrl carries every probe while HTTPS_PROXY names another proxy (the report says both)',
+    setup: (w) => appKeys(w, { egressProxyUrl: w.road.appProxy.url }, { HTTPS_PROXY: w.road.decoy.url }),
+    key: PORTKEY_KEYS.valid,
+    expect: { check: 'network-path', status: 'warn', code: 'NETWORK_PATH_ENV_DIFFERS' },
+    blocked: AFTER.none,
+    ...FAST,
+    also: (r, w) => {
+      expect(detailsOf(r, 'network-path')).toMatchObject({
+        source: 'app-url',
+        proxy: w.road.appProxy.url,
+        environment: w.road.decoy.url,
+        environmentSource: 'HTTPS_PROXY',
+      });
+      expect(detailsOf(r, 'dns')).toMatchObject({ via: 'proxy', host: '127.0.0.1' });
+      expect(detailsOf(r, 'proxy')).toMatchObject({ proxied: true, proxy: w.road.appProxy.url, path: 'app-url' });
+      expect(r.checks.find((c) => c.id === 'key-validity')?.status).toBe('ok');
+      expect(new Set(w.road.appProxy.targets)).toEqual(new Set(['api.portkey.ai:443']));
+      expect(w.road.decoy.connections).toBe(0);
+    },
+  },
+  {
+    name: 'a PAC file served on loopback (egressProxyPacUrl) picks the proxy; it wins over egressProxyUrl',
+    setup: (w) => appKeys(w, { egressProxyPacUrl: `${local(w.road.pac.port)}/proxy.pac`, egressProxyUrl: w.road.decoy.url }),
+    key: PORTKEY_KEYS.valid,
+    expect: { check: 'network-path', status: 'warn', code: 'NETWORK_PATH_ENV_DIFFERS' },
+    blocked: AFTER.none,
+    ...FAST,
+    also: (r, w) => {
+      expect(detailsOf(r, 'network-path')).toMatchObject({
+        source: 'app-pac',
+        proxy: w.road.pacProxy.url,
+        pacList: [`PROXY 127.0.0.1:${w.road.pacProxy.port}`, 'DIRECT'],
+      });
+      expect(r.checks.find((c) => c.id === 'key-validity')?.status).toBe('ok');
+      expect(new Set(w.road.pacProxy.targets)).toEqual(new Set(['api.portkey.ai:443']));
+      expect(w.road.decoy.connections).toBe(0);
+    },
+  },
+  {
+    name: 'a PAC file that loops forever ends within the deadline: PAC_TIMEOUT',
+    setup: (w) => appKeys(w, { egressProxyPacUrl: `${local(w.road.pac.port)}/loop.pac` }),
+    expect: { check: 'network-path', status: 'fail', code: 'PAC_TIMEOUT' },
+    blocked: AFTER['network-path'],
+    ...HANG,
+  },
+  {
+    name: 'a SOCKS egressProxyUrl: APP_PROXY_SOCKS, nothing probed',
+    setup: (w) => appKeys(w, { egressProxyUrl: 'socks5://127.0.0.1:1080' }),
+    expect: { check: 'network-path', status: 'fail', code: 'APP_PROXY_SOCKS' },
+    blocked: AFTER['network-path'],
+    ...FAST,
+  },
+  {
+    name: 'credentials in egressProxyUrl: APP_PROXY_CREDENTIALS, the password in no output',
+    setup: (w) => appKeys(w, { egressProxyUrl: `http://corp-user:${PROXY_PASSWORD}@127.0.0.1:${w.road.decoy.port}` }),
+    expect: { check: 'network-path', status: 'fail', code: 'APP_PROXY_CREDENTIALS' },
+    blocked: AFTER['network-path'],
+    ...FAST,
+    also: (r, w) => {
+      expect(findLeak(JSON.stringify(r), PROXY_PASSWORD)).toBeUndefined();
+      expect(w.road.decoy.connections).toBe(0);
+    },
+  },
+  {
+    name: 'the app’s proxy is down: a failure, no fallback to a direct connection',
+    setup: (w) => appKeys(w, { egressProxyUrl: local(w.closed) }),
+    expect: { check: 'tcp', status: 'fail', code: 'PROXY_REFUSED' },
+    blocked: AFTER.tcp,
+    ...FAST,
+    also: (r) => {
+      expect(detailsOf(r, 'network-path')).toMatchObject({ source: 'app-url' });
+      expect(detailsOf(r, 'dns')).toMatchObject({ via: 'proxy', host: '127.0.0.1' });
+    },
+  },
+  {
+    name: 'the app’s proxy asks for the OS login (Negotiate, NTLM): PROXY_AUTH_BY_OS, not a broken road',
+    setup: (w) => appKeys(w, { egressProxyUrl: w.road.osLoginProxy.url }),
+    expect: { check: 'proxy', status: 'skip', code: 'PROXY_AUTH_BY_OS' },
+    blocked: AFTER.proxy,
+    ...FAST,
+    also: (r) => expect(detailsOf(r, 'proxy')).toMatchObject({ status: 407, proxyAuthenticate: ['Negotiate', 'NTLM'] }),
+  },
+);
 
 // ---------------------------------------------------------------------------------------
 // Running a row.

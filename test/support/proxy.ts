@@ -33,6 +33,8 @@ export interface TestProxy {
 export interface ProxyOptions {
   /** Demand `Proxy-Authorization: Basic` with these credentials; answer 407 otherwise. */
   auth?: { user: string; pass: string };
+  /** Answer every CONNECT with 407 and these `Proxy-Authenticate` challenges (e.g. `Negotiate`, `NTLM`: the OS login). */
+  challenge?: string[];
   /** Answer every CONNECT with this status (e.g. 403 "blocked by policy") instead of tunnelling. */
   refuseWith?: number;
   /**
@@ -75,6 +77,10 @@ export function startConnectProxy(opts: ProxyOptions = {}): Promise<TestProxy> {
     };
     if (expected && req.headers['proxy-authorization'] !== expected) {
       reply(407, 'Proxy Authentication Required', 'Proxy-Authenticate: Basic realm="corp"\r\n');
+      return;
+    }
+    if (opts.challenge) {
+      reply(407, 'Proxy Authentication Required', opts.challenge.map((c) => `Proxy-Authenticate: ${c}\r\n`).join(''));
       return;
     }
     if (opts.refuseWith) {
