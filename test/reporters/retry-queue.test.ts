@@ -83,7 +83,9 @@ describe('RetryQueue with back-off (syslog)', () => {
       q.push(i);
       if (!q.waiting) q.drain().catch(() => undefined);
     }
+    // Under load the 100 ms may end mid-send (a 2 ms send): wait, bounded, for a scheduled retry.
     await new Promise((res) => setTimeout(res, 100));
+    for (const end = Date.now() + 5_000; !(failures.length > 1 && q.waiting) && Date.now() < end; ) await new Promise((res) => setTimeout(res, 1));
     expect(failures.length).toBeGreaterThan(1);
     expect(q.waiting).toBe(true);
     rx.up = true;
