@@ -91,7 +91,7 @@ export async function prepare(flags: DoctorFlags, processEnv: NodeJS.ProcessEnv)
     env,
   );
   const all = [...CHECKS, ...(await loadPlugins(flags.plugins))];
-  const checks = flags.only ? selectChecks(all, flags.only) : all;
+  const checks = flags.only ? selectChecks(all, flags.only, { offline: flags.offline }) : all;
   try {
     validateRegistry(checks);
   } catch (err) {
