@@ -80,10 +80,15 @@ export default defineCheck({
       const diagnosis = diagnoseStatus(res.status, res.headers, res.body);
       Object.assign(details, { source: diagnosis.error.source, portkeyCode: diagnosis.error.portkeyCode, message: diagnosis.error.message });
       // Portkey reads the key from Authorization only: a rejected key sent as x-api-key may be a good key in the wrong header.
+      // Already on bearer, the scheme is right: only the key is left to fix.
       const schemeFix =
         diagnosis.code === 'KEY_INVALID' && scheme === 'x-api-key'
           ? { fix: 'The key went in x-api-key, which Portkey does not read: set the auth scheme to bearer.' }
-          : {};
+          : diagnosis.code === 'KEY_INVALID' && scheme === 'bearer'
+            ? {
+                fix: 'Create or copy a valid Portkey API key (Portkey → API Keys) and paste it as the Gateway API key; the auth scheme (bearer) is already right. Check the key is not expired or revoked, and belongs to this Portkey organisation.',
+              }
+            : {};
       // A warning (429) still lets the checks after this one run: they get the gateway's kind.
       return finding(diagnosis.status, diagnosis.code, describeStatus(res.status, diagnosis), { details, data, ...schemeFix });
     }
