@@ -21,7 +21,7 @@ import {
   probeTimeout,
   proxyDecision,
 } from '../gateway/endpoint.js';
-import { failureDetails, KEYLESS_REQUEST_KINDS, netCodeIn, netCodes } from '../gateway/failure-codes.js';
+import { describeFailure, failureDetails, KEYLESS_REQUEST_KINDS, netCodeIn, netCodes } from '../gateway/failure-codes.js';
 import { isOssPassthroughCrash, OSS_GREETING } from '../gateway/oss.js';
 import { htmlTitle, isHtml, isJson, parseJson, readError } from '../gateway/responses.js';
 import tls from './tls.js';
@@ -88,7 +88,7 @@ export default defineCheck({
             details: { ...failureDetails(models.failure), speaksTls: true, phases: models.phases },
           });
         }
-        return fail(netCodeIn(models.failure, KINDS, 'http-failure'), `GET /v1/models: ${models.failure.kind.replace(/-/g, ' ')}`, {
+        return fail(netCodeIn(models.failure, KINDS, 'http-failure'), `GET /v1/models: ${describeFailure(models.failure)}`, {
           details: { ...failureDetails(models.failure), phases: models.phases },
         });
       }

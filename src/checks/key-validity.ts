@@ -5,7 +5,7 @@
  */
 import { defineCheck, fail, finding, ok, skip, warn } from '../contract/check.js';
 import { apiKey as keyOf, appHeaders, authScheme as schemeOf, clientOptions, endpoint, MAX_BODY_BYTES, probeTimeout } from '../gateway/endpoint.js';
-import { failureDetails, netCode, netCodes, REQUEST_KINDS } from '../gateway/failure-codes.js';
+import { describeFailure, failureDetails, netCode, netCodes, REQUEST_KINDS } from '../gateway/failure-codes.js';
 import { parseJson } from '../gateway/responses.js';
 import { describeStatus, diagnoseStatus, GATEWAY_STATUS_CODES } from '../gateway/status-codes.js';
 import apiKey from './api-key.js';
@@ -68,7 +68,7 @@ export default defineCheck({
       maxBodyBytes: MAX_BODY_BYTES,
       signal: ctx.signal,
     });
-    if (!res.ok) return fail(netCode(res.failure), `GET /v1/models: ${res.failure.kind.replace(/-/g, ' ')}`, { details: failureDetails(res.failure) });
+    if (!res.ok) return fail(netCode(res.failure), `GET /v1/models: ${describeFailure(res.failure)}`, { details: failureDetails(res.failure) });
     const scheme = schemeOf(ctx);
     const details: Record<string, unknown> = {
       status: res.status,

@@ -4,7 +4,7 @@
  */
 import { defineCheck, fail, ok, warn } from '../contract/check.js';
 import { firstHop, probeTimeout } from '../gateway/endpoint.js';
-import { failureDetails, firstHopFailure, netCodeIn, netCodes, PROXY_HOP_KINDS, TCP_KINDS } from '../gateway/failure-codes.js';
+import { describeFailure, failureDetails, firstHopFailure, netCodeIn, netCodes, PROXY_HOP_KINDS, TCP_KINDS } from '../gateway/failure-codes.js';
 import type { TcpResult } from '../contract/io.js';
 import dns from './dns.js';
 
@@ -51,7 +51,11 @@ export default defineCheck({
     const [firstGood] = good;
     if (!firstGood) {
       const first = bad[0]!;
-      return fail(netCodeIn(first.failure, KINDS, fallback), `${first.address}:${hop.port}: ${first.failure.kind.replace(/-/g, ' ')}`, { details });
+      return fail(
+        netCodeIn(first.failure, KINDS, fallback),
+        describeFailure(first.failure, `${first.address.includes(':') ? `[${first.address}]` : first.address}:${hop.port}`),
+        { details },
+      );
     }
     const [firstBad] = bad;
     if (firstBad) return warn('TCP_FAMILY_PARTIAL', `IPv${firstGood.family} connects, IPv${firstBad.family} does not (${firstBad.failure.kind})`, { details });

@@ -91,11 +91,19 @@ const urlOrNull = (v: unknown): string | null => (typeof v === 'string' ? render
 export function buildReport(raw: ReportInput): Report {
   // A blocked check names the one check it waits on in the end (the first failing one), not
   // every direct blocker ("blocked by dns, proxy" when the base URL failed). blockedBy keeps them all.
+  // TLS on a plain-http base URL is not blocked by anything: it does not apply.
+  const plainHttp = typeof raw.target.baseUrl?.value === 'string' && /^http:\/\//i.test(raw.target.baseUrl.value.trim());
+  const blockedSummary = (c: CheckResult): string =>
+    c.id === 'tls' && plainHttp ? 'not applicable: plain http (no TLS)' : `blocked by ${(rootsOf(c, raw.checks)[0]?.id ?? c.blockedBy?.[0])!}`;
   const input = {
     ...raw,
-    checks: raw.checks.map((c) =>
-      c.code === 'BLOCKED' && c.blockedBy?.length ? { ...c, summary: `blocked by ${(rootsOf(c, raw.checks)[0]?.id ?? c.blockedBy[0])!}` } : c,
-    ),
+    checks: raw.checks.map((c): CheckResult => {
+      if (c.code !== 'BLOCKED' || !c.blockedBy?.length) return c;
+      const summary = blockedSummary(c);
+      if (!summary.startsWith('not applicable')) return { ...c, summary };
+      const { fix: _none, ...rest } = c; // nothing to fix first
+      return { ...rest, summary };
+    }),
   };
   const { discovery, target } = input;
   const totals = { ok: 0, warn: 0, fail: 0, skip: 0, error: 0, total: input.checks.length };
