@@ -5,7 +5,7 @@ Usage:
   portkey-doctor [doctor] [options]   run every check once and print a diagnosis (default)
   portkey-doctor report [--output FILE|-] [--format json|markdown] [--include-personal] [options]
                                       write a redacted report for a support ticket (mode 0600;
-                                      default file: portkey-doctor-report-<date>.md)
+                                      default file: portkey-doctor-report-<YYYY-MM-DD-HHMM>.md)
   portkey-doctor key set|status|delete  keep the doctor's own probe key in the OS keychain
                                       (portkey-doctor key --help)
   portkey-doctor daemon | agent …     watch continuously; install as a service (below)
@@ -18,12 +18,13 @@ Where the settings come from:
                           system-wide location, e.g. /etc/portkey-doctor/policy.json)
   --no-policy             ignore any policy file
 
-Claude Desktop itself (also env PORTKEY_DOCTOR_APP, _CLAUDE_DATA_DIR, _APP_PROCESS, …):
+Claude Desktop itself (env PORTKEY_DOCTOR_APP, PORTKEY_DOCTOR_CLAUDE_DATA_DIR, PORTKEY_DOCTOR_APP_PROCESS):
   --app PATH              the app bundle / Claude.exe to inspect (default: the usual places)
   --claude-data-dir DIR   the Claude folder that holds developer_settings.json
   --app-process NAME      the process name of the app's main process
   --keychain-service NAME, --keychain-account NAME
-                          where the doctor's probe key is kept (default portkey-doctor / probe-key)
+                          where the doctor's probe key is kept (default portkey-doctor / probe-key;
+                          env PORTKEY_DOCTOR_KEYCHAIN_SERVICE, PORTKEY_DOCTOR_KEYCHAIN_ACCOUNT)
 
 Override or supply the gateway (also for probing without Claude Desktop):
   --base-url URL          gateway base URL          (env PORTKEY_DOCTOR_BASE_URL)
@@ -45,9 +46,10 @@ Network and gateway probes:
   Proxies: HTTPS_PROXY / HTTP_PROXY / NO_PROXY. Extra CAs: NODE_EXTRA_CA_CERTS, policy caFile.
 
 Which checks:
-  --offline               settings and app checks only: nothing goes on the network
+  --offline               settings and app checks only: nothing goes on the network (the
+                          report says the network and gateway were not checked)
   --only LIST             only these groups (settings, app, network, gateway) or check ids,
-                          plus the checks they need
+                          plus the checks they need (with --offline: settings and app ones)
 
 Output:
   --json                  print only the JSON report on stdout (schema/report.schema.json)
@@ -89,8 +91,11 @@ Service:
 Exit codes:
   0  nothing failed (warnings allowed)
   1  a check failed or errored
-  2  the doctor itself could not run (bad flags, unreadable policy or key file)
+  2  the doctor itself could not run (bad flags, unreadable policy or key file; key/agent:
+     keychain unavailable, systemd user manager unreachable)
   3  agent status: the agent is not running
+
+Each command has its own help: portkey-doctor report|daemon|agent|key --help.
 `;
 
 /** `portkey-doctor report --help`. */
