@@ -26,6 +26,13 @@ describe('--offline says what was not checked (point 1)', () => {
     expect(run.code).toBe(0);
   });
 
+  it('the Markdown report lists what was not checked', async () => {
+    const run = await runCli(['report', '--no-policy', '--offline', '--claude-dir', dir, '--output', '-']);
+    expect(run.code).toBe(0);
+    const list = run.stdout.split('\n\n').find((p) => /^- .*--offline/m.test(p));
+    expect(list?.split('\n').filter((l) => l.startsWith('- '))).toHaveLength(2);
+  });
+
   it('a full run has no notChecked', async () => {
     // Loopback, a closed port: nothing leaves this machine.
     const run = await runCli(['--json', '--no-policy', '--claude-dir', dir, '--base-url', 'http://127.0.0.1:9', '--timeout', '5'], {}, 60_000, {
