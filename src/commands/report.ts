@@ -4,7 +4,7 @@
  */
 import { openForWrite } from '../core/safe-fs.js';
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { lstat, open } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { parseDoctorFlags } from '../config/flags.js';
@@ -115,7 +115,16 @@ async function writeNew(name: string, text: string): Promise<string> {
     try {
       handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+        // A report of the same minute: take the next name. A symbolic link planted at the name: refuse.
+        if ((await lstat(path).catch(() => undefined))?.isSymbolicLink()) {
+          throw new UsageError(
+            `cannot write the report to ${path} (a symbolic link: not written through).`,
+            'Remove the link, or choose a place with --output FILE.',
+          );
+        }
+        continue;
+      }
       throw new UsageError(
         `cannot write the report to ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'}).`,
         'Choose another place with --output FILE, or --output - for standard output.',
