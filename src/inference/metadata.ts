@@ -5,6 +5,7 @@
  */
 import { parseJsonStrict } from '../config/json.js';
 import type { Policy } from '../config/policy.js';
+import { isKeyShaped } from '../core/key-shape.js';
 import { METADATA_MAX_VALUE_LENGTH } from '../core/portkey.js';
 
 export type MetadataCode =
@@ -30,12 +31,16 @@ export interface MetadataFinding {
   hint?: string;
 }
 
-/** Up to 12 characters either side of an offset, the one at fault marked: `{⟨t⟩eam: "eng"}`. */
+/**
+ * The shape around an offset, 12 characters either side, the one at fault marked and shown:
+ * `{⟨t⟩··· "···"}`. Everything but JSON punctuation and spaces is masked (·): a metadata value
+ * may be personal data, or a key pasted into the wrong field, and is never quoted.
+ */
 export function fragmentAt(text: string, offset: number): string {
   const from = Math.max(0, offset - 12);
   const to = Math.min(text.length, offset + 13);
   const at = offset < text.length ? `⟨${text.slice(offset, offset + 1)}⟩` : '⟨end⟩';
-  const one = (t: string) => t.replace(/[\r\n\t]/g, ' ');
+  const one = (t: string) => t.replace(/[\r\n\t]/g, ' ').replace(/[^\s{}[\]:,"']/gu, '·');
   return `\`${from > 0 ? '…' : ''}${one(text.slice(from, offset))}${at}${one(text.slice(offset + 1, to))}${to < text.length ? '…' : ''}\``;
 }
 
@@ -53,7 +58,9 @@ export function analyzeMetadata(text: string, policy: Policy | undefined): Metad
     const what = parsed.message.replace(/^Invalid JSON at line \d+, column \d+: /, '');
     const character = parsed.offset + 1;
     const fragment = fragmentAt(text, parsed.offset);
-    const key = parsed.hintCode === 'unquoted-key' ? /^[A-Za-z_$][\w$-]{0,40}/.exec(text.slice(parsed.offset))?.[0] : undefined;
+    // The example is the metadata's own key name, unless it has the shape of a key (a secret).
+    const name = parsed.hintCode === 'unquoted-key' ? /^[A-Za-z_$][\w$-]{0,23}(?![\w$-])/.exec(text.slice(parsed.offset))?.[0] : undefined;
+    const key = name !== undefined && !isKeyShaped(name) ? name : undefined;
     const hint = key ? `put the key in double quotes: "${key}"` : parsed.hint;
     return {
       findings: [
