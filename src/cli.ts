@@ -15,9 +15,16 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (first !== 'key' && (first === '--help' || first === '-h' || first === 'help' || argv.includes('--help') || argv.includes('-h'))) {
-    const { HELP } = await import('./commands/help.js');
-    process.stdout.write(HELP);
-    return 0;
+    // Each command its own short help (as `key --help`); the doctor's options in the general one.
+    // Only options before `--` count: `agent install -- --help` is not a request for help.
+    const own = argv.indexOf('--') === -1 ? argv : argv.slice(0, argv.indexOf('--'));
+    if (own.includes('--help') || own.includes('-h') || first === '--help' || first === '-h' || first === 'help') {
+      const help = await import('./commands/help.js');
+      const topic = first === 'help' ? rest[0] : first;
+      const text = topic === 'report' ? help.REPORT_HELP : topic === 'daemon' ? help.DAEMON_HELP : topic === 'agent' ? help.AGENT_HELP : help.HELP;
+      process.stdout.write(topic === 'key' ? (await import('./commands/key.js')).KEY_HELP : text);
+      return 0;
+    }
   }
   const command = first !== undefined && COMMANDS.has(first) ? first : 'doctor';
   const args = first !== undefined && COMMANDS.has(first) ? rest : argv;

@@ -24,7 +24,7 @@ import { safeJson } from '../inference/text.js';
 const codes = {
   SETTINGS_NOT_FOUND: {
     title: 'No Claude Desktop third-party inference settings were found',
-    fix: 'In Claude Desktop: Help → Troubleshooting → Enable Developer Mode, then Developer → Configure third-party inference…; or point the doctor at the folder with --claude-dir, or at the gateway with --base-url.',
+    fix: 'In Claude Desktop: Help → Troubleshooting → Enable Developer Mode, then Developer → Configure third-party inference…. Or point the doctor at a Claude-3p folder: portkey-doctor --claude-dir DIR; or probe the gateway without Claude Desktop: portkey-doctor --base-url https://api.portkey.ai --api-key-env PORTKEY_API_KEY',
   },
   SETTINGS_UNREADABLE: {
     title: 'A settings file exists but cannot be read',

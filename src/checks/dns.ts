@@ -5,8 +5,8 @@
  */
 import { defineCheck, fail, ok } from '../contract/check.js';
 import { firstHop, probeTimeout } from '../gateway/endpoint.js';
+import { describeFailure, DNS_KINDS, failureDetails, firstHopFailure, netCodeIn, netCodes, PROXY_HOP_KINDS } from '../gateway/failure-codes.js';
 import { proxyFailureFix, withFix } from '../gateway/network-path.js';
-import { DNS_KINDS, failureDetails, firstHopFailure, netCodeIn, netCodes, PROXY_HOP_KINDS } from '../gateway/failure-codes.js';
 import type { ResolvedAddress } from '../contract/io.js';
 import baseUrl from './base-url.js';
 import networkPath from './network-path.js';
@@ -37,7 +37,7 @@ export default defineCheck({
       const failure = firstHopFailure(result.failure, hop.via);
       return fail(
         netCodeIn(failure, KINDS, hop.via === 'proxy' ? 'proxy-failure' : 'dns-failure'),
-        `${what}: ${failure.kind.replace(/-/g, ' ')} (${failure.rawCode ?? 'no code'})`,
+        `${describeFailure(failure, what)} (${failure.rawCode ?? 'no code'})`,
         {
           details: { host: hop.host, via: hop.via, durationMs: Math.round(result.durationMs), ...failureDetails(failure) },
           ...withFix(hop.via === 'proxy' ? proxyFailureFix(path) : undefined),

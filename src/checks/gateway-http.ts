@@ -21,7 +21,7 @@ import {
   probeTimeout,
   proxyDecision,
 } from '../gateway/endpoint.js';
-import { failureDetails, KEYLESS_REQUEST_KINDS, netCodeIn, netCodes } from '../gateway/failure-codes.js';
+import { describeFailure, failureDetails, KEYLESS_REQUEST_KINDS, netCodeIn, netCodes } from '../gateway/failure-codes.js';
 import type { NetworkPath } from '../gateway/network-path.js';
 import { isOssPassthroughCrash, OSS_GREETING } from '../gateway/oss.js';
 import { htmlTitle, isHtml, isJson, parseJson, readError } from '../gateway/responses.js';
@@ -90,7 +90,7 @@ export default defineCheck({
             details: { ...failureDetails(models.failure), speaksTls: true, phases: models.phases },
           });
         }
-        return fail(netCodeIn(models.failure, KINDS, 'http-failure'), `GET /v1/models: ${models.failure.kind.replace(/-/g, ' ')}`, {
+        return fail(netCodeIn(models.failure, KINDS, 'http-failure'), `GET /v1/models: ${describeFailure(models.failure)}`, {
           details: { ...failureDetails(models.failure), phases: models.phases },
         });
       }
@@ -179,11 +179,25 @@ function gatewayKind(baseUrl: URL, models: HttpOk, root: HttpResult, health: Htt
   if (health.ok && health.status === 200 && isJson(health.headers)) return 'portkey-enterprise';
   const host = baseUrl.hostname.toLowerCase();
   if (PORTKEY_SAAS_API_HOSTS.includes(host)) return 'portkey-saas';
-  const portkeyish = Object.keys(models.headers).some((h) => h.startsWith('x-portkey-')) || readError(models.headers, models.body).source === 'portkey';
+  const portkeyish =
+    Object.keys(models.headers).some((h) => h.startsWith('x-portkey-')) ||
+    readError(models.headers, models.body).source === 'portkey' ||
+    isPortkeyErrorBody(models.body);
   return portkeyish ? 'portkey' : 'unknown-api';
 }
 
 /** Whether a plain-http base URL's port answers a TLS handshake (direct connections only; any certificate). */
+/**
+ * Portkey's own error body, even with no x-portkey-* header (a proxy or load balancer in front may
+ * drop them): `{"status":"failure","message":"Invalid API Key. Error Code: 03"}` — a "failure"
+ * status beside a message that carries Portkey's "Error Code: NN" (docs/portkey.md).
+ */
+export function isPortkeyErrorBody(body: string): boolean {
+  const json = parseJson(body) as Record<string, unknown> | undefined;
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return false;
+  return json.status === 'failure' && typeof json.message === 'string' && /\bError Code:\s*[A-Z0-9]{2,5}\b/i.test(json.message);
+}
+
 async function speaksTls(ctx: Pick<CheckContext, 'target' | 'env' | 'net' | 'signal'>, path: NetworkPath | undefined, timeoutMs: number): Promise<boolean> {
   const url = gatewayUrl(ctx);
   if (url.protocol !== 'http:' || proxyDecision(ctx, path).proxied) return false;

@@ -5,7 +5,7 @@
  */
 import { defineCheck, fail, finding, ok, skip, warn } from '../contract/check.js';
 import { apiKey as keyOf, appHeaders, authScheme as schemeOf, clientOptions, endpoint, MAX_BODY_BYTES, probeTimeout } from '../gateway/endpoint.js';
-import { failureDetails, netCode, netCodes, REQUEST_KINDS } from '../gateway/failure-codes.js';
+import { describeFailure, failureDetails, netCode, netCodes, REQUEST_KINDS } from '../gateway/failure-codes.js';
 import { parseJson } from '../gateway/responses.js';
 import { describeStatus, diagnoseStatus, GATEWAY_STATUS_CODES } from '../gateway/status-codes.js';
 import apiKey from './api-key.js';
@@ -70,7 +70,7 @@ export default defineCheck({
       maxBodyBytes: MAX_BODY_BYTES,
       signal: ctx.signal,
     });
-    if (!res.ok) return fail(netCode(res.failure), `GET /v1/models: ${res.failure.kind.replace(/-/g, ' ')}`, { details: failureDetails(res.failure) });
+    if (!res.ok) return fail(netCode(res.failure), `GET /v1/models: ${describeFailure(res.failure)}`, { details: failureDetails(res.failure) });
     const scheme = schemeOf(ctx);
     const details: Record<string, unknown> = {
       status: res.status,
@@ -82,10 +82,15 @@ export default defineCheck({
       const diagnosis = diagnoseStatus(res.status, res.headers, res.body);
       Object.assign(details, { source: diagnosis.error.source, portkeyCode: diagnosis.error.portkeyCode, message: diagnosis.error.message });
       // Portkey reads the key from Authorization only: a rejected key sent as x-api-key may be a good key in the wrong header.
+      // Already on bearer, the scheme is right: only the key is left to fix.
       const schemeFix =
         diagnosis.code === 'KEY_INVALID' && scheme === 'x-api-key'
           ? { fix: 'The key went in x-api-key, which Portkey does not read: set the auth scheme to bearer.' }
-          : {};
+          : diagnosis.code === 'KEY_INVALID' && scheme === 'bearer'
+            ? {
+                fix: 'Create or copy a valid Portkey API key (Portkey → API Keys) and paste it as the Gateway API key; the auth scheme (bearer) is already right. Check the key is not expired or revoked, and belongs to this Portkey organisation.',
+              }
+            : {};
       // A warning (429) still lets the checks after this one run: they get the gateway's kind.
       return finding(diagnosis.status, diagnosis.code, describeStatus(res.status, diagnosis), { details, data, ...schemeFix });
     }

@@ -28,7 +28,7 @@ export default defineCheck({
     },
     METADATA_INVALID_JSON: {
       title: 'x-portkey-metadata is not valid JSON, so Portkey silently ignores it',
-      fix: 'Fix the JSON at the line and column shown: double quotes around keys and values, no trailing comma.',
+      fix: 'Fix the JSON in the x-portkey-metadata value at the character shown: double quotes around keys and values, no trailing comma, e.g. {"team":"engineering"}.',
     },
     METADATA_NOT_OBJECT: { title: 'x-portkey-metadata is JSON but not an object', fix: 'Write it as an object: {"team":"engineering","env":"prod"}.' },
     METADATA_VALUE_NOT_STRING: {
@@ -75,8 +75,12 @@ export default defineCheck({
     const found = analysis.findings;
     const [first] = found;
     if (first) {
-      details.findings = found.map((f) => ({ code: f.code, message: f.message, ...(f.line ? { line: f.line, column: f.column } : {}) }));
-      if (first.line !== undefined) Object.assign(details, { line: first.line, column: first.column });
+      details.findings = found.map((f) => ({
+        code: f.code,
+        message: f.message,
+        ...(f.line ? { line: f.line, column: f.column, character: f.character } : {}),
+      }));
+      if (first.line !== undefined) Object.assign(details, { line: first.line, column: first.column, character: first.character });
       const allowedValues = policy?.metadata?.allowedValues;
       if (first.code === 'METADATA_VALUE_NOT_ALLOWED' && allowedValues) {
         details.allowedValues = Object.fromEntries((first.keys ?? []).map((k) => [k, allowedValues[k]]));

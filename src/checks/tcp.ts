@@ -4,8 +4,8 @@
  */
 import { defineCheck, fail, ok, warn } from '../contract/check.js';
 import { firstHop, probeTimeout } from '../gateway/endpoint.js';
+import { describeFailure, failureDetails, firstHopFailure, netCodeIn, netCodes, PROXY_HOP_KINDS, TCP_KINDS } from '../gateway/failure-codes.js';
 import { proxyFailureFix, withFix } from '../gateway/network-path.js';
-import { failureDetails, firstHopFailure, netCodeIn, netCodes, PROXY_HOP_KINDS, TCP_KINDS } from '../gateway/failure-codes.js';
 import type { TcpResult } from '../contract/io.js';
 import dns from './dns.js';
 import networkPath from './network-path.js';
@@ -54,10 +54,11 @@ export default defineCheck({
     const [firstGood] = good;
     if (!firstGood) {
       const first = bad[0]!;
-      return fail(netCodeIn(first.failure, KINDS, fallback), `${first.address}:${hop.port}: ${first.failure.kind.replace(/-/g, ' ')}`, {
-        details,
-        ...withFix(hop.via === 'proxy' ? proxyFailureFix(path) : undefined),
-      });
+      return fail(
+        netCodeIn(first.failure, KINDS, fallback),
+        describeFailure(first.failure, `${first.address.includes(':') ? `[${first.address}]` : first.address}:${hop.port}`),
+        { details, ...withFix(hop.via === 'proxy' ? proxyFailureFix(path) : undefined) },
+      );
     }
     const [firstBad] = bad;
     if (firstBad) return warn('TCP_FAMILY_PARTIAL', `IPv${firstGood.family} connects, IPv${firstBad.family} does not (${firstBad.failure.kind})`, { details });

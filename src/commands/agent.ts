@@ -11,7 +11,7 @@
  * 3 (status only) not installed or not running.
  */
 import { execFile } from 'node:child_process';
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import * as path from 'node:path';
@@ -70,6 +70,22 @@ export function refuseCredentialHeaders(args: readonly string[]): void {
   }
 }
 
+/**
+ * Whether `systemctl --user` can reach this user's systemd manager: through its private socket
+ * or the user bus under XDG_RUNTIME_DIR, or a session bus address. Without them (su, sudo -u, a
+ * container, a cron job) every systemctl --user step fails with "Failed to connect to bus".
+ */
+export function userBusReachable(env: NodeJS.ProcessEnv): boolean {
+  const bus = env.DBUS_SESSION_BUS_ADDRESS;
+  if (bus) {
+    const socket = /(?:^|;)unix:path=([^,;]+)/.exec(bus)?.[1];
+    if (!socket || existsSync(socket)) return true;
+  }
+  const runtime = env.XDG_RUNTIME_DIR;
+  if (!runtime) return false;
+  return existsSync(path.join(runtime, 'systemd', 'private')) || existsSync(path.join(runtime, 'bus'));
+}
+
 /** The CLI file this process runs from: dist/cli.js beside dist/commands/. */
 export function cliPath(): string {
   const file = fileURLToPath(new URL('../cli.js', import.meta.url));
@@ -92,6 +108,8 @@ function safeUser(): { name: string; uid: number } {
 export interface AgentIo {
   out: (text: string) => void;
   run: (argv: string[]) => Promise<{ code: number; stdout: string; stderr: string }>;
+  /** Whether systemctl --user can reach the user manager (absent: not asked, e.g. a recording runner). */
+  userBus?: (env: NodeJS.ProcessEnv) => boolean;
 }
 
 function runCommand(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -109,7 +127,7 @@ const showCommand = (c: PlannedCommand): string => c.argv.map(shellWord).join(' 
 export async function agentCommand(
   args: string[],
   env: NodeJS.ProcessEnv,
-  io: AgentIo = { out: (t) => process.stdout.write(t), run: runCommand },
+  io: AgentIo = { out: (t) => process.stdout.write(t), run: runCommand, userBus: userBusReachable },
 ): Promise<number> {
   const dashes = args.indexOf('--');
   const own = dashes === -1 ? args : args.slice(0, dashes);
@@ -170,6 +188,14 @@ export async function agentCommand(
         );
     }
     if (!dryRun && process.getuid?.() !== 0) problems.push('installing a system unit needs root: run it with sudo.');
+  }
+
+  if (plan.kind === 'systemd-user' && io.userBus && !io.userBus(env)) {
+    problems.push(
+      'the systemd user manager cannot be reached (no user bus: XDG_RUNTIME_DIR/DBUS_SESSION_BUS_ADDRESS unset, or no socket there), so systemctl --user would fail. ' +
+        'Run this from a login session that has a running systemd user manager (a desktop or SSH login, not su or sudo -u; `loginctl enable-linger` keeps it running), ' +
+        'or install the hardened system unit instead: sudo portkey-doctor agent install --system.',
+    );
   }
 
   if (dryRun) {

@@ -18,9 +18,15 @@ function routeConsole(log: Logger): () => void {
 }
 
 export async function daemonCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const envLevel = env[LOG_LEVEL_ENV_VAR];
+  // On a terminal a person reads the console lines: the JSON log repeating each event at info
+  // is noise there, so it shows warnings and errors only unless a level is asked for
+  // (--log-level, the policy, PORTKEY_DOCTOR_LOG_LEVEL). Under a service manager: info.
+  const asked = isLogLevel(env[LOG_LEVEL_ENV_VAR]);
+  const quiet = process.stderr.isTTY === true && !asked;
+  const runEnv = quiet ? { ...env, [LOG_LEVEL_ENV_VAR]: 'warn' } : env;
+  const envLevel = runEnv[LOG_LEVEL_ENV_VAR];
   const log = createLogger({ level: isLogLevel(envLevel) ? envLevel : 'info', base: { name: 'portkey-doctor' } });
-  const daemon = await Daemon.create(args, { env, log });
+  const daemon = await Daemon.create(args, { env: runEnv, log });
   const restoreConsole = routeConsole(log);
 
   let signalled = false;

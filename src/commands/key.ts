@@ -109,7 +109,14 @@ export async function keyCommand(args: string[], env: NodeJS.ProcessEnv): Promis
 /** An argument as it may be shown: a long one (possibly a key) cut to its first 4 characters. */
 
 function unavailable(store: string, reason: string): number {
-  process.stderr.write(`portkey-doctor: the keychain is unavailable: ${store}: ${reason}\n`);
+  // Not a dead end: say what works without a keychain.
+  process.stderr.write(
+    `portkey-doctor: the keychain is unavailable: ${store}: ${reason}\n` +
+      '  Without a keychain, give the doctor the key another way:\n' +
+      '    --api-key-env NAME    read it from environment variable NAME (default variable: PORTKEY_DOCTOR_API_KEY)\n' +
+      '    --api-key-file FILE   read it from the first line of FILE (keep it mode 0600)\n' +
+      (process.platform === 'linux' ? '  Or run inside a desktop session with gnome-keyring or KWallet (a D-Bus session bus and a Secret Service).\n' : ''),
+  );
   return 2;
 }
 

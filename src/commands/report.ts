@@ -3,13 +3,15 @@
  * Markdown for pasting, JSON for tools — to a file named with the date, mode 0600.
  */
 import { openForWrite } from '../core/safe-fs.js';
+import { constants } from 'node:fs';
+import { lstat, open } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { parseDoctorFlags } from '../config/flags.js';
 import { renderJson } from '../reporters/json.js';
 import { renderMarkdown } from '../reporters/markdown.js';
 import { redact } from '../report/redact.js';
-import { UsageError } from '../core/usage-error.js';
+import { redactQuotedArgs, safeArg, UsageError } from '../core/usage-error.js';
 import { prepare, runOnce } from '../run/index.js';
 
 const OWN = {
@@ -35,10 +37,15 @@ export async function reportCommand(args: string[], env: NodeJS.ProcessEnv): Pro
   try {
     ({ values } = parseArgs({ args: own, options: OWN, strict: true, allowPositionals: false }));
   } catch (err) {
-    throw new UsageError((err as Error).message.split('. To specify')[0]!, 'Run portkey-doctor --help.');
+    throw new UsageError(`${redactQuotedArgs((err as Error).message.split('. To specify')[0]!.replace(/\.$/, ''))}.`, 'Run portkey-doctor report --help.');
   }
-  const format = values.format ?? (values.output?.endsWith('.json') ? 'json' : 'markdown');
-  if (format !== 'json' && format !== 'markdown') throw new UsageError(`--format must be json or markdown, got "${format}".`);
+  // `report --json` is what a user of the doctor types: the same as --format json.
+  const jsonFlag = rest.includes('--json');
+  if (jsonFlag && values.format !== undefined && values.format !== 'json') {
+    throw new UsageError(`--json and --format ${safeArg(values.format)} contradict each other.`, 'Give one of them: --format json or --format markdown.');
+  }
+  const format = values.format ?? (jsonFlag || values.output?.endsWith('.json') ? 'json' : 'markdown');
+  if (format !== 'json' && format !== 'markdown') throw new UsageError(`--format must be json or markdown, got "${safeArg(format)}".`);
   const flags = parseDoctorFlags(rest.filter((a) => a !== '--json'));
 
   const prepared = await prepare(flags, env);
@@ -53,9 +60,18 @@ export async function reportCommand(args: string[], env: NodeJS.ProcessEnv): Pro
   if (values.output === '-') {
     process.stdout.write(text);
   } else {
-    const path = values.output ?? defaultName(format, new Date());
-    await writePrivate(path, text);
-    process.stderr.write(`portkey-doctor: report written to ${path} (${format}, mode 0600). ${report.summary ?? ''}\n`);
+    let path: string;
+    let replaced = false;
+    if (values.output === undefined) {
+      // The default name is per minute: a second report never replaces the first (-2, -3, … added).
+      path = await writeNew(defaultName(format, new Date()), text);
+    } else {
+      path = values.output;
+      replaced = await writePrivate(path, text);
+    }
+    process.stderr.write(
+      `portkey-doctor: report written to ${path} (${format}, mode 0600${replaced ? '; it replaced the file that was there' : ''}). ${report.summary ?? ''}\n`,
+    );
   }
   return report.exitCode;
 }
@@ -71,11 +87,13 @@ export function defaultName(format: string, now: Date): string {
  * wider). Never written through a symbolic link (the default name is predictable), never into a
  * FIFO or a device; an existing file's mode is narrowed only when it is this user's regular file.
  */
-async function writePrivate(path: string, text: string): Promise<void> {
+async function writePrivate(path: string, text: string): Promise<boolean> {
   let handle;
   try {
-    ({ handle } = await openForWrite(path, { mode: 0o600 }));
+    let created: boolean;
+    ({ handle, created } = await openForWrite(path, { mode: 0o600 }));
     await handle.writeFile(text, 'utf8');
+    return !created;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
     const why = code === 'ELOOP' ? 'a symbolic link: not written through' : code === 'ENOTREG' ? 'not a regular file' : code;
@@ -83,6 +101,44 @@ async function writePrivate(path: string, text: string): Promise<void> {
   } finally {
     await handle?.close();
   }
+}
+
+/**
+ * Writes a new file: `name`, or `name-2`, `name-3`, … when it exists — never replacing one.
+ * O_EXCL creates it or fails (never through a symbolic link either), mode 0600.
+ */
+async function writeNew(name: string, text: string): Promise<string> {
+  const dot = name.lastIndexOf('.');
+  for (let n = 1; n <= 100; n++) {
+    const path = n === 1 ? name : `${name.slice(0, dot)}-${n}${name.slice(dot)}`;
+    let handle;
+    try {
+      handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+        // A report of the same minute: take the next name. A symbolic link planted at the name: refuse.
+        if ((await lstat(path).catch(() => undefined))?.isSymbolicLink()) {
+          throw new UsageError(
+            `cannot write the report to ${path} (a symbolic link: not written through).`,
+            'Remove the link, or choose a place with --output FILE.',
+          );
+        }
+        continue;
+      }
+      throw new UsageError(
+        `cannot write the report to ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'}).`,
+        'Choose another place with --output FILE, or --output - for standard output.',
+      );
+    }
+    try {
+      await handle.chmod(0o600);
+      await handle.writeFile(text, 'utf8');
+    } finally {
+      await handle.close();
+    }
+    return path;
+  }
+  throw new UsageError(`cannot write the report: ${name} and 99 numbered names beside it exist.`, 'Choose a name with --output FILE.');
 }
 
 function safeUser(): string {

@@ -4,6 +4,7 @@
  * order, and says what it saw. It never judges a value and never throws for a bad file: a file
  * that cannot be used is a source with a `problem`.
  */
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Secret } from '../core/secret.js';
 import {
@@ -617,4 +618,44 @@ export async function discoverSettings(opts: DiscoverOptions): Promise<Discovery
   const legacy = sources.find((s) => s.kind === 'legacy');
   if (legacy && legacy.deploymentMode !== undefined) discovery.deploymentMode = legacy.deploymentMode;
   return discovery;
+}
+
+/**
+ * A `--claude-dir` that is not a Claude-3p folder but a thing inside one — the configLibrary
+ * folder, `_meta.json`, a profile, `claude_desktop_config.json` — or any file: what was meant,
+ * and the path to pass instead. Undefined when the folder looks right (or does not exist).
+ */
+export function claudeDirMistake(
+  dir: string,
+  stat: (p: string) => { isDirectory(): boolean } | undefined = safeStat,
+): { message: string; hint: string } | undefined {
+  const abs = path.resolve(dir);
+  const st = stat(abs);
+  if (!st) return undefined;
+  const parent = path.dirname(abs);
+  if (!st.isDirectory()) {
+    const insideLibrary = path.basename(parent) === 'configLibrary';
+    const meant = insideLibrary ? path.dirname(parent) : parent;
+    return {
+      message: `--claude-dir ${abs}: that is a file, not a folder.`,
+      hint: `Pass the Claude-3p folder that holds ${insideLibrary ? 'configLibrary' : 'it'}: --claude-dir ${meant}`,
+    };
+  }
+  const isLibrary =
+    path.basename(abs) === 'configLibrary' || (stat(path.join(abs, '_meta.json')) !== undefined && stat(path.join(abs, 'configLibrary')) === undefined);
+  if (isLibrary) {
+    return {
+      message: `--claude-dir ${abs}: that is the configLibrary folder, not the Claude-3p folder that holds it.`,
+      hint: `Pass its parent: --claude-dir ${parent}`,
+    };
+  }
+  return undefined;
+}
+
+function safeStat(p: string): { isDirectory(): boolean } | undefined {
+  try {
+    return statSync(p);
+  } catch {
+    return undefined;
+  }
 }

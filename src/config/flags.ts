@@ -38,6 +38,8 @@ export interface DoctorFlags {
   insecure: boolean;
   /** Run only these groups or check ids (and what they need); undefined = all. */
   only?: string[];
+  /** `--offline`: settings and app checks only, nothing on the network (with --only: those of its list). */
+  offline: boolean;
   /** The app bundle / executable to inspect (`--app`). */
   app?: string;
   /** The `Claude` data folder holding developer_settings.json. */
@@ -125,6 +127,7 @@ export function parseDoctorFlags(args: string[]): DoctorFlags {
     samples: count(values.samples, '--samples', DEFAULT_SAMPLES, 100),
     insecure: values.insecure ?? false,
     ...selection(values.only, values.offline ?? false),
+    offline: values.offline ?? false,
     app: nonEmpty(values.app, '--app'),
     claudeDataDir: nonEmpty(values['claude-data-dir'], '--claude-data-dir'),
     appProcess: nonEmpty(values['app-process'], '--app-process'),
@@ -159,15 +162,25 @@ function seconds(value: string | undefined, flag: string, fallback: number): num
   return Math.round(n * 1000);
 }
 
+/** Groups that go on the network: --offline leaves them out. */
+export const NETWORK_GROUPS: readonly string[] = ['network', 'gateway'];
+
 function selection(only: string | undefined, offline: boolean): { only?: string[] } {
-  if (only !== undefined && offline) throw new UsageError('--only and --offline contradict each other.', 'Give one of them.');
-  if (offline) return { only: ['settings', 'app'] };
-  if (only === undefined) return {};
+  if (only === undefined) return offline ? { only: ['settings', 'app'] } : {};
   const items = only
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
   if (items.length === 0) throw new UsageError('--only needs a comma-separated list of groups or check ids.', 'For example: --only settings,network');
+  // --only metadata-header --offline is fine (a settings check); --only network --offline is not.
+  // Check ids of the network groups are refused where the checks are known (run/select.ts).
+  const online = items.filter((i) => NETWORK_GROUPS.includes(i));
+  if (offline && online.length > 0) {
+    throw new UsageError(
+      `--offline sends nothing on the network, so it cannot check ${online.join(', ')}.`,
+      'Drop --offline, or choose settings or app checks with --only.',
+    );
+  }
   return { only: items };
 }
 

@@ -24,7 +24,14 @@ export function safeArg(arg: string): string {
   return arg.length >= 16 && !/[\\/]/.test(arg) ? `${arg.slice(0, 4)}…` : arg;
 }
 
-/** Passes every '…'-quoted argument in a parser's message through {@link safeArg}. */
+/**
+ * An option's name as a parser quotes it: `--claude-dir`, `-o, --output <value>` (argument
+ * missing), an unknown `--claude-dirr`. Lower-case words and dashes only: shown in full (a name is
+ * never a secret; a key has upper-case letters, digits in runs, or a value after `=`).
+ */
+const OPTION_NAME = /^(-[A-Za-z], )?--?[a-z][a-z-]{0,40}( <value>)?$/;
+
+/** Passes every '…'-quoted argument in a parser's message through {@link safeArg}; option names stay whole. */
 export function redactQuotedArgs(message: string): string {
-  return message.replace(/'([^']*)'/g, (_, arg: string) => `'${safeArg(arg)}'`);
+  return message.replace(/'([^']*)'/g, (_, arg: string) => `'${OPTION_NAME.test(arg) ? arg : safeArg(arg)}'`);
 }

@@ -5,6 +5,10 @@
  */
 import type { CodeInfo } from '../contract/check.js';
 import type { NetFailure, NetFailureKind } from '../net/index.js';
+import { describeFailure } from '../net/errors.js';
+
+/** A failure in words (src/net/errors.ts), for a check's summary. */
+export { describeFailure };
 
 export const NET_FAILURE_CODES = {
   'dns-not-found': {

@@ -5,6 +5,7 @@
  */
 import { parseJsonStrict } from '../config/json.js';
 import type { Policy } from '../config/policy.js';
+import { isKeyShaped } from '../core/key-shape.js';
 import { METADATA_MAX_VALUE_LENGTH } from '../core/portkey.js';
 
 export type MetadataCode =
@@ -23,7 +24,24 @@ export interface MetadataFinding {
   keys?: string[];
   line?: number;
   column?: number;
+  /** 1-based position in the header value (METADATA_INVALID_JSON). */
+  character?: number;
+  /** The few characters around that position, quoted, with ⟨…⟩ around the one at fault. */
+  fragment?: string;
   hint?: string;
+}
+
+/**
+ * The shape around an offset, 12 characters either side, the one at fault marked and shown:
+ * `{⟨t⟩··· "···"}`. Everything but JSON punctuation and spaces is masked (·): a metadata value
+ * may be personal data, or a key pasted into the wrong field, and is never quoted.
+ */
+export function fragmentAt(text: string, offset: number): string {
+  const from = Math.max(0, offset - 12);
+  const to = Math.min(text.length, offset + 13);
+  const at = offset < text.length ? `⟨${text.slice(offset, offset + 1)}⟩` : '⟨end⟩';
+  const one = (t: string) => t.replace(/[\r\n\t]/g, ' ').replace(/[^\s{}[\]:,"']/gu, '·');
+  return `\`${from > 0 ? '…' : ''}${one(text.slice(from, offset))}${at}${one(text.slice(offset + 1, to))}${to < text.length ? '…' : ''}\``;
 }
 
 export interface MetadataAnalysis {
@@ -35,14 +53,25 @@ export interface MetadataAnalysis {
 export function analyzeMetadata(text: string, policy: Policy | undefined): MetadataAnalysis {
   const parsed = parseJsonStrict(text);
   if (!parsed.ok) {
+    // One message, placed inside the header's value (not a file's line and column), the spot
+    // shown, what it costs, and a hint whose example comes from the metadata itself.
+    const what = parsed.message.replace(/^Invalid JSON at line \d+, column \d+: /, '');
+    const character = parsed.offset + 1;
+    const fragment = fragmentAt(text, parsed.offset);
+    // The example is the metadata's own key name, unless it has the shape of a key (a secret).
+    const name = parsed.hintCode === 'unquoted-key' ? /^[A-Za-z_$][\w$-]{0,23}(?![\w$-])/.exec(text.slice(parsed.offset))?.[0] : undefined;
+    const key = name !== undefined && !isKeyShaped(name) ? name : undefined;
+    const hint = key ? `put the key in double quotes: "${key}"` : parsed.hint;
     return {
       findings: [
         {
           code: 'METADATA_INVALID_JSON',
-          message: `not valid JSON at line ${parsed.line}, column ${parsed.column}: ${parsed.message}`,
+          message: `in the x-portkey-metadata value, character ${character}: ${what}, near ${fragment}; Portkey ignores the whole metadata, so budget and policy rules keyed on it do not apply`,
           line: parsed.line,
           column: parsed.column,
-          ...(parsed.hint ? { hint: parsed.hint } : {}),
+          character,
+          fragment,
+          ...(hint ? { hint } : {}),
         },
       ],
     };

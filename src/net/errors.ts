@@ -355,3 +355,26 @@ export function classify(err: unknown, ctx: ClassifyContext = {}): NetFailure {
 export function isTimeout(failure: NetFailure): boolean {
   return failure.kind.endsWith('-timeout');
 }
+
+/** What a failure kind means, in words a person reads (the kind itself stays the stable key). */
+const FAILURE_WORDS: Partial<Record<NetFailureKind, string>> = {
+  'dns-not-found': 'no such host name',
+  'dns-timeout': 'the DNS resolver did not answer in time',
+  'tcp-timeout': 'no answer to the connection attempt (a firewall drops it, or no route)',
+  'tcp-reset': 'the connection was reset as it opened',
+  'tcp-unreachable': 'network or host unreachable',
+};
+
+/**
+ * One failure in words, at a place (`host:port`, a host) when given: "nothing listens on
+ * 127.0.0.1:9" rather than "tcp refused"; getaddrinfo's EAI_AGAIN ("temporary failure", which
+ * comes back at once when no resolver can be reached) is not called a timeout.
+ */
+export function describeFailure(failure: Pick<NetFailure, 'kind' | 'rawCode'>, at?: string): string {
+  if (failure.kind === 'tcp-refused') return at ? `nothing listens on ${at} (connection refused)` : 'connection refused: nothing listens there';
+  const words =
+    failure.kind === 'dns-timeout' && failure.rawCode === 'EAI_AGAIN'
+      ? 'the DNS resolver could not be reached, or gave a temporary failure'
+      : (FAILURE_WORDS[failure.kind] ?? failure.kind.replace(/-/g, ' '));
+  return at ? `${at}: ${words}` : words;
+}

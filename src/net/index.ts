@@ -2,7 +2,7 @@
  * The network layer, bottom-up: DNS → TCP → proxy → TLS → HTTP. The only place in the project
  * that talks to sockets or imports undici; checks call these and report `NetFailure.kind`.
  */
-export { classify, isTimeout, layerOf, makeFailure, NetFailureError, OWN_CODES, stripUrlCredentials } from './errors.js';
+export { classify, describeFailure, isTimeout, layerOf, makeFailure, NetFailureError, OWN_CODES, stripUrlCredentials } from './errors.js';
 export type { ClassifyContext, NetFailure, NetFailureKind, NetLayer, NetPhase } from './errors.js';
 export { resolveHost, serversLookup } from './dns.js';
 export type { ResolveOptions, ResolveResult, ResolvedAddress } from './dns.js';

@@ -3,14 +3,14 @@
  * Its JSON form is described by schema/report.schema.json (bump SCHEMA_VERSION with it).
  */
 import { release } from 'node:os';
-import type { CheckResult, Status } from '../contract/check.js';
+import { GROUPS, type CheckResult, type Group, type Status } from '../contract/check.js';
 import type { Discovery } from '../config/settings.js';
 import type { Target } from '../config/target.js';
 import { Secret } from '../core/secret.js';
 import { renderUrl } from '../core/url-render.js';
 
 /** Version of the report's JSON shape (semver: minor = compatible additions). */
-export const SCHEMA_VERSION = '1.3.0';
+export const SCHEMA_VERSION = '1.4.0';
 
 export interface Report {
   schemaVersion: string;
@@ -49,11 +49,25 @@ export interface Report {
     managed: boolean;
   };
   policy: { source: string } | null;
-  options: { timeoutMs: number; insecure: boolean; live: boolean };
+  /** `offline` and `only` (1.4.0): a limited run says so. */
+  options: { timeoutMs: number; insecure: boolean; live: boolean; offline?: boolean; only?: string[] };
+  /**
+   * Groups of checks this run did not examine, and why (1.4.0): an offline report must never
+   * read as a healthy one. Absent when every group ran.
+   */
+  notChecked?: NotChecked[];
   checks: CheckResult[];
   totals: Record<Status, number> & { total: number };
   /** 0 nothing failed, 1 a check failed or errored (2 is never in a report: no report then). */
   exitCode: 0 | 1;
+}
+
+export interface NotChecked {
+  group: Group;
+  /** `offline`: --offline (nothing goes on the network); `only`: not selected by --only. */
+  reason: 'offline' | 'only';
+  /** One plain sentence: what was not examined and how to examine it. */
+  detail: string;
 }
 
 export interface ReportInput {
@@ -74,7 +88,23 @@ const textOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : v
 /** A URL field as it may be shown (./../core/url-render.ts): no user-info, no query. */
 const urlOrNull = (v: unknown): string | null => (typeof v === 'string' ? renderUrl(v) : textOrNull(v));
 
-export function buildReport(input: ReportInput): Report {
+export function buildReport(raw: ReportInput): Report {
+  // A blocked check names the one check it waits on in the end (the first failing one), not
+  // every direct blocker ("blocked by dns, proxy" when the base URL failed). blockedBy keeps them all.
+  // TLS on a plain-http base URL is not blocked by anything: it does not apply.
+  const plainHttp = typeof raw.target.baseUrl?.value === 'string' && /^http:\/\//i.test(raw.target.baseUrl.value.trim());
+  const blockedSummary = (c: CheckResult): string =>
+    c.id === 'tls' && plainHttp ? 'not applicable: plain http (no TLS)' : `blocked by ${(rootsOf(c, raw.checks)[0]?.id ?? c.blockedBy?.[0])!}`;
+  const input = {
+    ...raw,
+    checks: raw.checks.map((c): CheckResult => {
+      if (c.code !== 'BLOCKED' || !c.blockedBy?.length) return c;
+      const summary = blockedSummary(c);
+      if (!summary.startsWith('not applicable')) return { ...c, summary };
+      const { fix: _none, ...rest } = c; // nothing to fix first
+      return { ...rest, summary };
+    }),
+  };
   const { discovery, target } = input;
   const totals = { ok: 0, warn: 0, fail: 0, skip: 0, error: 0, total: input.checks.length };
   for (const c of input.checks) totals[c.status] += 1;
@@ -84,7 +114,7 @@ export function buildReport(input: ReportInput): Report {
     tool: { name: 'portkey-doctor', version: input.version },
     generatedAt: input.startedAt.toISOString(),
     durationMs: Math.round(input.durationMs),
-    summary: summarise(input.checks, target),
+    summary: summarise(input.checks, target, notCheckedOf(input.checks, input.options).notChecked),
     environment: {
       os: process.platform,
       osRelease: release(),
@@ -124,6 +154,7 @@ export function buildReport(input: ReportInput): Report {
     },
     policy: input.policySource ? { source: input.policySource } : null,
     options: input.options,
+    ...notCheckedOf(input.checks, input.options),
     checks: input.checks,
     totals,
     exitCode: totals.fail + totals.error > 0 ? 1 : 0,
@@ -153,24 +184,84 @@ function appFacts(checks: CheckResult[]): Pick<Report, 'app'> {
   return { app: { version: typeof d.version === 'string' ? d.version : null, path: typeof d.path === 'string' ? d.path : null } };
 }
 
+const GROUP_NAMES: Record<Group, string> = {
+  settings: 'Claude Desktop settings',
+  app: 'Claude Desktop app',
+  network: 'network path to the gateway',
+  gateway: 'gateway (key, workspace, routing, latency)',
+};
+
+/** The groups a limited run (--offline, --only) left out, each with why. */
+function notCheckedOf(checks: CheckResult[], options: Report['options']): { notChecked?: NotChecked[] } {
+  if (!options.offline && !options.only) return {};
+  const ran = new Set(checks.map((c) => c.group));
+  const missing = GROUPS.filter((g) => !ran.has(g));
+  if (missing.length === 0) return {};
+  return {
+    notChecked: missing.map((group) =>
+      options.offline && (group === 'network' || group === 'gateway')
+        ? {
+            group,
+            reason: 'offline',
+            detail: `${GROUP_NAMES[group]}: not checked (--offline: nothing was sent on the network); run without --offline to check it.`,
+          }
+        : { group, reason: 'only', detail: `${GROUP_NAMES[group]}: not checked (not selected by --only); run without --only to check it.` },
+    ),
+  };
+}
+
+/**
+ * The checks a blocked check waits on in the end: its blockers, followed through blockers that
+ * are themselves blocked, failing ones first (in report order). "blocked by dns, proxy" really
+ * waits on the one check that failed before them.
+ */
+export function rootsOf(check: CheckResult, checks: readonly CheckResult[]): CheckResult[] {
+  const byId = new Map(checks.map((c) => [c.id, c]));
+  const roots = new Set<CheckResult>();
+  const seen = new Set<string>();
+  const walk = (id: string) => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    const c = byId.get(id);
+    if (!c) return;
+    if (c.blockedBy?.length) for (const b of c.blockedBy) walk(b);
+    else roots.add(c);
+  };
+  for (const b of check.blockedBy ?? []) walk(b);
+  const order = (c: CheckResult) => checks.indexOf(c) + (c.status === 'fail' || c.status === 'error' ? 0 : checks.length);
+  return [...roots].sort((a, b) => order(a) - order(b));
+}
+
+/** Checks that could not run because of this one (directly or through checks it blocked). */
+export function downstreamOf(root: CheckResult, checks: readonly CheckResult[]): CheckResult[] {
+  return checks.filter((c) => c.blockedBy?.length && rootsOf(c, checks).includes(root));
+}
+
 /** The ticket's first paragraph: what is wrong first (in layer order), or that nothing is. */
-export function summarise(checks: CheckResult[], target: Target): string {
+export function summarise(checks: CheckResult[], target: Target, notChecked: NotChecked[] = []): string {
   const base = typeof target.baseUrl?.value === 'string' ? renderUrl(target.baseUrl.value) : 'the gateway';
   const problems = checks.filter((c) => c.status === 'fail' || c.status === 'error');
   const warnings = checks.filter((c) => c.status === 'warn');
+  const limited = notChecked.length
+    ? ` Not checked: ${notChecked.map((n) => n.group).join(', ')} (${notChecked.some((n) => n.reason === 'offline') ? '--offline' : '--only'}).`
+    : '';
   if (problems.length === 0) {
     const ran = checks.filter((c) => c.status === 'ok').length;
     return warnings.length === 0
-      ? `No problems found: ${ran} checks passed for ${base}.`
-      : `No failures; ${warnings.length} warning(s), the first: ${warnings[0]!.title} — ${warnings[0]!.summary} (${warnings[0]!.code}).`;
+      ? notChecked.length
+        ? `No problems found in the checks that ran (${ran} passed), but this was not a full check.${limited}`
+        : `No problems found: ${ran} checks passed for ${base}.`
+      : `No failures; ${warnings.length} warning(s), the first: ${warnings[0]!.title} — ${warnings[0]!.summary} (${warnings[0]!.code}).${limited}`;
   }
   const first = problems[0]!;
-  const blocked = checks.filter((c) => c.blockedBy?.length).length;
+  // Only what is downstream of the first failure: a check blocked by an unrelated skip is not its doing.
+  const blocked = downstreamOf(first, checks).length;
   return [
     `${problems.length} problem(s) found for ${base}.`,
     `The first, and likely the root cause: ${first.title} — ${first.summary} (${first.code}).`,
     first.fix ? `Fix: ${first.fix}` : '',
     blocked ? `${blocked} check(s) behind it could not run.` : '',
+    limited.trim(),
   ]
     .filter(Boolean)
     .join(' ');

@@ -15,6 +15,12 @@ export function renderMarkdown(report: Report): string {
   out.push(`# portkey-doctor report`, '');
   out.push(`> ${cleanText(report.summary ?? '')}`.trim(), '');
   out.push(`${t.fail} failed · ${t.error} errored · ${t.warn} warnings · ${t.ok} ok · ${t.skip} skipped — ${report.generatedAt}`, '');
+  // A limited run (--offline, --only) must not read as a healthy one.
+  if (report.notChecked?.length) {
+    out.push('**Not checked in this run:**', '');
+    for (const n of report.notChecked) out.push(`- ${cleanText(n.detail)}`);
+    out.push('');
+  }
 
   out.push('## Environment', '');
   out.push('| | |', '| --- | --- |');

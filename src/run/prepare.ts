@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { withAppFlags } from '../app/options.js';
 import { CHECKS } from '../checks/index.js';
-import { discoverSettings } from '../config/discover.js';
+import { claudeDirMistake, discoverSettings } from '../config/discover.js';
 import type { DoctorFlags } from '../config/flags.js';
 import { envVar } from '../config/paths.js';
 import type { Policy } from '../config/policy.js';
@@ -49,6 +49,9 @@ export async function prepare(flags: DoctorFlags, processEnv: NodeJS.ProcessEnv)
       throw new UsageError(`${flag} ${path}: no such file or folder.`, "Check the path; omit the flag to read the app's own location.");
     }
   }
+  // The configLibrary folder or a file in it, given where its parent was meant: say so.
+  const mistake = flags.claudeDir === undefined ? undefined : claudeDirMistake(flags.claudeDir);
+  if (mistake) throw new UsageError(mistake.message, mistake.hint);
   const policy = await readPolicy(flags, env);
   const apiKey = await readKeyOverride(flags, env);
   const discovery = await discoverSettings({
@@ -91,7 +94,7 @@ export async function prepare(flags: DoctorFlags, processEnv: NodeJS.ProcessEnv)
     env,
   );
   const all = [...CHECKS, ...(await loadPlugins(flags.plugins))];
-  const checks = flags.only ? selectChecks(all, flags.only) : all;
+  const checks = flags.only ? selectChecks(all, flags.only, { offline: flags.offline }) : all;
   try {
     validateRegistry(checks);
   } catch (err) {

@@ -16,6 +16,12 @@ import type { Prepared } from './prepare.js';
 /** Progress of the checks, as the runner reports it (the doctor's spinner). */
 export type OnProgress = NonNullable<RunnerOptions['onProgress']>;
 
+/** How --offline and --only limited the run, for the report (a limited run must say so). */
+function limits(flags: Prepared['flags']): { offline?: true; only?: string[] } {
+  const only = flags.only && !(flags.offline && flags.only.join() === 'settings,app') ? { only: flags.only } : {};
+  return { ...(flags.offline ? { offline: true } : {}), ...only };
+}
+
 export async function runOnce(prepared: Prepared, onProgress?: OnProgress, signal?: AbortSignal): Promise<Report> {
   const { flags, policy, discovery, target, checks: registry, env } = prepared;
   const startedAt = new Date();
@@ -41,7 +47,7 @@ export async function runOnce(prepared: Prepared, onProgress?: OnProgress, signa
     target,
     headerNames: resolveHeaders(target).headers.map((h) => h.name),
     policySource: policy?.source,
-    options: { timeoutMs: flags.timeoutMs, insecure: options.insecure, live: options.live },
+    options: { timeoutMs: flags.timeoutMs, insecure: options.insecure, live: options.live, ...limits(flags) },
     checks,
     env,
     policyCaFile: policy?.gateway?.caFile,

@@ -4,7 +4,7 @@ import { needIds } from '../engine/runner.js';
 import { UsageError } from '../core/usage-error.js';
 
 /** The checks named by group or id, plus everything they need (transitively), in registry order. */
-export function selectChecks<C extends AnyCheck>(all: readonly C[], names: readonly string[]): C[] {
+export function selectChecks<C extends AnyCheck>(all: readonly C[], names: readonly string[], opts: { offline?: boolean } = {}): C[] {
   const byId = new Map(all.map((c) => [c.id, c]));
   const unknown = names.filter((n) => !byId.has(n) && !GROUPS.includes(n as never));
   if (unknown.length > 0) {
@@ -19,5 +19,14 @@ export function selectChecks<C extends AnyCheck>(all: readonly C[], names: reado
     if (check) for (const need of needIds(check)) add(need);
   };
   for (const c of all) if (names.includes(c.id) || names.includes(c.group)) add(c.id);
-  return all.filter((c) => chosen.has(c.id));
+  const selected = all.filter((c) => chosen.has(c.id));
+  // --offline with --only: settings and app checks are fine, anything that goes on the network is not.
+  const online = opts.offline ? selected.filter((c) => c.group === 'network' || c.group === 'gateway') : [];
+  if (online.length > 0) {
+    throw new UsageError(
+      `--offline sends nothing on the network, so it cannot run ${online.map((c) => c.id).join(', ')}.`,
+      'Drop --offline, or choose settings or app checks with --only.',
+    );
+  }
+  return selected;
 }

@@ -103,6 +103,18 @@ const scenarios: Scenario[] = [
     expect: { status: 'ok', details: { kind: 'portkey-enterprise' } },
   },
   {
+    name: 'Portkey’s error body with no x-portkey-* header (a proxy dropped them) on another host: Portkey, not HTTP_UNKNOWN_API',
+    settings: SETTINGS,
+    net: { http: byPath({ '/v1/models': httpOk(401, { status: 'failure', message: 'Invalid API Key. Error Code: 03' }) }) },
+    expect: { status: 'ok', details: { kind: 'portkey' }, data: { kind: 'portkey' } },
+  },
+  {
+    name: 'a "failure" body without Portkey’s error code is still not recognisably Portkey',
+    settings: SETTINGS,
+    net: { http: byPath({ '/v1/models': httpOk(401, { status: 'failure', message: 'Invalid API Key' }) }) },
+    expect: { status: 'warn', code: 'HTTP_UNKNOWN_API', details: { kind: 'unknown-api' } },
+  },
+  {
     name: 'a JSON API that is not recognisably Portkey: warn HTTP_UNKNOWN_API, kind still handed on',
     settings: SETTINGS,
     net: { http: byPath({ '/v1/models': httpOk(200, { models: [] }) }) },

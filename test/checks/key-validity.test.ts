@@ -141,7 +141,7 @@ describe('key-validity: beyond the table', () => {
     expect(result.fix).not.toBe(keyValidity.codes.KEY_INVALID.fix);
   });
 
-  it('with the bearer scheme, a refused key gets the code’s own fix', async () => {
+  it('with the bearer scheme, a refused key gets a fix of its own: not the one that says to switch to bearer (issue 13, point 9)', async () => {
     const { result } = await runCheck(keyValidity, {
       name: 'bearer',
       settings: SETTINGS,
@@ -149,7 +149,9 @@ describe('key-validity: beyond the table', () => {
       net: { http: () => STATUS_ANSWERS[0]!.answer },
       expect: { status: 'fail' },
     });
-    expect(result.fix).toBe(keyValidity.codes.KEY_INVALID.fix);
+    expect({ code: result.code, scheme: result.details?.scheme }).toEqual({ code: 'KEY_INVALID', scheme: 'bearer' });
+    expect(result.fix).toBeTruthy();
+    expect(result.fix).not.toBe(keyValidity.codes.KEY_INVALID.fix);
   });
 
   it('a warning or a failure hands on no catalog', async () => {

@@ -1,6 +1,7 @@
 /** The metadata-header check alone: strict JSON, the policy's keys and values; every finding at once. */
 import metadataHeader from '../../src/checks/metadata-header.js';
-import { testCheck } from './check-tester.js';
+import { describe, expect, it } from 'vitest';
+import { runCheck, testCheck } from './check-tester.js';
 
 const metadata = (text: string) => ({ inferenceCustomHeaders: { 'x-portkey-metadata': text } });
 const GOOD = metadata('{"tenant":"acme","team":"engineering","env":"prod"}');
@@ -122,3 +123,30 @@ testCheck(metadataHeader, [
     expect: { status: 'fail', code: 'METADATA_KEY_CASE', more: ['METADATA_REQUIRED_MISSING', 'METADATA_VALUE_NOT_ALLOWED'] },
   },
 ]);
+
+describe('an invalid metadata value, said once and inside the header (issue 13, point 4)', () => {
+  it('a key pasted as the metadata value, or as an unquoted key, is never shown', async () => {
+    const key = 'pk-DoctorTestKey-Zq9Xw7Vr4Ty2';
+    for (const text of [key, `{${key}: "x"}`, `{"team": ${key}}`]) {
+      const { result } = await runCheck(metadataHeader, { name: text, settings: metadata(text), expect: { status: 'fail', code: 'METADATA_INVALID_JSON' } });
+      const shown = JSON.stringify(result);
+      for (let i = 0; i + 8 <= key.length; i++) expect(shown).not.toContain(key.slice(i, i + 8));
+    }
+  });
+
+  it('the place is a character of the header value; the hint’s example key is the metadata’s own; the spot is shown', async () => {
+    const { result } = await runCheck(metadataHeader, {
+      name: 'unquoted key',
+      settings: metadata('{team: "eng"}'),
+      expect: { status: 'fail', code: 'METADATA_INVALID_JSON', details: { character: 2 } },
+    });
+    // One position, not the parser's and the check's both.
+    expect(result.summary.match(/\d+/g)).toEqual(['2', '0074']);
+    expect(result.summary).not.toMatch(/line|column/);
+    expect(result.summary).toContain('⟨t⟩');
+    // The spot, never the values: "eng" is masked.
+    expect(result.summary).not.toContain('eng');
+    expect(result.fix).toContain('"team"');
+    expect(result.fix).not.toContain('inferenceProvider');
+  });
+});

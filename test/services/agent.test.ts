@@ -45,6 +45,36 @@ exit 0
   return { path: `${bin}:${process.env.PATH}`, calls: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []) };
 }
 
+/** An XDG_RUNTIME_DIR where a user bus socket is (a stand-in file: only its presence is checked). */
+function userBus(): string {
+  const dir = tmp('pkd-run-');
+  writeFileSync(join(dir, 'bus'), '');
+  return dir;
+}
+
+describe.runIf(process.platform === 'linux')('agent: an unreachable systemd user manager is detected (issue 13, point 7)', () => {
+  it('--dry-run without a user bus plans the steps and says what to do instead; with one, no problem', async () => {
+    const home = tmp('pkd-home-');
+    const without = await agent(['install', '--dry-run'], { HOME: home, PATH: fakeSystemctl().path });
+    expect(without.code).toBe(0);
+    const problems = without.stdout.split('\n').filter((l) => l.startsWith('Problem: '));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('--system');
+    const withBus = await agent(['install', '--dry-run'], { HOME: home, PATH: fakeSystemctl().path, XDG_RUNTIME_DIR: userBus() });
+    expect(withBus.stdout.split('\n').filter((l) => l.startsWith('Problem: '))).toEqual([]);
+  });
+
+  it('a real install without a user bus stops before writing anything (exit 2), and runs no systemctl', async () => {
+    const home = tmp('pkd-home-');
+    const fake = fakeSystemctl();
+    const r = await agent(['install'], { HOME: home, PATH: fake.path, XDG_CONFIG_HOME: join(home, 'cfg') });
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(home, 'cfg', 'systemd', 'user', 'portkey-doctor.service'))).toBe(false);
+    expect(fake.calls()).toEqual([]);
+  });
+});
+
 describe.runIf(process.platform === 'linux')('agent (Linux, systemd user unit)', () => {
   it('--dry-run prints the unit with this machine’s paths and the commands, and changes nothing', async () => {
     const home = tmp('pkd-home-');
@@ -73,7 +103,7 @@ describe.runIf(process.platform === 'linux')('agent (Linux, systemd user unit)',
   it('install writes the unit (0644) and enables and starts it; status reads it back; uninstall removes it', async () => {
     const home = tmp('pkd-home-');
     const fake = fakeSystemctl();
-    const env = { HOME: home, PATH: fake.path, XDG_CONFIG_HOME: join(home, 'cfg') };
+    const env = { HOME: home, PATH: fake.path, XDG_CONFIG_HOME: join(home, 'cfg'), XDG_RUNTIME_DIR: userBus() };
     const r = await agent(['install', '--', '--schedule', '*/10 * * * *'], env);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const unitPath = join(home, 'cfg', 'systemd', 'user', 'portkey-doctor.service');
