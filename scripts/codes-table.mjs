@@ -2,7 +2,7 @@
 // Prints the README's table of diagnosis codes from the check registry (the single source),
 // or with --write replaces the table between the README's markers. A test keeps them equal.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { codesTable } from '../dist/engine/codes.js';
+import { codesTable } from '../build/modules/engine/codes.js';
 
 const readme = new URL('../README.md', import.meta.url);
 const START = '<!-- codes:start -->';
