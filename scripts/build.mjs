@@ -89,7 +89,16 @@ function bundleRequires({ everything }) {
     setup(build) {
       build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
         const text = readFileSync(args.path, 'utf8');
-        if (args.path.endsWith(join('src', 'cli.ts')) && text.startsWith('#!')) return { loader: 'ts', contents: text.replace(/^#![^\n]*/, '') };
+        // The version as a plain constant, which esbuild inlines where it is used: the entry then
+        // imports no chunk for it, and `--version` reads one file.
+        if (args.path.endsWith(join('src', 'core', 'version.ts'))) return { loader: 'ts', contents: `export const VERSION: string = ${JSON.stringify(pkg.version)};\n` };
+        if (args.path.endsWith(join('src', 'cli.ts'))) {
+          // The hashbang is written by buildDist (above the banner); the version is inlined so the
+          // entry imports no chunk for it.
+          const versionImport = "import { VERSION } from './core/version.js';";
+          if (!text.includes(versionImport)) throw new Error('src/cli.ts changed: update the bundle-requires plugin in scripts/build.mjs');
+          return { loader: 'ts', contents: text.replace(/^#![^\n]*/, '').replace(versionImport, `const VERSION: string = ${JSON.stringify(pkg.version)};`) };
+        }
         if (args.path.endsWith(join('src', 'core', 'lazy.ts'))) {
           if (!everything) return undefined;
           const cases = lazyRequireIds()
@@ -119,8 +128,10 @@ const common = {
   absWorkingDir: ROOT,
   bundle: true,
   platform: 'node',
-  minify: true,
-  keepNames: true, // error names (`err.name`) and class names stay readable in messages
+  // Whitespace and syntax only: identifiers keep their names (error and class names stay readable
+  // in messages) without esbuild's keepNames helper, which every chunk, the entry too, would import.
+  minifyWhitespace: true,
+  minifySyntax: true,
   legalComments: 'none',
   define: DEFINE,
   logLevel: 'warning',
@@ -154,7 +165,15 @@ export async function buildDist() {
   // The hashbang goes first (esbuild puts the banner above the source's own, so src/cli.ts's
   // is dropped by the plugin and written here).
   const cli = join(ROOT, 'dist', 'cli.js');
-  writeFileSync(cli, `#!/usr/bin/env node\n${readFileSync(cli, 'utf8')}`);
+  // esbuild's entry imports the chunk of its runtime helpers (__commonJS, __toESM…) for its side
+  // effects, which it has none of: `--version` would read a second file for nothing. The chunks
+  // that use the helpers import them themselves. Only chunks built from no input file are dropped.
+  let entry = readFileSync(cli, 'utf8');
+  for (const [file, out] of Object.entries(result.metafile.outputs)) {
+    if (!file.startsWith('dist/chunks/') || file.endsWith('.map') || Object.keys(out.inputs).length > 0) continue;
+    entry = entry.replace(`import"./chunks/${file.slice('dist/chunks/'.length)}";`, '');
+  }
+  writeFileSync(cli, `#!/usr/bin/env node\n${entry}`);
   chmodSync(cli, 0o755);
   writeFileSync(join(ROOT, 'build', 'dist-meta.json'), JSON.stringify(result.metafile));
   return result;
