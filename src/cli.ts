@@ -8,13 +8,17 @@ import * as nodeModule from 'node:module';
 import { isSea } from 'node:sea';
 import { VERSION } from './core/version.js';
 
-// Node ≥ 22: V8's compiled code for the chunks loaded below is kept on disk (Node's own cache
-// folder under the temporary folder, or NODE_COMPILE_CACHE), so later runs skip compiling them.
-// Changes nothing else; Node 20 has no such call. The single executable carries its code cache.
-const enableCompileCache = (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache;
-if (typeof enableCompileCache === 'function' && !isSea()) {
+/**
+ * Node ≥ 22: V8's compiled code for the chunks a command loads is kept on disk (Node's own cache
+ * folder under the temporary folder, or NODE_COMPILE_CACHE), so later runs skip compiling them.
+ * Changes nothing else; Node 20 has no such call. Not for `--version` (nothing to compile, and
+ * opening the cache costs more than that), nor in the single executable (it carries its own).
+ */
+function enableCompileCache(): void {
+  const enable = (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache;
+  if (typeof enable !== 'function' || isSea()) return;
   try {
-    enableCompileCache();
+    enable();
   } catch {
     // a cache that cannot be used is no cache: nothing to say
   }
@@ -28,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
+  enableCompileCache();
   if (first !== 'key' && (first === '--help' || first === '-h' || first === 'help' || argv.includes('--help') || argv.includes('-h'))) {
     const { HELP } = await import('./commands/help.js');
     process.stdout.write(HELP);
