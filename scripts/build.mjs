@@ -91,7 +91,8 @@ function bundleRequires({ everything }) {
         const text = readFileSync(args.path, 'utf8');
         // The version as a plain constant, which esbuild inlines where it is used: the entry then
         // imports no chunk for it, and `--version` reads one file.
-        if (args.path.endsWith(join('src', 'core', 'version.ts'))) return { loader: 'ts', contents: `export const VERSION: string = ${JSON.stringify(pkg.version)};\n` };
+        if (args.path.endsWith(join('src', 'core', 'version.ts')))
+          return { loader: 'ts', contents: `export const VERSION: string = ${JSON.stringify(pkg.version)};\n` };
         if (args.path.endsWith(join('src', 'cli.ts'))) {
           // The hashbang is written by buildDist (above the banner); the version is inlined so the
           // entry imports no chunk for it.
