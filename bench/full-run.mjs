@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 const { values, positionals } = parseArgs({ options: { compare: { type: 'string' }, exe: { type: 'string' } }, allowPositionals: true });
 const runs = Number(positionals[0] ?? 15);
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'dist', 'cli.js');
+const cli = join(root, 'dist', 'cli.cjs'); // the bin, as `portkey-doctor` runs
 const defaultExe = join(root, 'release', `portkey-doctor-${process.platform}-${process.arch}`);
 const exe = values.exe ?? (existsSync(defaultExe) ? defaultExe : undefined);
 const require = createRequire(import.meta.url);

@@ -14,7 +14,8 @@ const { values, positionals } = parseArgs({
   options: { compare: { type: 'string' }, exe: { type: 'string' }, node24: { type: 'string' } },
   allowPositionals: true,
 });
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+// The bin (package.json): the CommonJS launcher, which answers --version itself.
+const cli = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
 const defaultExe = fileURLToPath(new URL(`../release/portkey-doctor-${process.platform}-${process.arch}`, import.meta.url));
 const exe = values.exe ?? (existsSync(defaultExe) ? defaultExe : undefined);
 const runs = Number(positionals[0] ?? 30);
@@ -27,11 +28,15 @@ const cases = {
 if (values.compare) cases['portkey-doctor --version (compared build)'] = [node, values.compare, '--version'];
 if (values.node24) cases['Node 24: node -e 0'] = [values.node24, '-e', '0'];
 if (exe) cases['single executable --version'] = [exe, '--version'];
+// A plain environment, as a user's shell has: inherited variables such as NODE_EXTRA_CA_CERTS (set
+// on this machine to the whole system bundle, which Node 20 parses at start, ~100 ms) or
+// NODE_OPTIONS would add the same constant to every row and flatter the ratios.
+const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
 const times = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
 for (let i = 0; i < runs + 3; i++) {
   for (const [name, [file, ...args]] of Object.entries(cases)) {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(file, args, { stdio: 'ignore' });
+    const r = spawnSync(file, args, { stdio: 'ignore', env });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (r.status !== 0) throw new Error(`${name} exited ${r.status}`);
     if (i >= 3) times[name].push(ms); // the first rounds warm the file cache (and the compile cache)

@@ -20,17 +20,20 @@ describe('the npm package', () => {
     const [info] = JSON.parse(out.slice(out.indexOf('['))) as { files: { path: string }[] }[];
     const files = info!.files.map((f) => f.path).sort();
     expect(files).toContain('dist/cli.js');
+    expect(files).toContain('dist/cli.cjs');
     expect(files).toContain('package.json');
-    const unexpected = files.filter((f) => !/^(package\.json|README\.md|LICENSE|dist\/cli\.js|dist\/chunks\/[A-Za-z0-9_-]+\.js)$/.test(f));
+    const unexpected = files.filter((f) => !/^(package\.json|README\.md|LICENSE|dist\/cli\.c?js|dist\/chunks\/[A-Za-z0-9_-]+\.js)$/.test(f));
     expect(unexpected).toEqual([]);
   });
 
   it('points nobody at a source map, and the bin is the bundle', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string>; type: string };
-    expect(pkg.bin).toEqual({ 'portkey-doctor': 'dist/cli.js' });
-    const files = ['dist/cli.js', ...readdirSync(join(ROOT, 'dist', 'chunks')).map((f) => `dist/chunks/${f}`)];
+    // The bin is a CommonJS launcher that answers --version and otherwise loads dist/cli.js.
+    expect(pkg.bin).toEqual({ 'portkey-doctor': 'dist/cli.cjs' });
+    expect(readFileSync(join(ROOT, 'dist', 'cli.cjs'), 'utf8')).toContain("import('./cli.js')");
+    const files = ['dist/cli.js', 'dist/cli.cjs', ...readdirSync(join(ROOT, 'dist', 'chunks')).map((f) => `dist/chunks/${f}`)];
     for (const f of files) {
-      expect(f).toMatch(/\.js$/);
+      expect(f).toMatch(/\.c?js$/);
       expect(readFileSync(join(ROOT, f), 'utf8')).not.toMatch(/sourceMappingURL/);
     }
     expect(readFileSync(join(ROOT, 'dist', 'cli.js'), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
