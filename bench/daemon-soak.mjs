@@ -7,7 +7,11 @@
  * start and the end, from the daemon's own `started`/`stopped` events (measured after a GC:
  * the daemon runs with --expose-gc) and from /proc on Linux.
  *
- *   npm run build && node bench/daemon-soak.mjs [--runs 1000] [--schedule "* * * * * *"]
+ *   npm run build && node bench/daemon-soak.mjs [--runs 1000] [--schedule "* * * * * *"] [--cli FILE | --exe FILE]
+ *
+ * `--cli FILE` soaks another build's CLI script (e.g. an unbundled tsc build, to compare);
+ * `--exe FILE` the single executable (no node in front; --expose-gc through NODE_OPTIONS).
+ * CPU time per scheduled run is read from /proc (user + system, between run 10 and the end).
  *
  * 1,000 runs at one per second take about 17 minutes.
  *
@@ -17,6 +21,8 @@
  * size of the set of known secrets (src/core/secret.ts) and the RSS, after a GC, every 100 runs:
  *
  *   npm run build && node --expose-gc bench/daemon-soak.mjs --in-process [--runs 1000]
+ *
+ * (that mode imports the modules one by one from build/modules/, which npm run build writes).
  */
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -33,11 +39,13 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '1000' },
     schedule: { type: 'string', default: '* * * * * *' },
     'in-process': { type: 'boolean', default: false },
+    cli: { type: 'string' },
+    exe: { type: 'string' },
   },
 });
 const RUNS = Number(values.runs);
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'dist', 'cli.js');
+const cli = values.cli ?? join(root, 'dist', 'cli.js');
 if (values['in-process']) process.exit(await inProcessSoak());
 
 /** The daemon's reload-and-run, in this process: secret set and RSS every 100 runs. */
@@ -111,8 +119,8 @@ async function inProcessSoak() {
   return flat ? 0 : 1;
 }
 
-const prefix = [cli, 'daemon'];
-if (!existsSync(prefix[0])) {
+const prefix = values.exe ? ['daemon'] : [cli, 'daemon'];
+if (!existsSync(values.exe ?? cli)) {
   console.error('Build first: npm run build');
   process.exit(2);
 }
@@ -147,7 +155,7 @@ await new Promise((r) => tcp.listen(0, '127.0.0.1', r));
 
 const dir = mkdtempSync(join(tmpdir(), 'pkd-soak-'));
 const args = [
-  '--expose-gc',
+  ...(values.exe ? [] : ['--expose-gc']),
   ...prefix,
   '--no-policy',
   '--base-url',
@@ -176,8 +184,8 @@ const args = [
   'warn',
 ];
 const t0 = Date.now();
-const child = spawn(process.execPath, args, {
-  env: { ...process.env, PORTKEY_DOCTOR_API_KEY: 'pk-SoakBenchKey-0000', HOME: dir },
+const child = spawn(values.exe ?? process.execPath, args, {
+  env: { ...process.env, PORTKEY_DOCTOR_API_KEY: 'pk-SoakBenchKey-0000', HOME: dir, ...(values.exe ? { NODE_OPTIONS: '--expose-gc' } : {}) },
   stdio: ['ignore', 'ignore', 'pipe'],
 });
 let stderr = '';
@@ -187,7 +195,11 @@ child.stderr.on('data', (d) => (stderr += d));
 function proc(pid) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return { rssKiB: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]), fds: readdirSync(`/proc/${pid}/fd`).length };
+    // utime and stime: fields 14 and 15 of /proc/PID/stat, in clock ticks (100 a second here).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const cpuMs = ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    return { rssKiB: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]), fds: readdirSync(`/proc/${pid}/fd`).length, cpuMs };
   } catch {
     return undefined;
   }
@@ -256,6 +268,13 @@ if (beats.length >= 2) {
 if (outsideStart && outsideEnd) {
   console.log(
     `from /proc: at run ${outsideStart.runs} RSS ${(outsideStart.rssKiB / 1024).toFixed(1)} MB, ${outsideStart.fds} fds; at run ${outsideEnd.runs} RSS ${(outsideEnd.rssKiB / 1024).toFixed(1)} MB, ${outsideEnd.fds} fds`,
+  );
+  const perRun = (outsideEnd.cpuMs - outsideStart.cpuMs) / Math.max(1, outsideEnd.runs - outsideStart.runs);
+  console.log(
+    `CPU time (user + system) per scheduled run, runs ${outsideStart.runs}–${outsideEnd.runs}: ${perRun.toFixed(2)} ms; total at run ${outsideEnd.runs}: ${(outsideEnd.cpuMs / 1000).toFixed(1)} s`,
+  );
+  console.log(
+    `RESULT ${JSON.stringify({ cli: values.exe ?? cli, runs: outsideEnd.runs, rssEndMB: +(outsideEnd.rssKiB / 1024).toFixed(1), cpuMsPerRun: +perRun.toFixed(2), rssStoppedMB: stopped ? +MB(stopped.process.rssBytes) : null })}`,
   );
 }
 const errors = stderr.split('\n').filter((l) => l.includes('"level":"error"') || l.includes('"level":"fatal"'));

@@ -3,18 +3,24 @@
 // a bare Node script that makes the same requests (same order, one keep-alive connection), in
 // the same run, interleaved. Both are whole processes (start-up included), as a user sees them.
 // Target: the doctor at most 1.5x the bare script.
-// Run: npm run build && node bench/full-run.mjs [runs=15]
+// Run: npm run build && node bench/full-run.mjs [runs=15] [--compare OTHER/cli.js] [--exe FILE]
+//   --compare: another build of the CLI (e.g. the unbundled tsc build of an earlier commit), same run;
+//   --exe: the single executable (default: release/portkey-doctor-<platform>-<arch> when built).
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
-const runs = Number(process.argv[2] ?? 15);
+const { values, positionals } = parseArgs({ options: { compare: { type: 'string' }, exe: { type: 'string' } }, allowPositionals: true });
+const runs = Number(positionals[0] ?? 15);
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'dist', 'cli.js');
+const cli = join(root, 'dist', 'cli.cjs'); // the bin, as `portkey-doctor` runs
+const defaultExe = join(root, 'release', `portkey-doctor-${process.platform}-${process.arch}`);
+const exe = values.exe ?? (existsSync(defaultExe) ? defaultExe : undefined);
 const require = createRequire(import.meta.url);
 const gatewayScript = join(require.resolve('@portkey-ai/gateway/package.json').replace(/package\.json$/, ''), 'build', 'start-server.js');
 
@@ -59,8 +65,7 @@ for (let i = 0; i < 100; i++) {
 }
 
 const headers = { 'x-portkey-provider': 'anthropic', 'x-portkey-custom-host': `${providerUrl}/v1` };
-const doctorArgs = [
-  cli,
+const doctorFlags = [
   '--json',
   '--no-policy',
   '--only',
@@ -69,6 +74,7 @@ const doctorArgs = [
   base,
   ...Object.entries(headers).flatMap(([k, v]) => ['--header', `${k}: ${v}`]),
 ];
+const doctorArgs = [cli, ...doctorFlags];
 
 // The same requests the doctor's network and gateway checks make, with node:http, no framework.
 const dir = mkdtempSync(join(tmpdir(), 'pkd-bench-'));
@@ -90,11 +96,11 @@ agent.destroy();
 const bareArgs = [bare, base, JSON.stringify(headers)];
 
 // Asynchronous: the mock provider lives in this process and must keep answering meanwhile.
-const once = (args) =>
+const once = (args, file = process.execPath) =>
   new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     // The key comes from the environment, as IT would give it (no keychain lookup in either process).
-    const child = spawn(process.execPath, args, {
+    const child = spawn(file, args, {
       env: { PATH: process.env.PATH, HOME: dir, PORTKEY_DOCTOR_API_KEY: 'pk-bench-key-not-checked' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -114,11 +120,24 @@ const probe = JSON.parse((await once(doctorArgs)).stdout);
 const http = probe.checks.find((c) => c.id === 'gateway-http');
 if (http?.status !== 'ok') throw new Error(`the doctor did not reach the gateway: ${JSON.stringify(http)}`);
 
-const times = { doctor: [], bare: [], nodeStart: [] };
+if (exe) {
+  const viaExe = JSON.parse((await once(doctorFlags, exe)).stdout);
+  if (viaExe.checks.find((c) => c.id === 'gateway-http')?.status !== 'ok') throw new Error('the executable did not reach the gateway');
+}
+const reported = { doctor: [], exe: [] };
+const times = { doctor: [], bare: [], nodeStart: [], ...(values.compare ? { compare: [] } : {}), ...(exe ? { exe: [] } : {}) };
 for (let i = 0; i < runs; i++) {
   times.nodeStart.push((await once(['-e', '0'])).ms);
   times.bare.push((await once(bareArgs)).ms);
-  times.doctor.push((await once(doctorArgs)).ms);
+  const d = await once(doctorArgs);
+  times.doctor.push(d.ms);
+  reported.doctor.push(JSON.parse(d.stdout).durationMs);
+  if (values.compare) times.compare.push((await once([values.compare, ...doctorFlags])).ms);
+  if (exe) {
+    const e = await once(doctorFlags, exe);
+    times.exe.push(e.ms);
+    reported.exe.push(JSON.parse(e.stdout).durationMs);
+  }
 }
 stopAll();
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
@@ -130,6 +149,12 @@ console.log(`| node -e 0 | ${m.nodeStart.toFixed(1)} | | |`);
 console.log(`| bare node:http script, same requests | ${m.bare.toFixed(1)} | 1.00x | |`);
 console.log(
   `| portkey-doctor --only network,gateway | ${m.doctor.toFixed(1)} | ${(m.doctor / m.bare).toFixed(2)}x | ≤ 1.5x: ${m.doctor / m.bare <= 1.5 ? 'met' : 'missed'} |`,
+);
+if (m.compare !== undefined) console.log(`| compared build (${values.compare}) | ${m.compare.toFixed(1)} | ${(m.compare / m.bare).toFixed(2)}x | |`);
+if (m.exe !== undefined)
+  console.log(`| single executable | ${m.exe.toFixed(1)} | ${(m.exe / m.bare).toFixed(2)}x | ≤ 1.5x: ${m.exe / m.bare <= 1.5 ? 'met' : 'missed'} |`);
+console.log(
+  `The run itself (the report's durationMs, median): bundle ${median(reported.doctor)} ms${exe ? `, executable ${median(reported.exe)} ms` : ''}; the rest of the wall time is start-up, loading and exit.`,
 );
 console.log(`Beyond start-up: bare ${(m.bare - m.nodeStart).toFixed(1)} ms, doctor ${(m.doctor - m.nodeStart).toFixed(1)} ms.`);
 process.exit(0);

@@ -9,7 +9,7 @@ import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-const { httpRequest } = await import(fileURLToPath(new URL('../dist/net/index.js', import.meta.url)));
+const { httpRequest } = await import(fileURLToPath(new URL('../build/modules/net/index.js', import.meta.url)));
 const run = promisify(execFile);
 
 const reps = Number(process.argv[2] ?? 15);

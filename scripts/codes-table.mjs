@@ -2,7 +2,7 @@
 // Prints the table of diagnosis codes from the check registry (the single source), or with
 // --write replaces the table between the markers of docs/codes.md. A test keeps them equal.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { codesTable } from '../dist/engine/codes.js';
+import { codesTable } from '../build/modules/engine/codes.js';
 
 const readme = new URL('../docs/codes.md', import.meta.url);
 const START = '<!-- codes:start -->';

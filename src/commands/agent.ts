@@ -17,6 +17,7 @@ import { homedir, userInfo } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { isSea } from 'node:sea';
 import { parseDaemonArgs, PATH_FLAGS, resolveStateDir, stateDirArg } from '../daemon/config.js';
 import { hiddenBySystemUnit, installedDaemonArgs, planService, type PlannedCommand, type Scope, type ServicePlan } from '../daemon/service.js';
 import { loadState, raisedProblems } from '../daemon/state.js';
@@ -86,8 +87,13 @@ export function userBusReachable(env: NodeJS.ProcessEnv): boolean {
   return existsSync(path.join(runtime, 'systemd', 'private')) || existsSync(path.join(runtime, 'bus'));
 }
 
-/** The CLI file this process runs from: dist/cli.js beside dist/commands/. */
-export function cliPath(): string {
+/**
+ * The CLI file this process runs from: dist/cli.js (the bundle's entry; this code runs from a
+ * chunk in dist/chunks/), or null when this process is the single executable, which is the doctor itself.
+ */
+export function cliPath(): string | null {
+  if (isSea()) return null;
+  // From dist/chunks/ (the bundle) and src/commands/ alike, one folder up.
   const file = fileURLToPath(new URL('../cli.js', import.meta.url));
   try {
     return realpathSync(file);
@@ -182,7 +188,7 @@ export async function agentCommand(
   const problems: string[] = [];
   if (scope === 'system') {
     for (const p of [process.execPath, cliPath()]) {
-      if (hiddenBySystemUnit(p))
+      if (p !== null && hiddenBySystemUnit(p))
         problems.push(
           `${p} is under a home folder, which the system unit hides (ProtectHome=yes); install node and portkey-doctor system-wide (e.g. npm install -g as root).`,
         );

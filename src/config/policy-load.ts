@@ -5,11 +5,11 @@
  * JSON file path). This is the one place a policy is validated: the doctor and the daemon get
  * the same answer. Every error says where (JSON pointer, and line/column) and what was expected.
  */
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type * as Jsonc from 'jsonc-parser';
 import type { Node as JsonNode } from 'jsonc-parser';
+import { readAsset } from '../core/assets.js';
 import { requireLazy } from '../core/lazy.js';
 import type { DaemonPolicy, Policy } from './policy.js';
 import { defaultPolicyPath, envVar, POLICY_ENV_VAR } from './paths.js';
@@ -52,18 +52,15 @@ export function resolvePolicyPath(flagPath: string | undefined, platform: NodeJS
   return { path: defaultPolicyPath(platform, env), explicit: false, origin: 'default' };
 }
 
-/**
- * The schema file ships beside `src`/`dist` (package.json `files` includes `schema`), two folders
- * up from this module in both layouts.
- */
-const SCHEMA_URL = new URL('../../schema/policy.schema.json', import.meta.url);
+/** The schema file as shipped (`schema/`): embedded in a build, read from the package root in sources. */
+const SCHEMA_PATH = 'schema/policy.schema.json';
 
 let validator: ValidateFunction | undefined;
 let schemaCache: Record<string, unknown> | undefined;
 
 /** The policy JSON Schema (draft-07), as shipped. */
 export function policySchema(): Record<string, unknown> {
-  schemaCache ??= JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as Record<string, unknown>;
+  schemaCache ??= JSON.parse(readAsset(SCHEMA_PATH)) as Record<string, unknown>;
   return schemaCache;
 }
 

@@ -1,4 +1,12 @@
 import { readFileSync } from 'node:fs';
 
-/** The tool's version, read once from package.json (two levels above src/core/ and dist/core/). */
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+declare const __PKD_VERSION__: string | undefined;
+
+/**
+ * The tool's version: embedded by the build (scripts/build.mjs), else (unbuilt sources) read from
+ * package.json two levels above src/core/.
+ */
+export const VERSION: string =
+  typeof __PKD_VERSION__ === 'string'
+    ? __PKD_VERSION__
+    : (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;

@@ -4,19 +4,20 @@
  * paths of this machine, and the commands that load and unload them. Pure: the platform,
  * home folder, uid and paths are parameters, so tests plan macOS installs on Linux.
  */
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { readAsset } from '../core/assets.js';
 
 export const LAUNCHD_LABEL = 'com.portkey-doctor.agent';
 export const LAUNCHD_TEMPLATE = `launchd/${LAUNCHD_LABEL}.plist`;
 export const SYSTEMD_USER_UNIT = 'portkey-doctor.service';
 export const SYSTEMD_SYSTEM_UNIT = 'portkey-doctor-gateway.service';
 
-/** The package root (holds launchd/ and systemd/), from src/daemon or dist/daemon alike. */
-export const PACKAGE_ROOT = new URL('../../', import.meta.url);
-
-export function readTemplate(relative: string, root: URL = PACKAGE_ROOT): string {
-  return readFileSync(new URL(relative, root), 'utf8');
+/**
+ * A template as shipped (`launchd/`, `systemd/`): embedded in the bundle and the executable, read
+ * from the package root by unbuilt sources, or from `root` when one is given.
+ */
+export function readTemplate(relative: string, root?: URL): string {
+  return readAsset(relative, root);
 }
 
 export type Scope = 'user' | 'system';
@@ -30,8 +31,11 @@ export interface ServiceContext {
   env: Readonly<Record<string, string | undefined>>;
   /** Absolute path of the node binary. */
   node: string;
-  /** Absolute path of dist/cli.js. */
-  cli: string;
+  /**
+   * Absolute path of dist/cli.js; null when `node` is the single executable, which is the
+   * doctor itself (the service runs it with no script argument).
+   */
+  cli: string | null;
   /** Extra daemon arguments (already validated, paths absolute). */
   daemonArgs: string[];
 }
@@ -73,24 +77,26 @@ export function systemdQuote(arg: string, word: 'argument' | 'executable' = 'arg
   return `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
 
-export function renderLaunchdPlist(template: string, vars: { node: string; cli: string; home: string; logDir: string; args: string[] }): string {
+export function renderLaunchdPlist(template: string, vars: { node: string; cli: string | null; home: string; logDir: string; args: string[] }): string {
   const args = vars.args.map((a) => `    <string>${xmlEscape(a)}</string>\n`).join('');
+  const cli = vars.cli;
   // Replacer functions throughout: a replacement string would read `$$`, `$&`, `$1`… as patterns.
-  return template
+  return (cli === null ? template.replace(/^[ \t]*<string>@CLI@<\/string>\n/m, () => '') : template)
     .replace(/^[ \t]*<!-- @ARGS@ -->\n/m, () => args)
     .replaceAll('@NODE@', () => xmlEscape(vars.node))
-    .replaceAll('@CLI@', () => xmlEscape(vars.cli))
+    .replaceAll('@CLI@', () => xmlEscape(cli ?? ''))
     .replaceAll('@HOME@', () => xmlEscape(vars.home))
     .replaceAll('@LOG_DIR@', () => xmlEscape(vars.logDir));
 }
 
-export function renderSystemdUnit(template: string, vars: { node: string; cli: string; args: string[] }): string {
+export function renderSystemdUnit(template: string, vars: { node: string; cli: string | null; args: string[] }): string {
   const args = vars.args.map((a) => systemdQuote(a)).join(' ');
+  const cli = vars.cli;
   // Replacer functions: a replacement string would collapse the `$$` systemdQuote writes back to `$`.
-  return template
+  return (cli === null ? template.replace(/ @CLI@/g, () => '') : template)
     .replace(/ ?@ARGS@/, () => (args === '' ? '' : ` ${args}`))
     .replaceAll('@NODE@', () => systemdQuote(vars.node, 'executable'))
-    .replaceAll('@CLI@', () => systemdQuote(vars.cli));
+    .replaceAll('@CLI@', () => systemdQuote(cli ?? ''));
 }
 
 /** The words of an ExecStart= line as {@link systemdQuote} writes them: the inverse of the quoting. */
@@ -146,8 +152,9 @@ export function installedDaemonArgs(kind: ServicePlan['kind'], content: string):
     if (line === undefined) return undefined;
     words = systemdUnquote(line);
   }
-  // NODE CLI daemon ARGS…
-  return words[2] === 'daemon' ? words.slice(3) : undefined;
+  // NODE CLI daemon ARGS…, or EXECUTABLE daemon ARGS… (the single executable)
+  if (words[2] === 'daemon') return words.slice(3);
+  return words[1] === 'daemon' ? words.slice(2) : undefined;
 }
 
 function userUnitDir(ctx: ServiceContext): string {
@@ -160,7 +167,7 @@ export function launchdLogDir(home: string): string {
 }
 
 /** What installing, removing and inspecting the service means on this platform. */
-export function planService(ctx: ServiceContext, root: URL = PACKAGE_ROOT): ServicePlan {
+export function planService(ctx: ServiceContext, root?: URL): ServicePlan {
   if (ctx.platform === 'darwin') {
     if (ctx.scope === 'system') throw new Error('on macOS the agent is per user (a LaunchAgent); --system is for Linux (systemd)');
     const dir = path.posix.join(ctx.home, 'Library', 'LaunchAgents');

@@ -56,12 +56,24 @@ type Wasm = import('quickjs-wasi').QuickJSOptions['wasm'];
 const wasmApi = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<Wasm> } }).WebAssembly;
 let loaded: Promise<{ qjs: QuickJsModule; pac: PacResolverModule; wasm: Wasm }> | undefined;
 
+/**
+ * QuickJS's WebAssembly: in the single executable one of its assets (scripts/package.mjs; there is
+ * no node_modules beside it), else the file the quickjs-wasi package ships.
+ */
+async function quickjsWasm(): Promise<Uint8Array> {
+  const sea = await import('node:sea').catch(() => undefined);
+  if (sea?.isSea()) return new Uint8Array(sea.getAsset(SEA_QUICKJS_ASSET) as ArrayBuffer);
+  return readFile(createRequire(import.meta.url).resolve('quickjs-wasi/quickjs.wasm'));
+}
+
+/** The executable's asset holding QuickJS's WebAssembly (the name scripts/package.mjs gives it). */
+export const SEA_QUICKJS_ASSET = 'quickjs.wasm';
+
 /** Loads QuickJS and pac-resolver once, on the first PAC evaluation. */
 function load(): Promise<{ qjs: QuickJsModule; pac: PacResolverModule; wasm: Wasm }> {
   loaded ??= (async () => {
     const [qjs, pac] = await Promise.all([import('quickjs-wasi'), import('pac-resolver')]);
-    const file = createRequire(import.meta.url).resolve('quickjs-wasi/quickjs.wasm');
-    const wasm = await wasmApi.compile(await readFile(file));
+    const wasm = await wasmApi.compile(await quickjsWasm());
     return { qjs, pac, wasm };
   })();
   loaded.catch(() => {

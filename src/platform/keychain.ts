@@ -10,8 +10,18 @@
  * key stored there would be gone by the next login and a read would wrongly say "not stored".
  *
  * A value read is wrapped in a {@link Secret} at once; only its fingerprint ever leaves here.
+ *
+ * In the single executable the addon is one of its assets (`keyring.node`): it is written once to
+ * a private per-version cache folder (0700, owned by this user, not a symlink) under a name
+ * holding its SHA-256, checked against the asset before every load, and loaded from there
+ * (docs/release.md says why extract rather than ship it beside the executable).
  */
+import { createHash } from 'node:crypto';
+import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import * as path from 'node:path';
 import { settleOnce } from '../core/deadline.js';
+import { VERSION } from '../core/version.js';
 import { Secret } from '../core/secret.js';
 import { KEYCHAIN_TIMEOUT_MS, type KeychainRef } from '../app/options.js';
 
@@ -72,6 +82,68 @@ export function classifyKeychainError(err: unknown): { kind: KeychainProblem; re
 type KeyringModule = typeof import('@napi-rs/keyring');
 let loaded: Promise<KeyringModule> | undefined;
 
+/** The asset name of the keychain addon in the single executable (scripts/package.mjs). */
+export const SEA_KEYRING_ASSET = 'keyring.node';
+
+/** Where the executable extracts its addon: a per-user cache folder, one subfolder per version. */
+export function addonCacheDir(
+  platform: NodeJS.Platform = process.platform,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  home: string = homedir(),
+): string {
+  const base =
+    platform === 'darwin'
+      ? path.join(home, 'Library', 'Caches', 'portkey-doctor')
+      : platform === 'win32'
+        ? path.join(env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'portkey-doctor', 'Cache')
+        : path.join(env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(home, '.cache'), 'portkey-doctor');
+  return path.join(base, VERSION.replace(/[^A-Za-z0-9._-]/g, '_'));
+}
+
+/** A folder only this user can use: created 0700, refused if a symlink, another's, or open to others. */
+function privateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = lstatSync(dir);
+  if (!st.isDirectory()) throw new Error(`${dir} is not a folder`);
+  if (process.platform !== 'win32') {
+    if (process.getuid && st.uid !== process.getuid()) throw new Error(`${dir} belongs to another user`);
+    if ((st.mode & 0o077) !== 0) throw new Error(`${dir} is open to other users (mode ${(st.mode & 0o777).toString(8)})`);
+  }
+}
+
+/** Writes the executable's addon to its cache folder (once; verified by hash) and loads it. */
+export function loadAddonFromBytes(bytes: Buffer, dir: string): KeyringModule {
+  const digest = createHash('sha256').update(bytes).digest('hex');
+  privateDir(dir);
+  const file = path.join(dir, `keyring-${digest.slice(0, 16)}.node`);
+  let current = false;
+  try {
+    const st = lstatSync(file);
+    current = st.isFile() && createHash('sha256').update(readFileSync(file)).digest('hex') === digest;
+  } catch {
+    current = false;
+  }
+  if (!current) {
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, bytes, { mode: 0o500, flag: 'w' });
+    try {
+      renameSync(temp, file);
+    } catch (err) {
+      rmSync(temp, { force: true });
+      throw err;
+    }
+  }
+  const mod = { exports: {} as KeyringModule };
+  process.dlopen(mod, file);
+  return mod.exports;
+}
+
+async function loadKeyring(): Promise<KeyringModule> {
+  const sea = await import('node:sea');
+  if (sea.isSea()) return loadAddonFromBytes(Buffer.from(sea.getRawAsset(SEA_KEYRING_ASSET) as ArrayBuffer), addonCacheDir());
+  return import('@napi-rs/keyring');
+}
+
 async function withEntry<T>(
   ref: KeychainRef,
   opts: KeychainOptions,
@@ -82,7 +154,7 @@ async function withEntry<T>(
   const timeoutMs = opts.timeoutMs ?? KEYCHAIN_TIMEOUT_MS;
   let mod: KeyringModule;
   try {
-    loaded ??= import('@napi-rs/keyring');
+    loaded ??= loadKeyring();
     mod = await loaded;
   } catch (err) {
     loaded = undefined;

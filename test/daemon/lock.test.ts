@@ -11,7 +11,8 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CLI, spawnDaemon, tmp, until } from './support/daemon.js';
 
-const LOCK_MODULE = pathToFileURL(join(CLI, '..', 'daemon', 'lock.js')).href;
+// The lock module alone (build/modules/: every src module transpiled by npm run build).
+const LOCK_MODULE = pathToFileURL(join(CLI, '..', '..', 'build', 'modules', 'daemon', 'lock.js')).href;
 
 /**
  * Processes that load the lock module, say `ready`, wait for `go` on stdin, take the lock, print

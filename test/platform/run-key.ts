@@ -1,13 +1,13 @@
 /**
  * Runs `portkey-doctor key …` as a separate process, the way IT's scripts do, against the built
- * module (dist/commands/key.js) with cli.ts's handling of usage errors (exit 2). Once the CLI
+ * module (build/modules/commands/key.js) with cli.ts's handling of usage errors (exit 2). Once the CLI
  * dispatches `key`, test/app/cli-key.test.ts covers the same through dist/cli.js.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const KEY_MODULE = fileURLToPath(new URL('../../dist/commands/key.js', import.meta.url));
-const USAGE_MODULE = fileURLToPath(new URL('../../dist/core/usage-error.js', import.meta.url));
+const KEY_MODULE = fileURLToPath(new URL('../../build/modules/commands/key.js', import.meta.url));
+const USAGE_MODULE = fileURLToPath(new URL('../../build/modules/core/usage-error.js', import.meta.url));
 
 const SCRIPT = `
 const { keyCommand } = await import(process.env.PKD_KEY_MODULE);

@@ -1,13 +1,13 @@
 /**
- * Runs the keychain check in a separate process (built modules, dist/checks/keychain.js with the
- * real I/O services of dist/io/real.js), so it meets the D-Bus environment of that process: the
+ * Runs the keychain check in a separate process (built modules, build/modules/checks/keychain.js with the
+ * real I/O services of build/modules/io/real.js), so it meets the D-Bus environment of that process: the
  * keyring library connects once per process.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const CHECK_MODULE = fileURLToPath(new URL('../../dist/checks/keychain.js', import.meta.url));
-const IO_MODULE = fileURLToPath(new URL('../../dist/io/real.js', import.meta.url));
+const CHECK_MODULE = fileURLToPath(new URL('../../build/modules/checks/keychain.js', import.meta.url));
+const IO_MODULE = fileURLToPath(new URL('../../build/modules/io/real.js', import.meta.url));
 
 const SCRIPT = `
 const { default: check } = await import(process.env.PKD_CHECK_MODULE);

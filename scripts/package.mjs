@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+/**
+ * `npm run package`: the release artifacts, each with a `.sha256` file beside it (`sha256sum -c`).
+ *
+ * - release/portkey-doctor-<platform>-<arch>[.exe]: a single executable (Node's single executable
+ *   application mechanism): the Node 24 binary (scripts/node-binary.mjs) with a blob injected by
+ *   postject holding build/sea/cli.cjs (everything but the keychain addon, one CommonJS file), V8's
+ *   code cache for it (`useCodeCache`) and, as an asset, the keychain's native addon.
+ * - release/portkey-doctor-<version>.tgz: `npm pack` (dist/ only: package.json `files`).
+ *
+ * Builds for this machine's platform; `--target darwin-x64` (etc.) for another one when npm has
+ * its Node binary and its keychain addon is installed (docs/release.md: signing happens on that OS).
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildSea } from './build.mjs';
+import { NODE24_VERSION, nodeBinary } from './node-binary.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const require = createRequire(import.meta.url);
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+const targetArg = process.argv.indexOf('--target');
+const target = targetArg > 0 ? process.argv[targetArg + 1] : `${process.platform}-${process.arch}`;
+const RELEASE = join(ROOT, 'release');
+/** Node's documented sentinel: the fuse postject flips so the binary looks for its blob. */
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+
+/** The keychain addon's npm package for a target (@napi-rs/keyring's optional dependencies). */
+function keyringAddon(t) {
+  const name = {
+    'linux-x64': 'keyring-linux-x64-gnu',
+    'linux-arm64': 'keyring-linux-arm64-gnu',
+    'darwin-x64': 'keyring-darwin-x64',
+    'darwin-arm64': 'keyring-darwin-arm64',
+    'win32-x64': 'keyring-win32-x64-msvc',
+    'win32-arm64': 'keyring-win32-arm64-msvc',
+  }[t];
+  if (!name) throw new Error(`no keychain addon known for ${t}`);
+  const dir = join(ROOT, 'node_modules', '@napi-rs', name);
+  const file = existsSync(dir) ? readdirSync(dir).find((n) => n.endsWith('.node')) : undefined;
+  if (!file) throw new Error(`@napi-rs/${name} is not installed (npm installs only this machine's addon): cannot package ${t}`);
+  return join(dir, file);
+}
+
+function checksum(file) {
+  const hash = createHash('sha256').update(readFileSync(file)).digest('hex');
+  writeFileSync(`${file}.sha256`, `${hash}  ${basename(file)}\n`);
+  return hash;
+}
+
+async function executable() {
+  await buildSea();
+  const node = nodeBinary(target, NODE24_VERSION);
+  const seaDir = join(ROOT, 'build', 'sea');
+  const config = {
+    main: join(seaDir, 'cli.cjs'),
+    output: join(seaDir, 'prep.blob'),
+    disableExperimentalSEAWarning: true,
+    // V8's code cache for the whole script: start-up without compiling it. Built by the same Node
+    // binary that runs it (a cache from another V8 would be rejected). No snapshot: the script's
+    // start-up reads argv and the environment, which a snapshot would freeze at build time.
+    useCodeCache: target === `${process.platform}-${process.arch}`,
+    useSnapshot: false,
+    // PAC files run in QuickJS (src/net/pac.ts): its WebAssembly, which has no node_modules to live in.
+    assets: { 'keyring.node': keyringAddon(target), 'quickjs.wasm': require.resolve('quickjs-wasi/quickjs.wasm') },
+  };
+  writeFileSync(join(seaDir, 'sea-config.json'), JSON.stringify(config, null, 2));
+  // The blob must come from the Node that will run it; for another platform, this machine's Node 24
+  // writes it (without code cache, which is tied to the V8 build and CPU).
+  const builder = config.useCodeCache ? node : nodeBinary(`${process.platform}-${process.arch}`, NODE24_VERSION);
+  execFileSync(builder, ['--experimental-sea-config', join(seaDir, 'sea-config.json')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const out = join(RELEASE, `portkey-doctor-${target}${target.startsWith('win32') ? '.exe' : ''}`);
+  rmSync(out, { force: true });
+  copyFileSync(node, out);
+  chmodSync(out, 0o755);
+  const { inject } = require('postject');
+  await inject(out, 'NODE_SEA_BLOB', readFileSync(config.output), {
+    sentinelFuse: SEA_FUSE,
+    ...(target.startsWith('darwin') ? { machoSegmentName: 'NODE_SEA' } : {}),
+  });
+  chmodSync(out, 0o755);
+  checksum(out);
+  return out;
+}
+
+function tarball() {
+  // `npm pack` runs the prepare script (the build) first, so the tarball holds a fresh dist/.
+  const json = execFileSync('npm', ['pack', '--json', '--pack-destination', RELEASE], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const [info] = JSON.parse(json.slice(json.indexOf('[')));
+  const file = join(RELEASE, info.filename);
+  const wanted = join(RELEASE, `portkey-doctor-${pkg.version}.tgz`);
+  if (file !== wanted) throw new Error(`npm pack wrote ${info.filename}, expected ${basename(wanted)}`);
+  checksum(file);
+  return file;
+}
+
+mkdirSync(RELEASE, { recursive: true });
+const started = Date.now();
+// The executable is built from src/ (build/sea/); dist/ is left alone (tests may be running it):
+// npm pack rebuilds it through the prepare script.
+const exe = await executable();
+const tgz = process.argv.includes('--no-tarball') ? undefined : tarball();
+process.stdout.write(
+  `${[exe, tgz]
+    .filter(Boolean)
+    .map((f) => `${f.replace(`${ROOT}/`, '')}  (+ .sha256)`)
+    .join('\n')}\nin ${Date.now() - started} ms\n`,
+);
