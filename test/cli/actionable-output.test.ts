@@ -114,7 +114,7 @@ describe('no settings: blocked checks fold into one line per group (point 2) and
   it('JSON: a blocked check names one check it waits on, the first failing one; blockedBy keeps the direct ones', async () => {
     const report = parseReport(await runCli(['--no-policy', '--json'], {}, 60_000, { network: true }));
     const tls = report.checks.find((c) => c.id === 'tls')!;
-    expect(tls.blockedBy).toEqual(['dns', 'proxy']);
+    expect(tls.blockedBy).toEqual(['dns', 'proxy', 'network-path']);
     expect(tls.summary).toBe('blocked by claude-settings');
     const appVersion = report.checks.find((c) => c.id === 'app-version')!;
     expect(appVersion.summary).toBe('blocked by app-installed');
