@@ -100,6 +100,9 @@ export default defineCheck({
   needs: [baseUrl],
   codes,
   async run(ctx): Promise<PathOutcome> {
+    // A PAC file's evaluation must end before this check's own deadline, whatever loading the
+    // sandbox cost (PAC_TIMEOUT, not the engine's CHECK_TIMEOUT).
+    const endBy = Date.now() + ctx.timeoutMs - Math.min(500, Math.floor(ctx.timeoutMs * 0.15));
     const url = gatewayUrl(ctx);
     const app = appEgress(ctx.discovery);
     const os = await ctx.os.proxySettings();
@@ -144,7 +147,7 @@ export default defineCheck({
       return findings([problem('fail', 'APP_PROXY_INVALID', 'egressProxyPacUrl is not a string', { details: { ...details, from: plan.from } })], ok(''));
     }
     if (plan.kind === 'pac') {
-      const decided = await followPac(ctx, plan.source, plan.pacUrl, plan.from, url, details);
+      const decided = await followPac(ctx, plan.source, plan.pacUrl, plan.from, url, details, endBy);
       if ('outcome' in decided) return decided.outcome;
       path = decided.path;
     } else {
@@ -229,6 +232,7 @@ async function followPac(
   from: string,
   url: URL,
   details: Record<string, unknown>,
+  endBy: number,
 ): Promise<{ path: NetworkPath } | { outcome: PathOutcome }> {
   const shown = renderUrl(pacUrl);
   const secrets = urlSecrets(pacUrl);
@@ -241,6 +245,7 @@ async function followPac(
   if (!fetched.ok) return stop('PAC_FETCH_FAILED', `PAC file ${shown}: ${fetched.reason}`, fetched.extra);
   const evaluation: PacEvaluation = await ctx.net.evaluatePac(fetched.text, url.href, {
     timeoutMs: probeTimeout(ctx, 0.35),
+    endBy,
     ...(ctx.options.dnsServers ? { servers: ctx.options.dnsServers } : {}),
   });
   details['pacMs'] = Math.round(evaluation.durationMs);

@@ -34,6 +34,13 @@ export type PacEvaluation = { ok: true; result: string; durationMs: number } | {
 export interface PacEvalOptions {
   /** The whole evaluation, compiling included. */
   timeoutMs: number;
+  /**
+   * The caller's own deadline (`Date.now()` ms), sandbox start included: the evaluation stops at
+   * the earlier of this and `timeoutMs` after the sandbox is ready. Loading QuickJS on a busy machine
+   * can take seconds; without this bound a looping PAC file would outlive the check that asked
+   * (CHECK_TIMEOUT instead of PAC_TIMEOUT).
+   */
+  endBy?: number;
   /** Sandbox memory; default 32 MB. */
   memoryLimitBytes?: number;
   /** `dnsResolve`/`isResolvable`/`isInNet`: resolves a name to an IPv4 address, or null. Default: the system resolver, bounded. */
@@ -143,6 +150,7 @@ export async function evaluatePac(script: string, url: string, opts: PacEvalOpti
   // The deadline is the PAC file's: it starts once the sandbox is ready (loading QuickJS the first
   // time is the doctor's own cost, local and bounded, not the PAC file's).
   let start = performance.now();
+  const endBy = opts.endBy === undefined ? Number.POSITIVE_INFINITY : start + (opts.endBy - Date.now());
   const since = (): number => performance.now() - start;
   let deadline = Number.POSITIVE_INFINITY;
   const fail = (kind: PacFailureKind, message: string): PacEvaluation => ({ ok: false, kind, message: clean(message), durationMs: since() });
@@ -166,7 +174,11 @@ export async function evaluatePac(script: string, url: string, opts: PacEvalOpti
     },
   });
   start = performance.now();
-  deadline = start + opts.timeoutMs;
+  deadline = Math.min(start + opts.timeoutMs, endBy);
+  if (deadline <= start) {
+    vm.dispose();
+    return fail('pac-timeout', 'the PAC sandbox took the whole deadline to start: FindProxyForURL was not run');
+  }
   let timer: NodeJS.Timeout | undefined;
   try {
     const sandbox = {
@@ -187,7 +199,7 @@ export async function evaluatePac(script: string, url: string, opts: PacEvalOpti
       timer = setTimeout(
         () => {
           interrupted = true;
-          resolveTimeout(fail('pac-timeout', `FindProxyForURL did not return within ${opts.timeoutMs} ms`));
+          resolveTimeout(fail('pac-timeout', `FindProxyForURL did not return within ${Math.round(deadline - start)} ms`));
         },
         Math.max(0, deadline - performance.now()),
       );

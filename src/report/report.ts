@@ -10,7 +10,7 @@ import { Secret } from '../core/secret.js';
 import { renderUrl } from '../core/url-render.js';
 
 /** Version of the report's JSON shape (semver: minor = compatible additions). */
-export const SCHEMA_VERSION = '1.4.0';
+export const SCHEMA_VERSION = '1.5.0';
 
 export interface Report {
   schemaVersion: string;
@@ -29,8 +29,18 @@ export interface Report {
     /** Where extra trusted CAs come from. (1.1.0) */
     ca?: { nodeExtraCaCerts: string | null; policyCaFile: string | null; insecure: boolean };
   };
-  /** Claude Desktop as the app checks found it. (1.1.0) */
-  app?: { version: string | null; path: string | null };
+  /**
+   * Claude Desktop as the app checks found it (1.1.0). `version` is the version in use: the running
+   * app's, from its log, else the one on disk (1.5.0: before, always the one on disk); `versionFrom`,
+   * `onDisk` and `running` say which (1.5.0).
+   */
+  app?: { version: string | null; path: string | null; versionFrom?: 'running' | 'disk'; onDisk?: string | null; running?: string };
+  /**
+   * The road the app takes to the gateway, decided once per run by the network-path check: its
+   * source (app setting, PAC, OS setting, environment, direct), the proxy (`scheme://host:port`, never
+   * credentials, or `direct`), and what HTTPS_PROXY/NO_PROXY would choose. (1.5.0)
+   */
+  networkPath?: { source: string; proxy: string; environment: string };
   /** Portkey trace ids of the probes, to look up in Portkey's logs. (1.1.0) */
   traceIds?: string[];
   /** What the report command masked (absent when nothing was, or for --json). (1.1.0) */
@@ -124,6 +134,7 @@ export function buildReport(raw: ReportInput): Report {
       ca: { nodeExtraCaCerts: input.env?.NODE_EXTRA_CA_CERTS ?? null, policyCaFile: input.policyCaFile ?? null, insecure: input.options.insecure },
     },
     ...appFacts(input.checks),
+    ...networkPathFacts(input.checks),
     traceIds: [...new Set(input.checks.map((c) => c.details?.traceId).filter((t): t is string => typeof t === 'string'))],
     settings: {
       inForce: discovery.inForce
@@ -181,7 +192,20 @@ function appFacts(checks: CheckResult[]): Pick<Report, 'app'> {
   const installed = checks.find((c) => c.id === 'app-installed');
   if (!installed) return {};
   const d = installed.details ?? {};
-  return { app: { version: typeof d.version === 'string' ? d.version : null, path: typeof d.path === 'string' ? d.path : null } };
+  const path = typeof d.path === 'string' ? d.path : null;
+  const onDisk = typeof d.version === 'string' ? d.version : null;
+  // The version in use (app-version: the running app's from its log, else the disk's).
+  const v = checks.find((c) => c.id === 'app-version')?.details ?? {};
+  const running = typeof v.running === 'string' ? v.running : undefined;
+  if (running === undefined) return { app: { version: onDisk, path, ...(onDisk !== null ? { versionFrom: 'disk' as const } : {}) } };
+  return { app: { version: running, path, versionFrom: 'running', onDisk, running } };
+}
+
+/** The network-path check's decision, when it ran and decided (1.5.0). */
+function networkPathFacts(checks: CheckResult[]): Pick<Report, 'networkPath'> {
+  const d = checks.find((c) => c.id === 'network-path')?.details;
+  if (!d || typeof d.source !== 'string' || typeof d.proxy !== 'string' || typeof d.environment !== 'string') return {};
+  return { networkPath: { source: d.source, proxy: d.proxy, environment: d.environment } };
 }
 
 const GROUP_NAMES: Record<Group, string> = {

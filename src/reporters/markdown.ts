@@ -28,7 +28,11 @@ export function renderMarkdown(report: Report): string {
   row('portkey-doctor', `${report.tool.version} (report schema ${report.schemaVersion})`);
   row('OS', `${report.environment.os} ${report.environment.osRelease} (${report.environment.arch})`);
   row('Node.js', report.environment.node);
-  row('Claude Desktop', report.app ? `${report.app.version ?? 'version unknown'}${report.app.path ? ` at ${report.app.path}` : ''}` : 'not examined');
+  const app = report.app;
+  const running = app?.versionFrom === 'running' && app.onDisk && app.onDisk !== app.version ? ` (running; ${app.onDisk} on disk)` : '';
+  row('Claude Desktop', app ? `${app.version ?? 'version unknown'}${running}${app.path ? ` at ${app.path}` : ''}` : 'not examined');
+  const road = report.networkPath;
+  if (road) row('Network path', `${road.proxy === 'direct' ? 'direct' : `through ${road.proxy}`} (${road.source}); the environment: ${road.environment}`);
   const inForce = report.settings.inForce;
   row(
     'Settings in force',

@@ -819,6 +819,8 @@ ROWS.push(
         environment: w.road.decoy.url,
         environmentSource: 'HTTPS_PROXY',
       });
+      // The report's own record of the road (schema 1.5.0), for a support engineer reading a ticket.
+      expect(r.networkPath).toEqual({ source: 'app-url', proxy: w.road.appProxy.url, environment: w.road.decoy.url });
       expect(detailsOf(r, 'dns')).toMatchObject({ via: 'proxy', host: '127.0.0.1' });
       expect(detailsOf(r, 'proxy')).toMatchObject({ proxied: true, proxy: w.road.appProxy.url, path: 'app-url' });
       expect(r.checks.find((c) => c.id === 'key-validity')?.status).toBe('ok');

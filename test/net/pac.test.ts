@@ -57,6 +57,18 @@ describe('evaluatePac', () => {
     expect(performance.now() - t0).toBeLessThan(5_000); // hang guard only
   });
 
+  it('the caller’s deadline (endBy) bounds the loop even when timeoutMs is longer: pac-timeout before the caller gives up', async () => {
+    const begun = Date.now();
+    const r = await evaluatePac('function FindProxyForURL() { for (;;) {} }', 'https://x.test/', { timeoutMs: 60_000, endBy: Date.now() + 1_500 });
+    expect(r).toMatchObject({ ok: false, kind: 'pac-timeout' });
+    expect(Date.now() - begun).toBeLessThan(20_000); // hang guard, not a timing assertion
+  });
+
+  it('a caller’s deadline already spent by the sandbox start: pac-timeout, the PAC file is not run', async () => {
+    const r = await evaluatePac('function FindProxyForURL() { return "DIRECT"; }', 'https://x.test/', { timeoutMs: 5_000, endBy: Date.now() - 1 });
+    expect(r).toMatchObject({ ok: false, kind: 'pac-timeout' });
+  });
+
   it('an endless loop at the top level is interrupted too', async () => {
     const r = await evaluatePac('for (;;) {} function FindProxyForURL() { return "DIRECT"; }', URL_, { ...opts, timeoutMs: 300 });
     expect(r).toMatchObject({ ok: false, kind: 'pac-timeout' });
