@@ -239,7 +239,8 @@ describe('httpRequest: failure kinds from real conditions', () => {
   });
 
   it('http-headers-timeout when headers come late (delayed server)', async () => {
-    const late = await track(startDelayedServer(800));
+    // Far apart (200 ms vs 3 s), so a loaded machine cannot swap their order.
+    const late = await track(startDelayedServer(3_000));
     const r = await httpRequest({ ...base, url: `${late.url}/`, headersTimeoutMs: 200 });
     expectFailure(r, { kind: 'http-headers-timeout' });
     const patient = await httpRequest({ ...base, url: `${late.url}/` });
