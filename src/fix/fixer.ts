@@ -21,9 +21,10 @@ export type JsonPath = (string | number)[];
 /**
  * The files a fix may touch. `settings`: the file in force (applied profile, legacy
  * `claude_desktop_config.json`, or — never written, see docs/fix.md — a managed source);
- * `meta`: `configLibrary/_meta.json` (the applied id); `developer-settings`: `Claude/developer_settings.json`.
+ * `meta`: `configLibrary/_meta.json` (the applied id); `developer-settings`: `Claude/developer_settings.json`;
+ * `desktop-config`: `Claude-3p/claude_desktop_config.json` when it is not the `settings` document (its `deploymentMode`).
  */
-export type FixFileRole = 'settings' | 'meta' | 'developer-settings';
+export type FixFileRole = 'settings' | 'meta' | 'developer-settings' | 'desktop-config';
 
 /** One document as read. */
 export interface FixDocument {

@@ -31,7 +31,10 @@ export function repairApiKey(raw: string): ApiKeyRepair {
   text = unwrapped;
   if (text === '') return { kind: 'explained', why: 'only "Bearer " is set: the doctor cannot know the key' };
   if (/\s/.test(text)) {
-    return { kind: 'explained', why: 'the key has a space or tab inside it: the doctor cannot know which part is the key; paste it again from the Portkey dashboard' };
+    return {
+      kind: 'explained',
+      why: 'the key has a space or tab inside it: the doctor cannot know which part is the key; paste it again from the Portkey dashboard',
+    };
   }
   if (whitespace) cures.push('API_KEY_WHITESPACE');
   return cures.length === 0 ? { kind: 'unchanged' } : { kind: 'repaired', value: new Secret(text), cures };
