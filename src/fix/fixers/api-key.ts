@@ -14,7 +14,7 @@ export type ApiKeyCure = 'API_KEY_BEARER_PREFIX' | 'API_KEY_WHITESPACE';
 
 export type ApiKeyRepair = { kind: 'unchanged' } | { kind: 'repaired'; value: Secret; cures: ApiKeyCure[] } | { kind: 'explained'; why: string };
 
-const BEARER = /^bearer\s+/i;
+const BEARER = /^bearer(\s+|$)/i;
 
 /** The key without what was pasted along with it, or why it is left alone. */
 export function repairApiKey(raw: string): ApiKeyRepair {

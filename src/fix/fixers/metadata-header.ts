@@ -41,6 +41,9 @@ type Reading = { ok: true; pairs: Pair[] } | { ok: false; code: 'METADATA_INVALI
 export function repairMetadata(text: string): MetadataRepair {
   if (text.length > MAX_TEXT) return { kind: 'explained', code: 'METADATA_INVALID_JSON', why: 'the metadata is too long to repair safely' };
   const strict = strictObject(text);
+  if (strict === undefined && isJson(text)) {
+    return { kind: 'explained', code: 'METADATA_NOT_OBJECT', why: 'not changed: the metadata is JSON but not an object, and what was meant cannot be known' };
+  }
   if (strict !== undefined) {
     // Valid JSON already: only non-string values need changing, edited in place (formatting kept).
     const reading = read(text);
@@ -62,7 +65,7 @@ export function repairMetadata(text: string): MetadataRepair {
       .map((c) => read(c))
       .find((r): r is Extract<Reading, { ok: false }> => !r.ok && r.code !== 'METADATA_INVALID_JSON');
     return why
-      ? { kind: 'explained', code: 'METADATA_INVALID_JSON', why: `not changed: once its quotes and commas are repaired, ${why.why}` }
+      ? { kind: 'explained', code: why.code, why: `not changed: once its quotes and commas are repaired, ${why.why}` }
       : {
           kind: 'explained',
           code: 'METADATA_INVALID_JSON',
@@ -89,6 +92,15 @@ function verified(out: string, cures: MetadataCure[], tooLong: string[]): Metada
 
 function longValues(pairs: readonly Pair[]): string[] {
   return pairs.filter((p) => p.value.length > METADATA_MAX_VALUE_LENGTH).map((p) => p.key);
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function strictObject(text: string): Record<string, unknown> | undefined {
