@@ -21,7 +21,7 @@ describe('extra-headers fixer (older header key) on real files', () => {
   it.each([
     [undefined, 'unknown'],
     ['1.5000.0', 'older'],
-  ])('app version %s (%s): explained, nothing written', async (version) => {
+  ] as [string | undefined, string][])('app version %s (%s): explained, nothing written', async (version, _why) => {
     const layout = makeLayout({ profile: goodProfile({ inferenceGatewayHeaders: { 'x-trace': '1' } }) });
     const before = read(documentPaths(layout).settings!);
     const run = await fixOnce(layout, version);
