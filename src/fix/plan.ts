@@ -63,7 +63,7 @@ export function planFixes(input: FixInput, fixers: readonly Fixer[], accept: (c:
     }
   }
   const files: PlannedFile[] = [];
-  for (const role of ['settings', 'meta', 'developer-settings'] as const) {
+  for (const role of ['settings', 'meta', 'desktop-config', 'developer-settings'] as const) {
     const doc = input.files[role];
     if (!doc) continue;
     const after = texts.get(role) ?? doc.text;
