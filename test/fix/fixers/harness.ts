@@ -4,14 +4,17 @@
  * --only settings,developer-mode --offline --no-policy), the findings handed to the fixers through
  * the pure planner, the planned texts written and renames made, then the checks run again.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parseDoctorFlags } from '../../../src/config/flags.js';
 import { readDocument } from '../../../src/fix/apply.js';
 import type { FixDocument, FixFileRole, FixFinding, FixInput } from '../../../src/fix/fixer.js';
 import { FIXERS } from '../../../src/fix/fixers/index.js';
-import { type Plan, planFixes } from '../../../src/fix/plan.js';
+import { gather, plan as enginePlan, type Written, writePlan } from '../../../src/fix/engine.js';
+import type { Plan, planFixes } from '../../../src/fix/plan.js';
+import { backupStamp, latestBackups, restore } from '../../../src/fix/write.js';
+import type { Discovery } from '../../../src/config/settings.js';
 import type { Report } from '../../../src/report/report.js';
 import { prepare, runOnce } from '../../../src/run/index.js';
 
@@ -63,6 +66,10 @@ export function makeLayout(spec: ProfileSpec): Layout {
 
 /** The settings checks (and developer-mode) on the layout, as the doctor runs them. */
 export async function runSettings(layout: Layout): Promise<Report> {
+  return (await runWithDiscovery(layout)).report;
+}
+
+async function runWithDiscovery(layout: Layout): Promise<{ report: Report; discovery: Discovery }> {
   const flags = parseDoctorFlags([
     '--claude-dir',
     layout.claude3p,
@@ -75,7 +82,7 @@ export async function runSettings(layout: Layout): Promise<Report> {
   ]);
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: layout.root, XDG_CONFIG_HOME: join(layout.root, '.config') };
   const prepared = await prepare(flags, env);
-  return runOnce(prepared);
+  return { report: await runOnce(prepared), discovery: prepared.discovery };
 }
 
 /** Every finding of a report, primary and further ones, as fixers see them. */
@@ -123,25 +130,24 @@ export interface FixRun {
   before: Report;
   after: Report;
   plan: Plan;
+  written: Written[];
+  /** The folders the engine looks for backups in (fix --undo). */
+  folders: string[];
 }
 
-/** Checks, plan, write what the plan says (keeping each file's mode), checks again. */
+/**
+ * The real engine (src/fix/engine.ts): checks, gather the documents, plan with every fixer, write
+ * (byte-for-byte backup, atomic replace keeping the mode, renames), checks again. `appVersion`
+ * stands in for the app checks' version (not run here: no app on this machine).
+ */
 export async function fixOnce(layout: Layout, appVersion?: string, accept?: Parameters<typeof planFixes>[2]): Promise<FixRun> {
-  const before = await runSettings(layout);
-  const plan = planFixes(fixInput(layout, before, appVersion), FIXERS, accept);
-  const paths = documentPaths(layout);
-  for (const f of plan.files) {
-    const path = paths[f.role];
-    if (!path) throw new Error(`no path for ${f.role}`);
-    if (f.after !== f.before) {
-      const mode = statSync(path).mode & 0o777;
-      writeFileSync(path, f.after);
-      chmodSync(path, mode);
-    }
-    if (f.renameTo) renameSync(path, join(dirname(path), f.renameTo));
-  }
+  const { report: before, discovery } = await runWithDiscovery(layout);
+  const gathered = await gather(before, discovery);
+  if (appVersion !== undefined) gathered.input.appVersion = appVersion;
+  const plan = enginePlan(gathered, FIXERS, accept);
+  const written = await writePlan(plan, backupStamp(new Date()));
   const after = await runSettings(layout);
-  return { before, after, plan };
+  return { before, after, plan, written, folders: gathered.folders };
 }
 
 export function read(path: string): string {
@@ -174,5 +180,17 @@ export async function expectCured(layout: Layout, opts: { check: string; code: s
   expect(statSync(settings).mode & 0o777).toBe(modeBefore);
   const again = await fixOnce(layout, opts.appVersion);
   expect(again.plan.files.filter((f) => f.after !== f.before || f.renameTo)).toEqual([]);
+  // The backups of the fix (the second one wrote none) give back every original byte for byte:
+  // restored in a copy of the folders, so the fixed layout stays for the caller's assertions.
+  const copy = `${layout.root}-undo`;
+  cpSync(layout.root, copy, { recursive: true });
+  const moved = (p: string) => copy + p.slice(layout.root.length);
+  const backups = await latestBackups(run.folders.map(moved));
+  expect(backups.map((b) => b.original).sort()).toEqual(run.plan.files.map((f) => moved(f.path)).sort());
+  for (const b of backups) {
+    expect(statSync(b.path).mode & 0o777).toBe(0o600);
+    await restore(b);
+    expect(readFileSync(b.original)).toEqual(Buffer.from(run.plan.files.find((f) => moved(f.path) === b.original)!.before, 'utf8'));
+  }
   return run;
 }
