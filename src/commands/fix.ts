@@ -338,8 +338,10 @@ function beforeAfter(before: readonly CheckResult[], after: readonly CheckResult
 
 async function ask(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stdout });
+  // End of input (Ctrl-D, a closed terminal) is a no.
+  const closed = new Promise<string>((resolve) => rl.once('close', () => resolve('')));
   try {
-    const answer = await rl.question(question);
+    const answer = await Promise.race([rl.question(question), closed]);
     return /^\s*y(es)?\s*$/i.test(answer);
   } finally {
     rl.close();
