@@ -33,6 +33,11 @@ export interface ProfileSpec {
   /** `developer_settings.json` text. */
   developer?: string;
   mode?: number;
+  /**
+   * The older layout: no configLibrary; the settings under `enterpriseConfig` in
+   * `claude_desktop_config.json` (`desktopConfig` then gives the file's other top-level keys as JSON).
+   */
+  legacy?: boolean;
 }
 
 export const GOOD_KEY = 'pk-FixerTestKey-Qw8Zx3Vn6Rt';
@@ -51,6 +56,15 @@ export function makeLayout(spec: ProfileSpec): Layout {
   const claude3p = join(root, 'Claude-3p');
   const lib = join(claude3p, 'configLibrary');
   mkdirSync(lib, { recursive: true });
+  if (spec.legacy) {
+    const others = spec.desktopConfig !== undefined ? (JSON.parse(spec.desktopConfig) as Record<string, unknown>) : {};
+    const profile = typeof spec.profile === 'string' ? (JSON.parse(spec.profile) as unknown) : (spec.profile ?? goodProfile());
+    writeFileSync(join(claude3p, 'claude_desktop_config.json'), `${JSON.stringify({ ...others, enterpriseConfig: profile }, null, 2)}\n`);
+    const dataDir = join(root, 'Claude');
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(join(dataDir, 'developer_settings.json'), spec.developer ?? '{"allowDevTools": true}\n');
+    return { root, claude3p, dataDir };
+  }
   const id = spec.id ?? 'f0e1d2c3-0000-4000-8000-000000000001';
   writeFileSync(join(lib, '_meta.json'), `${JSON.stringify({ appliedId: id, entries: [{ id, name: 'Work' }] }, null, 2)}\n`);
   const text = typeof spec.profile === 'string' ? spec.profile : `${JSON.stringify(spec.profile ?? goodProfile(), null, 2)}\n`;
@@ -109,6 +123,9 @@ export function codes(report: Report): string[] {
 /** Paths of the documents of the layout, by role. */
 export function documentPaths(layout: Layout): Partial<Record<FixFileRole, string>> {
   const lib = join(layout.claude3p, 'configLibrary');
+  if (!existsSync(join(lib, '_meta.json'))) {
+    return { settings: join(layout.claude3p, 'claude_desktop_config.json'), 'developer-settings': join(layout.dataDir, 'developer_settings.json') };
+  }
   const meta = JSON.parse(readFileSync(join(lib, '_meta.json'), 'utf8')) as { appliedId: string };
   return {
     settings: join(lib, `${meta.appliedId}.json`),

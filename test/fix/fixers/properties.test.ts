@@ -8,6 +8,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { maskedDiff } from '../../../src/fix/display.js';
 import type { FixEdit } from '../../../src/fix/fixer.js';
 import type { Plan } from '../../../src/fix/plan.js';
 import { documentPaths, fixOnce, type FixRun, makeLayout, read, statuses } from './harness.js';
@@ -89,6 +90,7 @@ const profileCase = fc.record({
   developer: fc.constantFrom('{"allowDevTools": true}\n', '', '{"allowDevTools": tru', '\uFEFF{"allowDevTools": true}', '[1]'),
   desktopConfig: fc.constantFrom<string | undefined>(undefined, '{"deploymentMode": "1p", "keep": [1]}', '{"deploymentMode": "3p"}'),
   confirm: fc.boolean(),
+  legacy: fc.boolean(),
 });
 
 type Case = typeof profileCase extends fc.Arbitrary<infer T> ? T : never;
@@ -115,9 +117,12 @@ function touched(plan: Plan): { edited: Set<string>; renamed: Map<string, string
   for (const change of plan.changes) {
     for (const e of change.edits as FixEdit[]) {
       if (e.file !== 'settings' || !('path' in e)) continue;
-      const top = String(e.path[0]);
-      if (e.op === 'rename-key' && e.path.length === 1) renamed.set(top, e.to);
-      else if (e.op === 'remove' && e.path.length === 1) removed.add(top);
+      // Settings keys sit at the top, or under enterpriseConfig in the legacy file.
+      const path = e.path[0] === 'enterpriseConfig' ? e.path.slice(1) : e.path;
+      if (path.length === 0) continue;
+      const top = String(path[0]);
+      if (e.op === 'rename-key' && path.length === 1) renamed.set(top, e.to);
+      else if (e.op === 'remove' && path.length === 1) removed.add(top);
       else edited.add(top);
     }
   }
@@ -132,6 +137,7 @@ async function check(c: Case): Promise<void> {
     profile: `${JSON.stringify(profile, null, c.indent)}\n`,
     developer: c.developer,
     ...(c.desktopConfig !== undefined ? { desktopConfig: c.desktopConfig } : {}),
+    legacy: c.legacy,
   });
   const accept = (ch: { confirm?: boolean }) => c.confirm || !ch.confirm;
   const runs: FixRun[] = [];
@@ -148,10 +154,13 @@ async function check(c: Case): Promise<void> {
     // 4. The key is never in the words of the plan, nor in a report.
     const words = JSON.stringify([run.plan.changes.map((ch) => ch.says), run.plan.explanations]);
     expect(words).not.toContain(KEY_RUN);
+    // …nor in the diff a person is shown (the engine's masked diff).
+    for (const f of run.plan.files) expect(JSON.stringify(maskedDiff(f.before, f.after))).not.toContain(KEY_RUN);
     expect(JSON.stringify([run.before, run.after])).not.toContain(KEY_RUN);
   }
   // 3. No key lost or changed that no change meant to touch, and the order kept.
-  const after = JSON.parse(read(documentPaths(layout).settings!)) as Record<string, unknown>;
+  const file = JSON.parse(read(documentPaths(layout).settings!)) as Record<string, unknown>;
+  const after = (c.legacy ? file['enterpriseConfig'] : file) as Record<string, unknown>;
   const all = runs.map((r) => touched(r.plan));
   const rename = (k: string) => all.reduce((name, t) => t.renamed.get(name) ?? name, k);
   const meant = (k: string) => all.some((t) => t.edited.has(k) || t.removed.has(k) || t.renamed.has(k));
