@@ -12,6 +12,7 @@ import { developerModeFixer } from './developer-mode.js';
 import { extraHeadersFixer } from './extra-headers.js';
 import { inferenceModeFixer } from './inference-mode.js';
 import { metadataHeaderFixer } from './metadata-header.js';
+import { unknowableFixer } from './unknowable.js';
 import { unknownKeysFixer } from './unknown-keys.js';
 
 /**
@@ -28,4 +29,5 @@ export const FIXERS: readonly Fixer[] = [
   unknownKeysFixer,
   inferenceModeFixer,
   developerModeFixer,
+  unknowableFixer,
 ];
