@@ -14,6 +14,7 @@
  * pasted in the wrong field).
  */
 import { applyEdits, modify, type Node, parseTree, type ParseError } from 'jsonc-parser';
+import { isKeyShaped } from '../../core/key-shape.js';
 import { METADATA_HEADER, METADATA_MAX_VALUE_LENGTH } from '../../core/portkey.js';
 import { safeJson } from '../../inference/text.js';
 import { type Fixer, type FixEdit, type FixProposal, findingsOf, NOTHING, settingsObject } from '../fixer.js';
@@ -160,6 +161,8 @@ function serialize(pairs: readonly Pair[]): string {
 
 /** A key name for a message: bounded, control characters removed. */
 function quoteKey(key: string): string {
+  // A key pasted where a metadata key name belongs is never echoed.
+  if (isKeyShaped(key)) return 'a key with the shape of an API key';
   const clean = key.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
   return `"${clean.length > 40 ? `${clean.slice(0, 40)}…` : clean}"`;
 }

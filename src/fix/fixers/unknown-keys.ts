@@ -38,7 +38,9 @@ export const unknownKeysFixer: Fixer = {
     const settings = settingsObject(input);
     if (!settings) return NOTHING;
     const names = Object.keys(settings);
-    const misses = nearMisses(names);
+    // Only what the check flagged, when it says (its details list the near misses it reported).
+    const flagged = found.flatMap((f) => (Array.isArray(f.details?.['nearMisses']) ? (f.details['nearMisses'] as { name?: unknown }[]) : []));
+    const misses = nearMisses(names).filter((m) => flagged.length === 0 || flagged.some((f) => f.name === m.name));
     const code = (meant: string) =>
       found.some((f) => f.code === 'KEYS_NEAR_MISS_REQUIRED') && REQUIRED.includes(meant) ? 'KEYS_NEAR_MISS_REQUIRED' : 'KEYS_NEAR_MISS';
     const proposal: FixProposal = { changes: [], explanations: [] };

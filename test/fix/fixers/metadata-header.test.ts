@@ -86,3 +86,12 @@ describe('metadata-header fixer on real files', () => {
     expect(read(documentPaths(layout).settings!)).toBe(before);
   });
 });
+
+describe('metadata explanations never echo a key pasted as a metadata key name', () => {
+  it('a null value under a key-shaped name', () => {
+    const pasted = 'pk-live-Zq9Xw7Vr4Ty2Hj8Kd3Lm';
+    const r = repairMetadata(`{"${pasted}":null}`);
+    expect(r.kind).toBe('explained');
+    expect(JSON.stringify(r)).not.toContain(pasted.slice(3, 15));
+  });
+});
