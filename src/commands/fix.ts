@@ -188,12 +188,18 @@ export async function fixCommand(args: string[], env: NodeJS.ProcessEnv): Promis
     mode = 'declined';
     out('Nothing written.');
   } else {
-    const changed = await changedSincePlan(local);
+    const changed = await changedSincePlan(local).catch((err: unknown) => {
+      throw writeError(err, local);
+    });
     if (changed.length > 0) {
       mode = 'changed-meanwhile';
       if (!flags.json) process.stderr.write(`portkey-doctor: nothing written: ${changed.join(', ')} changed while fix ran; run fix again.\n`);
     } else {
-      written = await writePlan(local, backupStamp(new Date()));
+      try {
+        written = await writePlan(local, backupStamp(new Date()));
+      } catch (err) {
+        throw writeError(err, local);
+      }
       if (it)
         itPath = await writeItFile(flags.itDir, it, new Date()).catch((err: unknown) => {
           throw new UsageError(
@@ -275,6 +281,16 @@ export async function fixCommand(args: string[], env: NodeJS.ProcessEnv): Promis
     process.stdout.write(`${JSON.stringify(OUTPUT_SCRUB.json(doc), null, 2)}\n`);
   }
   return exitCode(mode, remaining.length, cured);
+}
+
+/** A failed write, said plainly. Backups are made before any file is replaced: whatever was replaced can be put back. */
+function writeError(err: unknown, p: Plan): UsageError {
+  const e = err as NodeJS.ErrnoException;
+  const why = e.code === 'ELOOP' ? 'a symbolic link: fix does not write through it' : e.code === 'ENOTREG' ? 'not a regular file' : (e.code ?? 'error');
+  return new UsageError(
+    `cannot write ${safeArg(e.path ?? p.files[0]?.path ?? 'the settings')} (${why}).`,
+    'Nothing after it was written; run portkey-doctor fix --undo to put back any file written before it.',
+  );
 }
 
 function exitCode(mode: string, remaining: number, _cured: Set<string>): number {

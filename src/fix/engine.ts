@@ -5,10 +5,11 @@
  * --dry-run, the running app); this module never asks anything.
  */
 import { existsSync } from 'node:fs';
+import { lstat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Discovery, SettingsSource } from '../config/settings.js';
 import type { CheckResult } from '../contract/check.js';
-import { readRegularText } from '../core/safe-fs.js';
+import { FileError, readRegularText } from '../core/safe-fs.js';
 import { Secret } from '../core/secret.js';
 import type { Report } from '../report/report.js';
 import { readDocument } from './apply.js';
@@ -124,7 +125,13 @@ export interface Written {
 /** The files changed since the plan was made: nothing is written then. */
 export async function changedSincePlan(p: Plan): Promise<string[]> {
   const changed: string[] = [];
-  for (const f of p.files) if (!(await unchangedSince(f.path, f.before))) changed.push(f.path);
+  for (const f of p.files) {
+    // A symbolic link or a special file at the path: refused by name, not as "changed".
+    const st = await lstat(f.path).catch(() => undefined);
+    if (st?.isSymbolicLink()) throw Object.assign(new FileError('ELOOP', `${f.path} is a symbolic link`), { path: f.path });
+    if (st && !st.isFile()) throw Object.assign(new FileError('ENOTREG', `${f.path} is not a regular file`), { path: f.path });
+    if (!(await unchangedSince(f.path, f.before))) changed.push(f.path);
+  }
   return changed;
 }
 
@@ -133,15 +140,25 @@ export async function changedSincePlan(p: Plan): Promise<string[]> {
  * then renamed when a change renames it. Local files only: a managed plan is never written here.
  */
 export async function writePlan(p: Plan, stamp: string): Promise<Written[]> {
+  // An error names the file it happened to (`path`), for the message.
+  const at = async <T>(path: string, step: () => Promise<T>): Promise<T> => {
+    try {
+      return await step();
+    } catch (err) {
+      if (err && typeof err === 'object') (err as { path?: string }).path = path;
+      throw err;
+    }
+  };
   const backups = new Map<string, string>();
-  for (const f of p.files) backups.set(f.path, await backup(f.path, stamp));
+  for (const f of p.files) backups.set(f.path, await at(f.path, () => backup(f.path, stamp)));
   const written: Written[] = [];
   for (const f of p.files) {
-    if (f.after !== f.before) await atomicReplace(f.path, f.after);
+    if (f.after !== f.before) await at(f.path, () => atomicReplace(f.path, f.after));
     let renamedTo: string | undefined;
     if (f.renameTo !== undefined && f.renameTo !== basename(f.path)) {
-      renamedTo = join(dirname(f.path), f.renameTo);
-      await renameNoReplace(f.path, renamedTo);
+      const to = join(dirname(f.path), f.renameTo);
+      renamedTo = to;
+      await at(f.path, () => renameNoReplace(f.path, to));
     }
     written.push({ role: f.role, path: f.path, backup: backups.get(f.path)!, ...(renamedTo ? { renamedTo } : {}) });
   }

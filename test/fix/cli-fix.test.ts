@@ -187,6 +187,8 @@ describe.skipIf(process.platform === 'win32')('portkey-doctor fix through the CL
     symlinkSync(real, f.file);
     const run = await fix(f, ['--yes']);
     expect(run.code).toBe(2);
+    expect(run.stderr).toContain('symbolic link');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(readFileSync(real, 'utf8')).toBe(BROKEN);
     noKey(run);
   });
