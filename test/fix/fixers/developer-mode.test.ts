@@ -1,6 +1,7 @@
+import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixOnce, makeLayout, read, statuses } from './harness.js';
+import { expectCured, makeLayout, read, statuses } from './harness.js';
 
 describe('developer-mode fixer on real files', () => {
   it.each([
@@ -9,17 +10,16 @@ describe('developer-mode fixer on real files', () => {
     ['DEVELOPER_SETTINGS_NOT_OBJECT', '[true]'],
   ])('%s → {}: the app can start, the check no longer fails; idempotent', async (code, text) => {
     const layout = makeLayout({ developer: text });
-    const run = await fixOnce(layout);
+    chmodSync(join(layout.dataDir, 'developer_settings.json'), 0o640);
+    const run = await expectCured(layout, { check: 'developer-mode', code, file: 'developer-settings' });
     expect(run.plan.changes.map((c) => c.code)).toEqual([code]);
     expect(read(join(layout.dataDir, 'developer_settings.json'))).toBe('{}\n');
     expect(statuses(run.before)['developer-mode']).toBe('fail');
-    expect(statuses(run.after)['developer-mode']).toBe('ok');
-    expect((await fixOnce(layout)).plan.files).toEqual([]);
   });
 
   it('DEVELOPER_SETTINGS_BOM: the mark removed, the content kept', async () => {
     const layout = makeLayout({ developer: '\uFEFF{"allowDevTools": true}\n' });
-    const run = await fixOnce(layout);
+    const run = await expectCured(layout, { check: 'developer-mode', code: 'DEVELOPER_SETTINGS_BOM', file: 'developer-settings' });
     expect(run.plan.changes.map((c) => c.code)).toEqual(['DEVELOPER_SETTINGS_BOM']);
     expect(read(join(layout.dataDir, 'developer_settings.json'))).toBe('{"allowDevTools": true}\n');
     expect(statuses(run.after)['developer-mode']).toBe('ok');

@@ -180,12 +180,25 @@ export function keysOf(text: string): string[] {
  * The "Shown by" of one fixer: the broken layout is fixed, the named check then passes (status
  * `ok`), no check's status gets worse, the file's mode is kept, and a second fix changes nothing.
  */
-export async function expectCured(layout: Layout, opts: { check: string; code: string; appVersion?: string; expectAfter?: string }): Promise<FixRun> {
+export async function expectCured(
+  layout: Layout,
+  opts: {
+    check: string;
+    code: string;
+    appVersion?: string;
+    expectAfter?: string;
+    /** The code is the fixer's own, not a check's (the older header key): not among the findings. */
+    unflagged?: boolean;
+    /** The file whose mode must be kept (default: the settings file). */
+    file?: FixFileRole;
+  },
+): Promise<FixRun> {
   const { expect } = await import('vitest');
   const paths = documentPaths(layout);
-  const modeBefore = statSync(paths.settings!).mode & 0o777;
+  const role = opts.file ?? 'settings';
+  const modeBefore = statSync(paths[role]!).mode & 0o777;
   const run = await fixOnce(layout, opts.appVersion);
-  expect(codes(run.before)).toContain(opts.code);
+  if (!opts.unflagged) expect(codes(run.before)).toContain(opts.code);
   expect(run.plan.changes.map((c) => c.code)).toContain(opts.code);
   expect(codes(run.after)).not.toContain(opts.code);
   expect(statuses(run.after)[opts.check]).toBe(opts.expectAfter ?? 'ok');
@@ -193,8 +206,7 @@ export async function expectCured(layout: Layout, opts: { check: string; code: s
   for (const [id, status] of Object.entries(statuses(run.after))) {
     expect.soft(rank[status]!, `${id} got worse`).toBeLessThanOrEqual(rank[statuses(run.before)[id] ?? 'ok']!);
   }
-  const settings = documentPaths(layout).settings!;
-  expect(statSync(settings).mode & 0o777).toBe(modeBefore);
+  expect(statSync(documentPaths(layout)[role]!).mode & 0o777).toBe(modeBefore);
   const again = await fixOnce(layout, opts.appVersion);
   expect(again.plan.files.filter((f) => f.after !== f.before || f.renameTo)).toEqual([]);
   // The backups of the fix (the second one wrote none) give back every original byte for byte:
