@@ -156,6 +156,8 @@ export async function fixCommand(args: string[], env: NodeJS.ProcessEnv): Promis
   const full = makePlan(gathered, FIXERS);
 
   // Changes that ask even with --yes: kept only when --force, or answered yes on a terminal.
+  // The whole plan first: a person answers about a change they have seen.
+  if (!flags.json) showPlan(full, gathered, out);
   const held = new Set<PlannedChange>();
   const asked: string[] = [];
   if (!flags.force && !flags.dryRun) {
@@ -170,7 +172,7 @@ export async function fixCommand(args: string[], env: NodeJS.ProcessEnv): Promis
   const local: Plan = managed ? { ...p, files: p.files.filter((f) => f.role !== 'settings') } : p;
   const it: ItPolicy | undefined = managed ? itPolicy(managed, p) : undefined;
 
-  if (!flags.json) showPlan(p, gathered, out, asked);
+  if (!flags.json && asked.length > 0) out(`Held back (each asks first: answer yes on a terminal, or add --force): ${asked.join(', ')}.`);
 
   const nothing = local.files.length === 0 && !it;
   let mode: 'nothing-to-fix' | 'dry-run' | 'applied' | 'refused' | 'declined' | 'changed-meanwhile' = 'dry-run';
@@ -215,7 +217,7 @@ export async function fixCommand(args: string[], env: NodeJS.ProcessEnv): Promis
   const after = mode === 'applied' ? (await check(rest, env)).report : undefined;
   const final = after ?? report;
   const cured = new Set(mode === 'applied' ? p.changes.map((c) => c.code) : []);
-  const remaining = findingsLeft(final.checks, mode === 'applied' ? new Set() : new Set(p.changes.map((c) => c.code)));
+  const remaining = findingsLeft(final.checks, mode === 'applied' ? new Set() : new Set(p.changes.flatMap((c) => [c.code, ...(c.alsoCures ?? [])])));
   const transitions = after ? beforeAfter(report.checks, after.checks) : [];
   const relaunch = written.length > 0;
 
@@ -298,13 +300,11 @@ function exitCode(mode: string, remaining: number, _cured: Set<string>): number 
   return remaining > 0 ? 1 : 0;
 }
 
-function showPlan(p: Plan, gathered: Gathered, out: (t: string) => void, held: string[]): void {
+function showPlan(p: Plan, gathered: Gathered, out: (t: string) => void): void {
   if (p.changes.length === 0) return;
   out(`${p.changes.length} change(s):`);
-  for (const c of p.changes)
-    out(
-      `  ${c.code}: ${line(c.says)}${c.confirm ? ' (asks first)' : ''}${held.includes(c.code) ? ' — not applied: asks first (answer on a terminal, or --force)' : ''}`,
-    );
+  for (const c of p.changes) out(`  ${c.code}: ${line(c.says)}${c.confirm ? ' (asks first)' : ''}`);
+
   for (const f of p.files) {
     const managed = gathered.managed && f.role === 'settings';
     out('');

@@ -84,6 +84,11 @@ export type FixEdit =
 export interface FixChange {
   /** The diagnosis code it cures (`BASE_URL_ENDS_V1`). */
   code: string;
+  /**
+   * Further codes the same edits cure: one value with several repairs (a base URL with a space
+   * and a `/v1`) is one change — one consent — that cures each of them.
+   */
+  alsoCures?: string[];
   /** What it does, for a person, in one line. Never holds the key (say "the key", not its value). */
   says: string;
   edits: FixEdit[];

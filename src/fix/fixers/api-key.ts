@@ -57,8 +57,9 @@ export const apiKeyFixer: Fixer = {
     return {
       changes: [
         {
-          // One change (one value): it cures the first code; `says` names everything it takes off.
+          // One value, one change (one consent): it cures every code; `says` names everything it takes off.
           code: repair.cures[0] ?? 'API_KEY_WHITESPACE',
+          ...(repair.cures.length > 1 ? { alsoCures: repair.cures.slice(1) } : {}),
           says: `take ${describe(repair.cures)} off the key (the key itself is unchanged: ${repair.value.fingerprint})`,
           // The clear value goes only into the edit; the Secret made above is what outputs scrub.
           edits: [{ file: 'settings', op: 'set', path: [...input.root, 'inferenceGatewayApiKey'], value: repair.value.reveal() }],

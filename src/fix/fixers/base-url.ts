@@ -97,8 +97,9 @@ export const baseUrlFixer: Fixer = {
     return {
       changes: [
         {
-          // One value, one change: it cures the first code; `says` names every repair.
+          // One value, one change (one consent): it cures every code; `says` names every repair.
           code: repair.cures[0] ?? 'BASE_URL_ENDS_V1',
+          ...(repair.cures.length > 1 ? { alsoCures: repair.cures.slice(1) } : {}),
           says: `base URL: ${repair.cures.map((c) => SAYS[c]).join('; ')}`,
           edits: [{ file: 'settings', op: 'set', path: [...input.root, 'inferenceGatewayBaseUrl'], value: repair.value }],
         },

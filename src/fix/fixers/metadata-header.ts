@@ -195,9 +195,10 @@ export const metadataHeaderFixer: Fixer = {
     for (const key of HEADER_KEYS) {
       if (!Object.hasOwn(settings, key)) continue;
       for (const site of sites(settings[key], [...input.root, key], explain)) {
-        const [code] = site.repair.cures;
+        const [code, ...more] = site.repair.cures;
         proposal.changes.push({
           code: code ?? 'METADATA_INVALID_JSON',
+          ...(more.length > 0 ? { alsoCures: more } : {}),
           says: `repair the x-portkey-metadata JSON in ${key} (${site.repair.cures.map((c) => (c === 'METADATA_INVALID_JSON' ? 'quotes and commas' : 'numbers and booleans as strings')).join(', ')})`,
           edits: [site.edit],
         });

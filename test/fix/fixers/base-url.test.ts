@@ -50,3 +50,13 @@ describe('base-url fixer on real files', () => {
     expect(JSON.parse(after)).toEqual({ ...profile, inferenceGatewayBaseUrl: 'https://api.portkey.ai' });
   });
 });
+
+describe('one value, one change, every code it cures', () => {
+  it('a space and a /v1: one change, cures BASE_URL_WHITESPACE and BASE_URL_ENDS_V1', async () => {
+    const { fixOnce } = await import('./harness.js');
+    const layout = makeLayout({ profile: goodProfile({ inferenceGatewayBaseUrl: ' https://api.portkey.ai/v1' }) });
+    const run = await fixOnce(layout);
+    expect(run.plan.changes.map((c) => [c.code, ...(c.alsoCures ?? [])])).toEqual([['BASE_URL_WHITESPACE', 'BASE_URL_ENDS_V1']]);
+    expect(run.after.checks.find((c) => c.id === 'base-url')?.status).toBe('ok');
+  });
+});
