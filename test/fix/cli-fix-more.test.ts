@@ -83,9 +83,9 @@ describe.skipIf(process.platform === 'win32')('fix: asking, renames, developer s
   });
 
   /** Runs fix on a pseudo-terminal (util-linux `script`), typing `answer` when asked. */
-  function onTerminal(l: ReturnType<typeof layout>, answer: string): Promise<string> {
+  function onTerminal(l: ReturnType<typeof layout>, answer: string, extra: string[] = []): Promise<string> {
     const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
-    const cmd = [process.execPath, CLI, ...args(l, [])].map(quote).join(' ');
+    const cmd = [process.execPath, CLI, ...args(l, extra)].map(quote).join(' ');
     return new Promise((resolve, reject) => {
       const child = spawn('script', ['-qfec', cmd, '/dev/null'], { env: { PATH: process.env.PATH, TERM: 'xterm', LANG: 'C.UTF-8', ...env() } });
       let out = '';
@@ -119,5 +119,19 @@ describe.skipIf(process.platform === 'win32')('fix: asking, renames, developer s
     expect(yes).toContain('Relaunch Claude Desktop');
     expect(yes).not.toContain(TEST_KEY);
     expect(readFileSync(l.file, 'utf8')).toBe(GOOD);
+  });
+
+  it.skipIf(!hasScript)('on a terminal, --yes still asks about deploymentMode "1p", after showing the diff: "n" keeps it, "y" removes it', async () => {
+    const desktop = `{\n  "deploymentMode": "1p"\n}\n`;
+    const l = layout({ desktop });
+    const file = join(l.dir, 'claude_desktop_config.json');
+    const no = await onTerminal(l, 'n', ['--yes']);
+    expect(no.indexOf('- ')).toBeGreaterThan(-1);
+    expect(no.indexOf('"deploymentMode"')).toBeLessThan(no.indexOf('[y/N]'));
+    expect(no).toContain('Held back');
+    expect(readFileSync(file, 'utf8')).toBe(desktop);
+    const yes = await onTerminal(l, 'y', ['--yes']);
+    expect(yes).toContain('Relaunch Claude Desktop');
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({});
   });
 });
