@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { applyEdit, formattingOf } from '../../src/fix/apply.js';
 import { diffLines, maskDocument, maskedDiff } from '../../src/fix/display.js';
 import { linuxManagedFile, plistFragment, policyDelta, regFile } from '../../src/fix/it-policy.js';
+import { changedSincePlan } from '../../src/fix/engine.js';
 import { atomicReplace, backup, backupStamp, latestBackups, renameNoReplace, restore, unchangedSince } from '../../src/fix/write.js';
 
 const KEY = 'pk-EngineUnitKey-Hw4Jq8Ls2Xc';
@@ -56,6 +57,40 @@ describe('backup and atomic write', () => {
     writeFileSync(other, 'keep');
     await expect(renameNoReplace(target, other)).rejects.toMatchObject({ code: 'EEXIST' });
     expect(readFileSync(other, 'utf8')).toBe('keep');
+  });
+});
+
+describe('undo picks the newest run; a file changed since the plan is never written', () => {
+  it('two runs: --undo restores the newer run (each file once)', async () => {
+    const dir = tmp();
+    const a = join(dir, 'a.json');
+    const b = join(dir, 'b.json');
+    writeFileSync(a, 'a1');
+    writeFileSync(b, 'b1');
+    await backup(a, backupStamp(new Date('2026-12-01T10:00:00.000Z')));
+    writeFileSync(a, 'a2');
+    await backup(a, backupStamp(new Date('2026-12-01T11:00:00.000Z')));
+    await backup(b, backupStamp(new Date('2026-12-01T11:00:00.000Z')));
+    writeFileSync(a, 'a3');
+    writeFileSync(b, 'b3');
+    const found = await latestBackups([dir, dir]);
+    expect(found.map((x) => x.original).sort()).toEqual([a, b]);
+    for (const x of found) await restore(x);
+    expect([readFileSync(a, 'utf8'), readFileSync(b, 'utf8')]).toEqual(['a2', 'b1']);
+    expect(await latestBackups([join(dir, 'none')])).toEqual([]);
+  });
+
+  it('changedSincePlan names a file edited after it was read, and refuses a symbolic link', async () => {
+    const dir = tmp();
+    const f = join(dir, 'p.json');
+    writeFileSync(f, '{}');
+    const plan = { changes: [], explanations: [], files: [{ role: 'settings' as const, path: f, before: '{}', after: '{"a":1}' }] };
+    expect(await changedSincePlan(plan)).toEqual([]);
+    writeFileSync(f, '{"b":2}');
+    expect(await changedSincePlan(plan)).toEqual([f]);
+    const link = join(dir, 'l.json');
+    symlinkSync(f, link);
+    await expect(changedSincePlan({ ...plan, files: [{ ...plan.files[0]!, path: link }] })).rejects.toMatchObject({ code: 'ELOOP', path: link });
   });
 });
 
