@@ -249,6 +249,7 @@ export async function fixCommand(args: string[], env: NodeJS.ProcessEnv): Promis
         fixer: c.fixer,
         code: c.code,
         says: c.says,
+        ...(c.alsoCures?.length ? { alsoCures: c.alsoCures } : {}),
         ...(c.confirm ? { confirm: true } : {}),
         files: [...new Set(c.edits.map((e) => e.file))],
       })),
@@ -303,7 +304,10 @@ function exitCode(mode: string, remaining: number, _cured: Set<string>): number 
 function showPlan(p: Plan, gathered: Gathered, out: (t: string) => void): void {
   if (p.changes.length === 0) return;
   out(`${p.changes.length} change(s):`);
-  for (const c of p.changes) out(`  ${c.code}: ${line(c.says)}${c.confirm ? ' (asks first)' : ''}`);
+  for (const c of p.changes) {
+    const also = c.alsoCures?.length ? ` (also cures ${c.alsoCures.join(', ')})` : '';
+    out(`  ${c.code}: ${line(c.says)}${also}${c.confirm ? ' (asks first)' : ''}`);
+  }
 
   for (const f of p.files) {
     const managed = gathered.managed && f.role === 'settings';

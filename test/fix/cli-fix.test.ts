@@ -96,6 +96,13 @@ describe.skipIf(process.platform === 'win32')('portkey-doctor fix through the CL
     expect(plan.changes.map((c: { code: string }) => c.code)).toEqual(expect.arrayContaining(['BASE_URL_ENDS_V1', 'API_KEY_BEARER_PREFIX']));
     expect(plan.remaining.map((r: { code: string }) => r.code)).toContain('KEYS_UNKNOWN');
     expect(snapshot(f.dir)).toEqual(before);
+
+    // One value with several repairs: one change naming every code it cures; none listed as not fixed.
+    const g = folder(BROKEN.replace('"https://api.portkey.ai/v1"', '" https://api.portkey.ai/v1"'));
+    const several = JSON.parse((await fix(g, ['--json'])).stdout);
+    expect(validate(several), JSON.stringify(validate.errors)).toBe(true);
+    expect(several.changes).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'BASE_URL_WHITESPACE', alsoCures: ['BASE_URL_ENDS_V1'] })]));
+    expect(several.remaining.map((r: { code: string }) => r.code)).not.toContain('BASE_URL_ENDS_V1');
   });
 
   it('not on a terminal and without --yes: nothing is written', async () => {
