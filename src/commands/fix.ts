@@ -217,7 +217,9 @@ export async function fixCommand(args: string[], env: NodeJS.ProcessEnv): Promis
   const after = mode === 'applied' ? (await check(rest, env)).report : undefined;
   const final = after ?? report;
   const cured = new Set(mode === 'applied' ? p.changes.map((c) => c.code) : []);
-  const remaining = findingsLeft(final.checks, mode === 'applied' ? new Set() : new Set(p.changes.flatMap((c) => [c.code, ...(c.alsoCures ?? [])])));
+  // Before writing, and for managed settings (cured only once IT deploys the file), what the plan cures is not "left".
+  const planned = new Set(p.changes.flatMap((c) => [c.code, ...(c.alsoCures ?? [])]));
+  const remaining = findingsLeft(final.checks, mode === 'applied' && !managed ? new Set() : planned);
   const transitions = after ? beforeAfter(report.checks, after.checks) : [];
   const relaunch = written.length > 0;
 

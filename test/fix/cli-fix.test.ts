@@ -217,6 +217,12 @@ describe.skipIf(process.platform === 'win32')('portkey-doctor fix through the CL
     expect(dry.itFile).toMatchObject({ path: null, format: 'managed-settings.json', set: ['inferenceGatewayBaseUrl'] });
     expect(readdirSync(itDir)).toEqual([]);
 
+    const applied = JSON.parse((await fix(f, ['--managed', managed, '--it-dir', itDir, '--yes', '--json'])).stdout);
+    expect(applied).toMatchObject({ mode: 'applied', written: [], relaunch: false });
+    // What the IT file cures is not listed as left to do by hand.
+    expect(applied.remaining.map((r: { code: string }) => r.code)).not.toContain('BASE_URL_ENDS_V1');
+    const { rmSync } = await import('node:fs');
+    for (const n of readdirSync(itDir)) rmSync(join(itDir, n));
     const run = await fix(f, ['--managed', managed, '--it-dir', itDir, '--yes']);
     noKey(run);
     expect(run.stdout).toContain('root');
