@@ -27,6 +27,7 @@ const LAYERS = [
   { name: 'report', paths: ['^src/report/'], role: 'the report model and redaction' },
   { name: 'run', paths: ['^src/run/', '^src/run\\.ts$'], role: 'prepare + runOnce, shared by doctor, report and daemon' },
   { name: 'reporters', paths: ['^src/reporters/'], role: 'console, JSON, markdown, syslog and file outputs' },
+  { name: 'fix', paths: ['^src/fix/'], role: 'the fix engine (plan, diff, backup, atomic write) and its pure fixers' },
   { name: 'daemon', paths: ['^src/daemon/', '^src/daemon\\.ts$'], role: 'the scheduled agent: schedule, state, lock, service' },
   { name: 'commands', paths: ['^src/commands/'], role: 'one CLI command per file' },
   { name: 'cli', paths: ['^src/cli\\.ts$'], role: 'argument dispatch, the entry point' },
@@ -81,6 +82,23 @@ module.exports = {
         'every check with fakes and no process or server. Types included: import them from src/contract/io.ts (re-export there if needed).',
       from: { path: '^src/checks/' },
       to: { path: ['^src/net/', '^src/platform/', '^src/io/'] },
+    },
+    {
+      name: 'fixers-are-pure',
+      severity: 'error',
+      comment:
+        'A fixer (src/fix/fixers/) is a pure function of the documents and findings it is given (src/fix/fixer.ts): it reads no file, runs no ' +
+        'process and touches no network, so it can be tested and property-tested alone and can never write anything by itself. ' +
+        'The engine (src/fix/engine.ts) does all I/O.',
+      from: { path: '^src/fix/fixers/' },
+      to: { path: ['^src/(net|platform|io|run|engine|reporters)/', '^src/fix/(engine|write|it-policy)\\.ts$'] },
+    },
+    {
+      name: 'fixers-are-pure-no-node',
+      severity: 'error',
+      comment: 'A fixer imports no Node built-in module (fs, child_process, net…): it is a pure function (src/fix/fixer.ts).',
+      from: { path: '^src/fix/fixers/' },
+      to: { dependencyTypes: ['core'] },
     },
     {
       name: 'commands-are-independent',

@@ -24,7 +24,7 @@ function enableCompileCache(): void {
   }
 }
 
-const COMMANDS = new Set(['doctor', 'report', 'daemon', 'agent', 'key']);
+const COMMANDS = new Set(['doctor', 'report', 'daemon', 'agent', 'key', 'fix']);
 
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
@@ -41,7 +41,9 @@ async function main(argv: string[]): Promise<number> {
       const help = await import('./commands/help.js');
       const topic = first === 'help' ? rest[0] : first;
       const text = topic === 'report' ? help.REPORT_HELP : topic === 'daemon' ? help.DAEMON_HELP : topic === 'agent' ? help.AGENT_HELP : help.HELP;
-      process.stdout.write(topic === 'key' ? (await import('./commands/key.js')).KEY_HELP : text);
+      process.stdout.write(
+        topic === 'key' ? (await import('./commands/key.js')).KEY_HELP : topic === 'fix' ? (await import('./commands/fix.js')).FIX_HELP : text,
+      );
       return 0;
     }
   }
@@ -63,6 +65,10 @@ async function main(argv: string[]): Promise<number> {
     case 'agent': {
       const { agentCommand } = await import('./commands/agent.js');
       return agentCommand(args, process.env);
+    }
+    case 'fix': {
+      const { fixCommand } = await import('./commands/fix.js');
+      return fixCommand(args, process.env);
     }
     case 'report': {
       const { reportCommand } = await import('./commands/report.js');

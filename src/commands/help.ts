@@ -6,6 +6,9 @@ Usage:
   portkey-doctor report [--output FILE|-] [--format json|markdown] [--include-personal] [options]
                                       write a redacted report for a support ticket (mode 0600;
                                       default file: portkey-doctor-report-<YYYY-MM-DD-HHMM>.md)
+  portkey-doctor fix [--yes|--dry-run|--json|--undo]
+                                      repair the settings files (diff, backup, atomic write;
+                                      portkey-doctor fix --help)
   portkey-doctor key set|status|delete  keep the doctor's own probe key in the OS keychain
                                       (portkey-doctor key --help)
   portkey-doctor daemon | agent …     watch continuously; install as a service (below)

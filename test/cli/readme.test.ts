@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HELP } from '../../src/commands/help.js';
+import { parseFixArgs } from '../../src/commands/fix.js';
 import { defaultName } from '../../src/commands/report.js';
 import { parseDoctorFlags } from '../../src/config/flags.js';
 import { parseDaemonArgs } from '../../src/daemon/config.js';
@@ -59,6 +60,9 @@ function parseExample(argv: string[]): void {
     }
     case 'daemon':
       parseDaemonArgs(rest);
+      return;
+    case 'fix':
+      parseDoctorFlags(parseFixArgs(rest).rest);
       return;
     case 'agent': {
       const dashes = rest.indexOf('--');
