@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { localTime } from '../../src/app/format.js';
 import { emptyHome, GOOD_PROFILE, parseReport, runCli, writeProfile, type JsonReport } from '../cli/run-cli.js';
 import { onExit } from '../support/exit.js';
-import { sleep, startStandIn, uniqueAppPath, type StandIn } from './stand-in.js';
+import { sleep, standInHandle, startStandIn, uniqueAppPath, type StandIn } from './stand-in.js';
 
 const APP = fileURLToPath(new URL('../fixtures/app/', import.meta.url));
 const PROFILE_ID = '0b7d2a52-6a4c-4b51-9d7e-2f3c1a9e8b10';
@@ -34,18 +34,7 @@ async function runAs(path: string): Promise<StandIn> {
     child.once('spawn', () => resolve());
     child.once('error', reject);
   });
-  return {
-    pid: child.pid!,
-    helperPids: [],
-    readyAt: Date.now(),
-    stop: async () => {
-      cancel();
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  return standInHandle(child, [], cancel);
 }
 
 const check = (report: JsonReport, id: string) => {

@@ -42,13 +42,17 @@ export async function startStandIn(argv0: string, opts: { helpers?: number; help
       reject(new Error(`stand-in exited early (${code})`));
     });
   });
-  const helperPids = line.split(' ').slice(1).filter(Boolean).map(Number);
+  return standInHandle(child, line.split(' ').slice(1).filter(Boolean).map(Number), cancel);
+}
+
+/** A started child as a {@link StandIn}: `stop` ends it (SIGTERM) and drops its exit-time kill. */
+export function standInHandle(child: ChildProcess, helperPids: number[], cancelOnExit: () => void): StandIn {
   return {
     pid: child.pid!,
     helperPids,
     readyAt: Date.now(),
     stop: async () => {
-      cancel();
+      cancelOnExit();
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGTERM');

@@ -11,7 +11,7 @@
  * Built CLI, a reflecting gateway on 127.0.0.1 (./echo-gateway.ts), real files in temp folders.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,22 +20,12 @@ import { findLeak } from '../cli/leak-check.js';
 import { emptyHome, parseReport, runCli, TEST_KEY, writeProfile, type CliRun } from '../cli/run-cli.js';
 import { tmp } from '../daemon/support/daemon.js';
 import { startEchoGateway, type EchoGateway } from './echo-gateway.js';
+import { filesUnder } from '../support/files.js';
 
 /** Credential header values: non-hex letters in every 8-character run. */
 const HEADER_KEY = 'hk-HeaderCred-Wq7Zx4Rv9Ty';
 const FLAG_KEY = 'fk-FlagCred-Jm5Nq8Vx2Rz';
 const LIST_KEY = 'lk-ListCred-Pz3Wy6Kq9Vt';
-
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const st = statSync(p);
-    if (st.isDirectory()) out.push(...filesUnder(p));
-    else if (st.isFile()) out.push(p);
-  }
-  return out;
-}
 
 function leaks(texts: Record<string, string>, hunted: Record<string, string>): string[] {
   const out: string[] = [];

@@ -7,7 +7,7 @@
  * 8-character run of it, and its encoded forms. Everything listens on 127.0.0.1; the gateway's
  * name is never resolved (the road goes through a proxy on loopback, or stops before it).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findEncodedLeak } from '../cli/leak-check.js';
 import { emptyHome, parseReport, runCli, TEST_KEY, writeProfile } from '../cli/run-cli.js';
 import { refusedPort, startHttpServer, type TestServer } from '../support/servers.js';
+import { filesUnder } from '../support/files.js';
 
 const USER = 'corp-user';
 const URL_PASS = 'Egress-Pw-Kq7Zx3Vr9J';
@@ -36,17 +37,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await pac?.close();
 });
-
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    const st = statSync(path);
-    if (st.isDirectory()) out.push(...filesUnder(path));
-    else if (st.isFile() && st.size < 4 * 1024 * 1024) out.push(path);
-  }
-  return out;
-}
 
 async function runAll(profile: Record<string, unknown>): Promise<{ texts: [string, string][]; report: ReturnType<typeof parseReport> }> {
   const home = emptyHome();

@@ -6,13 +6,14 @@
  * file are searched for the password, any 8-character run of it, and its encoded forms.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { emptyHome, parseReport, runCli, TEST_KEY } from '../cli/run-cli.js';
 import { findEncodedLeak } from '../cli/leak-check.js';
 import { refusedPort } from '../support/servers.js';
+import { filesUnder } from '../support/files.js';
 
 const KDE_PASS = 'Kde-Pw-Qz7Xv3Rk9Jm';
 const GNOME_PASS = 'Gnome-Pw-Wz5Qx8Rv2Hk';
@@ -29,18 +30,6 @@ let proxyPort: number;
 beforeAll(async () => {
   proxyPort = await refusedPort();
 });
-afterAll(() => {});
-
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    const st = statSync(path);
-    if (st.isDirectory()) out.push(...filesUnder(path));
-    else if (st.isFile() && st.size < 4 * 1024 * 1024) out.push(path);
-  }
-  return out;
-}
 
 async function runAll(home: string, env: NodeJS.ProcessEnv): Promise<{ texts: [string, string][]; report: ReturnType<typeof parseReport> }> {
   const common = ['--no-policy', '--base-url', 'https://127.0.0.1:9', '--only', 'network', '--timeout', '20', '--check-timeout', '8'];
