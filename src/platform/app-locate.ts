@@ -6,7 +6,6 @@
  * outputs. Linux has no documented install location: the app is found by its running process,
  * and at the one location seen on real machines.
  */
-import { execFile } from 'node:child_process';
 import { readdir, readlink, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { APP_LOCATIONS, type AppInstall, type InstallKind, type LocateHints, type LocateResult } from '../app/install.js';
@@ -19,6 +18,7 @@ import { queryRegistryKey, type RegistryQueryResult } from '../config/registry.j
 import { readAsarPackageJson } from './asar.js';
 import { runPowerShell } from './powershell.js';
 import { listPosixProcesses } from './processes.js';
+import { runTool } from './run-tool.js';
 
 async function statOf(p: string) {
   try {
@@ -280,13 +280,10 @@ async function procExe(pid: number): Promise<string | undefined> {
 }
 
 /** `dpkg-query -W -f '${Version}' <pkg>`, bounded in time. */
-function dpkgVersion(pkg: string): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax, not a template
-    execFile('dpkg-query', ['-W', '-f', '${Version}', pkg], { timeout: 5_000, maxBuffer: 64 * 1024, encoding: 'utf8' }, (err, stdout) => {
-      resolve(err ? undefined : debianUpstreamVersion(stdout));
-    });
-  });
+async function dpkgVersion(pkg: string): Promise<string | undefined> {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax, not a template
+  const out = await runTool('dpkg-query', ['-W', '-f', '${Version}', pkg], { timeoutMs: 5_000, maxBuffer: 64 * 1024 });
+  return out.ok ? debianUpstreamVersion(out.stdout) : undefined;
 }
 
 /** A Debian version's upstream part: `1:1.26832.0-1` → `1.26832.0`; undefined for nothing usable. */

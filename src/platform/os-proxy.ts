@@ -5,7 +5,7 @@
  * (a hung tool ends the read, it never hangs the run); never throws; what could not be read is
  * said in `unreadable`. The parsing is in src/app/os-proxy-parse.ts.
  */
-import { execFile } from 'node:child_process';
+import { runTool } from './run-tool.js';
 import { isAbsolute, join } from 'node:path';
 
 import { queryRegistryKey } from '../config/registry.js';
@@ -34,36 +34,6 @@ export interface OsProxyReadOptions {
   commands?: { scutil?: string; gsettings?: string };
 }
 
-export type ToolResult = { ok: true; stdout: string } | { ok: false; reason: string };
-
-/** Runs a tool bounded in time and output; never throws. */
-export function runTool(file: string, args: string[], opts: { timeoutMs: number; env?: NodeJS.ProcessEnv; maxBuffer?: number }): Promise<ToolResult> {
-  const maxBuffer = opts.maxBuffer ?? OS_PROXY_MAX_OUTPUT;
-  return new Promise((resolve) => {
-    execFile(
-      file,
-      args,
-      {
-        timeout: opts.timeoutMs,
-        killSignal: 'SIGKILL',
-        windowsHide: true,
-        encoding: 'utf8',
-        maxBuffer,
-        ...(opts.env ? { env: opts.env } : {}),
-      },
-      (err, stdout) => {
-        if (!err) return resolve({ ok: true, stdout });
-        const e = err as NodeJS.ErrnoException & { killed?: boolean; signal?: string | null };
-        const name = file.split(/[\\/]/).pop() ?? file;
-        if (e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return resolve({ ok: false, reason: `${name} printed more than ${maxBuffer} bytes` });
-        if (e.killed || e.signal) return resolve({ ok: false, reason: `${name} did not answer within ${opts.timeoutMs} ms` });
-        if (typeof e.code === 'string') return resolve({ ok: false, reason: `cannot run ${name} (${e.code})` });
-        resolve({ ok: false, reason: `${name} failed (exit code ${String(e.code)})` });
-      },
-    );
-  });
-}
-
 /** Which Linux desktop's settings Chromium would read (its `base::nix::GetDesktopEnvironment`). */
 export function linuxDesktop(env: NodeJS.ProcessEnv): 'gnome' | 'kde' | undefined {
   const desktops = `${env['XDG_CURRENT_DESKTOP'] ?? ''}:${env['DESKTOP_SESSION'] ?? ''}`.toLowerCase();
@@ -82,7 +52,7 @@ export async function readOsProxySettings(opts: OsProxyReadOptions = {}): Promis
     // nothing: there are no such settings here, and that is no problem to report.
     if (platform === 'darwin') {
       if (platform !== process.platform && !opts.commands?.scutil) return noOsProxy();
-      const out = await runTool(opts.commands?.scutil ?? '/usr/sbin/scutil', ['--proxy'], { timeoutMs });
+      const out = await runTool(opts.commands?.scutil ?? '/usr/sbin/scutil', ['--proxy'], { timeoutMs, maxBuffer: OS_PROXY_MAX_OUTPUT });
       return out.ok ? parseScutilProxy(out.stdout) : { source: 'macos', bypass: [], unreadable: cleanOsValue(out.reason) };
     }
     if (platform === 'win32') {
@@ -96,7 +66,11 @@ export async function readOsProxySettings(opts: OsProxyReadOptions = {}): Promis
     if (platform === 'linux') {
       const desktop = linuxDesktop(env);
       if (desktop === 'gnome') {
-        const out = await runTool(opts.commands?.gsettings ?? 'gsettings', ['list-recursively', 'org.gnome.system.proxy'], { timeoutMs, env });
+        const out = await runTool(opts.commands?.gsettings ?? 'gsettings', ['list-recursively', 'org.gnome.system.proxy'], {
+          timeoutMs,
+          env,
+          maxBuffer: OS_PROXY_MAX_OUTPUT,
+        });
         return out.ok ? parseGsettingsProxy(out.stdout) : noOsProxy(cleanOsValue(`GNOME proxy settings: ${out.reason}`));
       }
       if (desktop === 'kde') {

@@ -12,7 +12,7 @@ import * as tls from 'node:tls';
 
 import { cleanText } from '../core/clean-text.js';
 import { readRegularText } from '../core/safe-fs.js';
-import { runTool } from './os-proxy.js';
+import { runTool } from './run-tool.js';
 import { runPowerShell } from './powershell.js';
 
 /** What the OS store holds, as PEM certificates. */
