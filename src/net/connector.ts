@@ -17,6 +17,7 @@ import type { Env, HttpClientOptions } from './http-options.js';
 import { proxyConnect, proxyDecisionFor, type ProxyDecision } from './proxy.js';
 import { errorTimelines, observeSocket, socketTimelines, type ConnTimeline } from './timeline.js';
 import { undici } from './undici.js';
+import { wasmBaselineOnly } from './wasm-tier.js';
 
 /** undici's connector as it really is: it returns the socket it creates (its typing says void). */
 type SocketConnector = (o: buildConnector.Options, cb: buildConnector.Callback) => Socket | undefined;
@@ -104,6 +105,8 @@ export class Connector {
           return;
         }
         socketTimelines.set(socket, tl);
+        // undici compiles its HTTP parser (WebAssembly) when it gets its first socket.
+        wasmBaselineOnly();
         cb(null, socket);
       }
     };

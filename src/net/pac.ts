@@ -15,6 +15,7 @@ import { networkInterfaces } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 import { serversLookup } from './dns.js';
+import { wasmBaselineOnly } from './wasm-tier.js';
 
 /** Why a PAC file gave no usable answer. */
 export type PacFailureKind =
@@ -80,7 +81,9 @@ export const SEA_QUICKJS_ASSET = 'quickjs.wasm';
 function load(): Promise<{ qjs: QuickJsModule; pac: PacResolverModule; wasm: Wasm }> {
   loaded ??= (async () => {
     const [qjs, pac] = await Promise.all([import('quickjs-wasi'), import('pac-resolver')]);
-    const wasm = await wasmApi.compile(await quickjsWasm());
+    const bytes = await quickjsWasm();
+    wasmBaselineOnly();
+    const wasm = await wasmApi.compile(bytes);
     return { qjs, pac, wasm };
   })();
   loaded.catch(() => {

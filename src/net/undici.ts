@@ -7,7 +7,6 @@
  * used instead, so a moved file costs time, never correctness.
  */
 import { createRequire } from 'node:module';
-import { setFlagsFromString } from 'node:v8';
 import type { Agent as AgentType, buildConnector as BuildConnectorType } from 'undici';
 
 const require = createRequire(import.meta.url);
@@ -21,12 +20,8 @@ let loaded: Undici | undefined;
 
 export function undici(): Undici {
   if (loaded) return loaded;
-  // undici parses HTTP with llhttp compiled to WebAssembly. V8 optimises that module with
-  // TurboFan on background threads, and Node waits for those threads before the process may
-  // exit: measured here, every run that made one request exited ~200-250 ms late. Liftoff (V8's
-  // baseline wasm compiler) alone compiles it at once; parsing a few small responses with
-  // baseline code costs nothing measurable.
-  setFlagsFromString('--liftoff-only');
+  // WebAssembly is restricted to V8's baseline compiler just before llhttp is compiled, by the
+  // connector (wasm-tier.ts says why not here).
   try {
     const Agent = require('undici/lib/dispatcher/agent.js') as typeof AgentType;
     const buildConnector = require('undici/lib/core/connect.js') as typeof BuildConnectorType;

@@ -6,6 +6,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { scrubJson } from '../../src/core/output-scrub.js';
@@ -109,5 +110,48 @@ describe('issue 12 #3: URLs are rendered without user-info or query', () => {
     expect(stripUrlSecrets('proxy http://corp:Pw-Rq7Zx@10.0.0.1:3128 refused; see https://x.test/a?k=v.')).toBe(
       'proxy http://10.0.0.1:3128 refused; see https://x.test/a',
     );
+  });
+});
+
+describe('issue 15: the scrub skips the whole-value pattern only where it cannot match', () => {
+  // The fast path (secret.ts, mayHoldWhole) decides from the lower-case, dot-free text; the
+  // pattern allows any case, a dot between characters, and \u or JSON escapes. Each of those
+  // forms, built at random around an ASCII key, must still be replaced.
+  const keyChar = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~+/"\\'.split(''));
+  const hex = (c: string, upper: boolean): string => {
+    const h = c.charCodeAt(0).toString(16).padStart(4, '0');
+    return `\\u${upper ? h.toUpperCase() : h}`;
+  };
+  it('a key in any case, dotted, partly \\u- or JSON-escaped, inside any ASCII or Unicode text', () => {
+    fc.assert(
+      fc.property(
+        fc.array(keyChar, { minLength: MIN_SCRUB_LENGTH, maxLength: 40 }).map((a) => a.join('')),
+        fc.array(fc.record({ upper: fc.boolean(), dot: fc.boolean(), escape: fc.nat(9) })),
+        fc.string({ maxLength: 20 }),
+        fc.string({ maxLength: 20, unit: 'binary' }),
+        (key, shapes, before, after) => {
+          const secret = new Secret(key);
+          const form = [...key]
+            .map((c, i) => {
+              const s = shapes[i % Math.max(1, shapes.length)] ?? { upper: false, dot: false, escape: 9 };
+              const cased = s.upper ? c.toUpperCase() : c.toLowerCase();
+              const written = s.escape === 0 ? hex(c, s.upper) : s.escape === 1 ? JSON.stringify(c).slice(1, -1) : cased;
+              return i < key.length - 1 && s.dot && c !== '.' ? `${written}.` : written;
+            })
+            .join('');
+          const out = scrub(`${before}${form}${after}`, [secret]);
+          expect(out).not.toContain(form);
+          expect(out.toLowerCase()).not.toContain(key.toLowerCase());
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+  it('a text without the key is left as it was', () => {
+    const secret = new Secret('pk-unit-fastpath-Key42');
+    // (any 8-character run of the key is removed by design: these hold none)
+    for (const t of ['application/json', 'Tue, 01 Dec 2026 00:00:00 GMT', 'x.pk-unit.fast', 'ünïcode pk-unit', 'PK-UNIT-FASTPATH-KEY4']) {
+      expect(scrub(t, [secret])).toBe(t);
+    }
   });
 });
