@@ -4,8 +4,9 @@
  *
  * - release/portkey-doctor-<platform>-<arch>[.exe]: a single executable (Node's single executable
  *   application mechanism): the Node 24 binary (scripts/node-binary.mjs) with a blob injected by
- *   postject holding build/sea/cli.cjs (everything but the keychain addon, one CommonJS file), V8's
- *   code cache for it (`useCodeCache`) and, as an asset, the keychain's native addon.
+ *   postject holding a small main script and, as assets, the doctor (build/sea/doctor.cjs:
+ *   everything but the keychain addon, one CommonJS file), V8's code cache for it (made here by
+ *   scripts/sea-cache.cjs), the keychain's native addon and QuickJS's WebAssembly.
  * - release/portkey-doctor-<version>.tgz: `npm pack` (dist/ only: package.json `files`).
  *
  * Builds for this machine's platform; `--target darwin-x64` (etc.) for another one when npm has
@@ -17,7 +18,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSy
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSea } from './build.mjs';
+import { buildSea, SEA_BUNDLE_ASSET, SEA_CACHE_ASSET } from './build.mjs';
 import { NODE24_VERSION, nodeBinary } from './node-binary.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -56,22 +57,35 @@ async function executable() {
   await buildSea();
   const node = nodeBinary(target, NODE24_VERSION);
   const seaDir = join(ROOT, 'build', 'sea');
+  // V8's code cache for the bundle, made by the same Node binary that runs it (a cache from another
+  // V8 would be rejected); for another platform, none (compiled at each start there).
+  const native = target === `${process.platform}-${process.arch}`;
+  if (native)
+    execFileSync(node, [join(ROOT, 'scripts', 'sea-cache.cjs'), join(seaDir, SEA_BUNDLE_ASSET), join(seaDir, SEA_CACHE_ASSET)], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   const config = {
-    main: join(seaDir, 'cli.cjs'),
+    // A few lines: `--version` alone, else the bundle from the assets (scripts/build.mjs, buildSea).
+    main: join(seaDir, 'main.cjs'),
     output: join(seaDir, 'prep.blob'),
     disableExperimentalSEAWarning: true,
-    // V8's code cache for the whole script: start-up without compiling it. Built by the same Node
-    // binary that runs it (a cache from another V8 would be rejected). No snapshot: the script's
-    // start-up reads argv and the environment, which a snapshot would freeze at build time.
-    useCodeCache: target === `${process.platform}-${process.arch}`,
+    // The main script is too small for a code cache to matter; the bundle's is an asset. No
+    // snapshot: the doctor reads argv and the environment as it starts, which a snapshot would
+    // freeze at build time, and deserialising it would slow `--version`.
+    useCodeCache: false,
     useSnapshot: false,
-    // PAC files run in QuickJS (src/net/pac.ts): its WebAssembly, which has no node_modules to live in.
-    assets: { 'keyring.node': keyringAddon(target), 'quickjs.wasm': require.resolve('quickjs-wasi/quickjs.wasm') },
+    assets: {
+      [SEA_BUNDLE_ASSET]: join(seaDir, SEA_BUNDLE_ASSET),
+      ...(native ? { [SEA_CACHE_ASSET]: join(seaDir, SEA_CACHE_ASSET) } : {}),
+      'keyring.node': keyringAddon(target),
+      // PAC files run in QuickJS (src/net/pac.ts): its WebAssembly, which has no node_modules to live in.
+      'quickjs.wasm': require.resolve('quickjs-wasi/quickjs.wasm'),
+    },
   };
   writeFileSync(join(seaDir, 'sea-config.json'), JSON.stringify(config, null, 2));
-  // The blob must come from the Node that will run it; for another platform, this machine's Node 24
-  // writes it (without code cache, which is tied to the V8 build and CPU).
-  const builder = config.useCodeCache ? node : nodeBinary(`${process.platform}-${process.arch}`, NODE24_VERSION);
+  // The blob must come from the Node version that will run it; for another platform, this machine's
+  // Node 24 of the same version writes it.
+  const builder = native ? node : nodeBinary(`${process.platform}-${process.arch}`, NODE24_VERSION);
   execFileSync(builder, ['--experimental-sea-config', join(seaDir, 'sea-config.json')], { stdio: ['ignore', 'ignore', 'inherit'] });
   const out = join(RELEASE, `portkey-doctor-${target}${target.startsWith('win32') ? '.exe' : ''}`);
   rmSync(out, { force: true });

@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { BlockList, isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { getAsset, isSea } from 'node:sea';
 
 import { serversLookup } from './dns.js';
 import { wasmBaselineOnly } from './wasm-tier.js';
@@ -69,8 +70,7 @@ let loaded: Promise<{ qjs: QuickJsModule; pac: PacResolverModule; wasm: Wasm }> 
  * no node_modules beside it), else the file the quickjs-wasi package ships.
  */
 async function quickjsWasm(): Promise<Uint8Array> {
-  const sea = await import('node:sea').catch(() => undefined);
-  if (sea?.isSea()) return new Uint8Array(sea.getAsset(SEA_QUICKJS_ASSET) as ArrayBuffer);
+  if (isSea()) return new Uint8Array(getAsset(SEA_QUICKJS_ASSET) as ArrayBuffer);
   return readFile(createRequire(import.meta.url).resolve('quickjs-wasi/quickjs.wasm'));
 }
 

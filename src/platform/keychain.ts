@@ -20,6 +20,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
+import { getRawAsset, isSea } from 'node:sea';
 import { settleOnce } from '../core/deadline.js';
 import { VERSION } from '../core/version.js';
 import { Secret } from '../core/secret.js';
@@ -139,8 +140,7 @@ export function loadAddonFromBytes(bytes: Buffer, dir: string): KeyringModule {
 }
 
 async function loadKeyring(): Promise<KeyringModule> {
-  const sea = await import('node:sea');
-  if (sea.isSea()) return loadAddonFromBytes(Buffer.from(sea.getRawAsset(SEA_KEYRING_ASSET) as ArrayBuffer), addonCacheDir());
+  if (isSea()) return loadAddonFromBytes(Buffer.from(getRawAsset(SEA_KEYRING_ASSET) as ArrayBuffer), addonCacheDir());
   return import('@napi-rs/keyring');
 }
 

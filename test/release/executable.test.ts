@@ -95,6 +95,18 @@ describe.skipIf(process.platform === 'win32')('the single executable, alone in a
     expect(report.checks.find((c) => c.id === 'network-path')?.details).toMatchObject({ source: 'app-pac', proxy: 'http://127.0.0.1:9' });
   });
 
+  it("a --plugin check (an ES module file, through Node's own loader) runs, and nothing is printed on stderr", async () => {
+    const plugin = join(home, 'org-check.mjs');
+    writeFileSync(
+      plugin,
+      "export default { id: 'org-check', title: 'Org check', group: 'settings', needs: [], codes: {}, async run() { return { status: 'ok', summary: 'fine' }; } };\n",
+    );
+    const r = await run(exe, ['--offline', '--no-policy', '--json', '--plugin', plugin], env(), dir);
+    expect(r.stderr).toBe('');
+    const report = JSON.parse(r.stdout) as { checks: { id: string; status: string }[] };
+    expect(report.checks.find((c) => c.id === 'org-check')).toMatchObject({ status: 'ok' });
+  });
+
   it('without a D-Bus session bus, key status says the keychain is unavailable (exit 2), no crash', async () => {
     const r = await run(exe, ['key', 'status'], env(), dir);
     expect(r.code).toBe(2);

@@ -100,7 +100,13 @@ function valueOnRename(meant: string, value: unknown, settings: Record<string, u
     if (typeof value !== 'string') return { kind: 'explained', why: 'its value is not a string' };
     const r = repairApiKey(value);
     const key = r.kind === 'repaired' ? r.value.reveal() : r.kind === 'unchanged' ? value : undefined;
-    if (key === undefined || key.length < MIN_SCRUB_LENGTH || /^sk-/.test(key) || /["'“”‘’`]/.test(key) || invisibleCodePoints(key).length > 0) {
+    if (
+      key === undefined ||
+      key.length < MIN_SCRUB_LENGTH ||
+      /^sk-/.test(key) ||
+      /["'\u201C\u201D\u2018\u2019`]/.test(key) ||
+      invisibleCodePoints(key).length > 0
+    ) {
       return { kind: 'explained', why: 'its value does not have the shape of a Portkey key' };
     }
     return r.kind === 'repaired' ? { kind: 'repaired', value: key, says: 'take what was pasted along with the key off it' } : { kind: 'as-is' };
