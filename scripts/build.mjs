@@ -124,6 +124,27 @@ function bundleRequires({ everything }) {
   };
 }
 
+/**
+ * undici's HTTP/2 client, replaced by a stub: the doctor's connector offers only HTTP/1.1 (ALPN
+ * `http/1.1`, undici's `allowH2: false`, src/net/http.ts and connector.ts), so a server cannot
+ * choose h2 and undici never calls it. Bundled, it loaded Node's http2 module at every start
+ * (~3-4 ms, measured on Node 20 and 24). Should it ever be reached, the stub throws, which undici
+ * reports as a connection error.
+ */
+const noHttp2 = {
+  name: 'no-undici-http2',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/client-h2\.js$/ }, (args) =>
+      /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/.test(args.importer) ? { path: 'undici-client-h2-stub', namespace: 'pkd-stub' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'pkd-stub' }, () => ({
+      loader: 'js',
+      contents:
+        "module.exports = function connectH2() { throw new Error('HTTP/2 is not part of this build: the doctor offers HTTP/1.1 only (allowH2: false)'); };\n",
+    }));
+  },
+};
+
 const common = {
   absWorkingDir: ROOT,
   bundle: true,
@@ -158,7 +179,7 @@ export async function buildDist() {
     // pac-resolver and quickjs-wasi (PAC files, src/net/pac.ts): loaded only when a PAC is configured;
     // quickjs-wasi finds its .wasm in its own package folder.
     external: [...lazyRequireIds(), 'ps-list', '@napi-rs/keyring', 'pac-resolver', 'quickjs-wasi'],
-    plugins: [embedAssets, bundleRequires({ everything: false })],
+    plugins: [embedAssets, bundleRequires({ everything: false }), noHttp2],
     // Bundled CommonJS code calls require() for Node's built-ins; an ES module has none of its own.
     banner: { js: 'import{createRequire as __pkdCreateRequire}from"node:module";const require=__pkdCreateRequire(import.meta.url);' },
   });
@@ -229,7 +250,7 @@ export async function buildSea() {
     // import.meta.url in CommonJS: the running file (in the executable, the executable itself).
     define: { ...common.define, 'import.meta.url': '__pkd_import_meta_url' },
     banner: { js: 'const __pkd_import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
-    plugins: [embedAssets, bundleRequires({ everything: true })],
+    plugins: [embedAssets, bundleRequires({ everything: true }), noHttp2],
   });
   moveMaps(out, join(ROOT, 'build', 'sourcemaps', 'sea'));
   const bundle = readFileSync(join(out, 'bundle.cjs'), 'utf8');

@@ -39,6 +39,14 @@ describe('the npm package', () => {
     expect(readFileSync(join(ROOT, 'dist', 'cli.js'), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
   });
 
+  it("is ASCII, and loads neither undici's HTTP/2 client nor Node's http2 (issue 15: start-up cost)", () => {
+    const files = ['dist/cli.js', 'dist/cli.cjs', ...readdirSync(join(ROOT, 'dist', 'chunks')).map((f) => `dist/chunks/${f}`)];
+    const text = files.map((f) => readFileSync(join(ROOT, f), 'latin1')).join('\n');
+    expect(text.search(/[^\x00-\x7f]/)).toBe(-1);
+    expect(text).not.toMatch(/["']node:http2["']|["']http2["']/);
+    expect(text).not.toContain('node_modules/undici/lib/dispatcher/client-h2.js');
+  });
+
   it('installed from its tarball into a temporary global prefix, runs', { timeout: 240_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pkd-pack-'));
     const out = npm(['pack', '--json', '--ignore-scripts', '--pack-destination', dir]);
