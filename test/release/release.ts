@@ -8,9 +8,9 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 export const EXECUTABLE = join(ROOT, 'release', `portkey-doctor-${process.platform}-${process.arch}${process.platform === 'win32' ? '.exe' : ''}`);
 
-/** The newest modification time of a file under src/, or of package.json. */
+/** The newest modification time of a file under src/, of package.json, or of the scripts that build the executable. */
 function newestSource(): number {
-  let newest = statSync(join(ROOT, 'package.json')).mtimeMs;
+  let newest = Math.max(...['package.json', 'scripts/build.mjs', 'scripts/package.mjs', 'scripts/sea-cache.cjs'].map((f) => statSync(join(ROOT, f)).mtimeMs));
   for (const e of readdirSync(join(ROOT, 'src'), { recursive: true, withFileTypes: true })) {
     if (e.isFile()) newest = Math.max(newest, statSync(join(e.parentPath, e.name)).mtimeMs);
   }
