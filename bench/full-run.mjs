@@ -5,7 +5,8 @@
 // Target: the doctor at most 1.5x the bare script.
 // Run: npm run build && node bench/full-run.mjs [runs=15] [--compare OTHER/cli.js] [--exe FILE]
 //   --compare: another build of the CLI (e.g. the unbundled tsc build of an earlier commit), same run;
-//   --exe: the single executable (default: release/portkey-doctor-<platform>-<arch> when built).
+//   --exe: the single executable (default: release/portkey-doctor-<platform>-<arch> when built);
+//   --compare-exe: another build's executable, same run.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
@@ -15,7 +16,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const { values, positionals } = parseArgs({ options: { compare: { type: 'string' }, exe: { type: 'string' } }, allowPositionals: true });
+const { values, positionals } = parseArgs({
+  options: { compare: { type: 'string' }, exe: { type: 'string' }, 'compare-exe': { type: 'string' } },
+  allowPositionals: true,
+});
 const runs = Number(positionals[0] ?? 15);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'dist', 'cli.cjs'); // the bin, as `portkey-doctor` runs
@@ -130,7 +134,14 @@ if (exe) {
   if (viaExe.checks.find((c) => c.id === 'gateway-http')?.status !== 'ok') throw new Error('the executable did not reach the gateway');
 }
 const reported = { doctor: [], exe: [] };
-const times = { doctor: [], bare: [], nodeStart: [], ...(values.compare ? { compare: [] } : {}), ...(exe ? { exe: [] } : {}) };
+const times = {
+  doctor: [],
+  bare: [],
+  nodeStart: [],
+  ...(values.compare ? { compare: [] } : {}),
+  ...(exe ? { exe: [] } : {}),
+  ...(values['compare-exe'] ? { compareExe: [] } : {}),
+};
 for (let i = 0; i < runs; i++) {
   times.nodeStart.push((await once(['-e', '0'])).ms);
   times.bare.push((await once(bareArgs)).ms);
@@ -143,6 +154,7 @@ for (let i = 0; i < runs; i++) {
     times.exe.push(e.ms);
     reported.exe.push(JSON.parse(e.stdout).durationMs);
   }
+  if (values['compare-exe']) times.compareExe.push((await once(doctorFlags, values['compare-exe'])).ms);
 }
 stopAll();
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
@@ -156,6 +168,8 @@ console.log(
   `| portkey-doctor --only network,gateway | ${m.doctor.toFixed(1)} | ${(m.doctor / m.bare).toFixed(2)}x | ≤ 1.5x: ${m.doctor / m.bare <= 1.5 ? 'met' : 'missed'} |`,
 );
 if (m.compare !== undefined) console.log(`| compared build (${values.compare}) | ${m.compare.toFixed(1)} | ${(m.compare / m.bare).toFixed(2)}x | |`);
+if (m.compareExe !== undefined)
+  console.log(`| compared executable (${values['compare-exe']}) | ${m.compareExe.toFixed(1)} | ${(m.compareExe / m.bare).toFixed(2)}x | |`);
 if (m.exe !== undefined)
   console.log(`| single executable | ${m.exe.toFixed(1)} | ${(m.exe / m.bare).toFixed(2)}x | ≤ 1.5x: ${m.exe / m.bare <= 1.5 ? 'met' : 'missed'} |`);
 console.log(
