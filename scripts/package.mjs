@@ -14,12 +14,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSea, SEA_BUNDLE_ASSET, SEA_CACHE_ASSET } from './build.mjs';
-import { NODE24_VERSION, nodeBinary } from './node-binary.mjs';
+import { NODE24_FOR, nodeBinary } from './node-binary.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -41,10 +41,51 @@ function keyringAddon(t) {
     'win32-arm64': 'keyring-win32-arm64-msvc',
   }[t];
   if (!name) throw new Error(`no keychain addon known for ${t}`);
-  const dir = join(ROOT, 'node_modules', '@napi-rs', name);
-  const file = existsSync(dir) ? readdirSync(dir).find((n) => n.endsWith('.node')) : undefined;
-  if (!file) throw new Error(`@napi-rs/${name} is not installed (npm installs only this machine's addon): cannot package ${t}`);
-  return join(dir, file);
+  const addonIn = (dir) => (existsSync(dir) ? readdirSync(dir).find((n) => n.endsWith('.node')) : undefined);
+  const installed = join(ROOT, 'node_modules', '@napi-rs', name);
+  if (addonIn(installed)) return join(installed, addonIn(installed));
+  // Another platform's addon (npm installs only this machine's): the version @napi-rs/keyring
+  // pins, fetched with npm pack (the registry's integrity check) into .cache/addons/.
+  const version = require('@napi-rs/keyring/package.json').optionalDependencies?.[`@napi-rs/${name}`];
+  if (!version) throw new Error(`@napi-rs/keyring names no ${name}`);
+  const dir = join(ROOT, '.cache', 'addons', `${name}-${version}`);
+  if (!addonIn(dir)) {
+    const work = `${dir}.tmp`;
+    rmSync(work, { recursive: true, force: true });
+    mkdirSync(work, { recursive: true });
+    execFileSync('npm', ['pack', `@napi-rs/${name}@${version}`, '--silent', '--pack-destination', work], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const tgz = readdirSync(work).find((n) => n.endsWith('.tgz'));
+    if (!tgz) throw new Error(`npm pack @napi-rs/${name}@${version} wrote no tarball`);
+    execFileSync('tar', ['xzf', join(work, tgz), '-C', work]);
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(join(work, 'package'), dir);
+    rmSync(work, { recursive: true, force: true });
+  }
+  if (!addonIn(dir)) throw new Error(`@napi-rs/${name}@${version} holds no .node file`);
+  return join(dir, addonIn(dir));
+}
+
+/**
+ * What can be checked of an executable for another platform without running it: the file format
+ * and CPU of the binary, the fuse postject flips (`…:1`), and the blob inside it (its main script
+ * and assets by name). Throws with what is wrong.
+ */
+function verifyForeign(file, t) {
+  const bytes = readFileSync(file);
+  const magic = bytes.readUInt32BE(0);
+  const format = t.startsWith('win32') ? 'PE' : t.startsWith('darwin') ? 'Mach-O' : 'ELF';
+  const ok =
+    format === 'PE'
+      ? bytes.readUInt16BE(0) === 0x4d5a && bytes.readUInt16LE(bytes.readUInt32LE(0x3c) + 4) === (t.endsWith('arm64') ? 0xaa64 : 0x8664)
+      : format === 'Mach-O'
+        ? magic === 0xcffaedfe && bytes.readUInt32LE(4) === (t.endsWith('arm64') ? 0x0100000c : 0x01000007)
+        : magic === 0x7f454c46 && bytes.readUInt16LE(18) === (t.endsWith('arm64') ? 0xb7 : 0x3e);
+  if (!ok) throw new Error(`${basename(file)}: not a ${format} binary for ${t}`);
+  if (!bytes.includes(Buffer.from(`${SEA_FUSE}:1`))) throw new Error(`${basename(file)}: the single-executable fuse is not flipped`);
+  for (const part of ["require('node:sea')", SEA_BUNDLE_ASSET, 'keyring.node', 'quickjs.wasm']) {
+    if (!bytes.includes(Buffer.from(part))) throw new Error(`${basename(file)}: the blob holds no ${part}`);
+  }
+  return format;
 }
 
 function checksum(file) {
@@ -55,7 +96,9 @@ function checksum(file) {
 
 async function executable() {
   await buildSea();
-  const node = nodeBinary(target, NODE24_VERSION);
+  const version = NODE24_FOR[target];
+  if (!version) throw new Error(`no Node 24 release known for ${target} (scripts/node-binary.mjs, NODE24_FOR)`);
+  const node = nodeBinary(target, version);
   const seaDir = join(ROOT, 'build', 'sea');
   // V8's code cache for the bundle, made by the same Node binary that runs it (a cache from another
   // V8 would be rejected); for another platform, none (compiled at each start there).
@@ -85,7 +128,7 @@ async function executable() {
   writeFileSync(join(seaDir, 'sea-config.json'), JSON.stringify(config, null, 2));
   // The blob must come from the Node version that will run it; for another platform, this machine's
   // Node 24 of the same version writes it.
-  const builder = native ? node : nodeBinary(`${process.platform}-${process.arch}`, NODE24_VERSION);
+  const builder = native ? node : nodeBinary(`${process.platform}-${process.arch}`, version);
   execFileSync(builder, ['--experimental-sea-config', join(seaDir, 'sea-config.json')], { stdio: ['ignore', 'ignore', 'inherit'] });
   const out = join(RELEASE, `portkey-doctor-${target}${target.startsWith('win32') ? '.exe' : ''}`);
   rmSync(out, { force: true });
@@ -97,6 +140,12 @@ async function executable() {
     ...(target.startsWith('darwin') ? { machoSegmentName: 'NODE_SEA' } : {}),
   });
   chmodSync(out, 0o755);
+  if (!native) {
+    const format = verifyForeign(out, target);
+    process.stderr.write(
+      `${basename(out)}: ${format === 'ELF' ? 'an' : 'a'} ${format} binary for ${target} (Node ${version}) holding the blob; not run here (another platform), no code cache (made only by the binary that runs it)${target.startsWith('darwin') ? '; its signature is now invalid: sign it on macOS (docs/release.md)' : target.startsWith('win32') ? '; unsigned: sign it with signtool on Windows (docs/release.md)' : ''}\n`,
+    );
+  }
   checksum(out);
   return out;
 }
