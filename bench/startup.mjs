@@ -54,6 +54,9 @@ for (const [name, t] of Object.entries(times)) {
   const ratio = m / base;
   const own =
     (name.startsWith('single') || name.startsWith('compared executable')) && base24 ? ` (${(m / base24).toFixed(2)}x its own Node 24's node -e 0)` : '';
-  const target = name.includes('node -e 0') || name.includes('--help') ? '' : ratio <= 1.1 ? 'met' : 'missed';
+  // An executable carries its own Node: it is held to that Node's start-up when it was measured.
+  const own24 = (name.startsWith('single') || name.startsWith('compared executable')) && base24 ? m / base24 : undefined;
+  const judged = own24 ?? ratio;
+  const target = name.includes('node -e 0') || name.includes('--help') ? '' : `${judged <= 1.1 ? 'met' : 'missed'}${own24 !== undefined ? ' (own Node)' : ''}`;
   console.log(`| ${name} | ${m.toFixed(1)} | ${ratio.toFixed(2)}x${own} | ${target} |`);
 }
