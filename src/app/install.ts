@@ -4,6 +4,7 @@
  * src/platform/app-locate.ts.
  */
 import { MANAGED_PLIST_DOMAIN } from '../config/paths.js';
+import type { ProcessListing } from './process-info.js';
 import type { AppProcessRule } from './process-rules.js';
 
 /**
@@ -71,4 +72,6 @@ export interface LocateHints {
   processRule?: AppProcessRule;
   /** The doctor's own process, never the app; its user's processes only. */
   self?: { pid: number; uid?: number };
+  /** The run's process listing, when the OS finds the app by its processes (Linux): taken once per run. */
+  listProcesses?: () => Promise<ProcessListing>;
 }

@@ -12,7 +12,7 @@ import { fillStartTimes, listPosixProcesses } from './processes.js';
 export const linuxAdapter: PlatformAdapter = {
   os: 'linux',
   official: true,
-  locateApp: (ctx, hints) => locateLinux(ctx, hints),
+  locateApp: (ctx, hints) => locateLinux(ctx, hints, hints?.listProcesses ? { listProcesses: hints.listProcesses } : {}),
   listProcesses: () => listPosixProcesses(),
   completeStartTimes: (processes) => fillStartTimes(processes),
   processRule: LINUX_RULE,
