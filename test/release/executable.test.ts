@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretServiceMissing, startSecretService, type SecretService } from '../platform/secret-service.js';
-import { ensureExecutable, run, VERSION } from './release.js';
+import { ensureExecutable, ROOT, run, VERSION } from './release.js';
 
 const KEY = 'pk-ExecutableTestKey-Qz8Wv';
 let dir: string;
@@ -105,6 +105,14 @@ describe.skipIf(process.platform === 'win32')('the single executable, alone in a
     expect(r.stderr).toBe('');
     const report = JSON.parse(r.stdout) as { checks: { id: string; status: string }[] };
     expect(report.checks.find((c) => c.id === 'org-check')).toMatchObject({ status: 'ok' });
+  });
+
+  it('its main script, when the doctor inside cannot be read (a damaged file), says so in one line and exits 2', async () => {
+    // Outside an executable node:sea has no assets: the same path a damaged blob takes.
+    const r = await run(process.execPath, [join(ROOT, 'build', 'sea', 'main.cjs'), '--offline'], env({ PATH: process.env.PATH ?? '' }), dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('portkey-doctor: internal error: this executable is damaged (the doctor inside it cannot be read). Download it again.\n');
+    expect(r.stdout).toBe('');
   });
 
   it('without a D-Bus session bus, key status says the keychain is unavailable (exit 2), no crash', async () => {
