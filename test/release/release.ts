@@ -10,7 +10,11 @@ export const EXECUTABLE = join(ROOT, 'release', `portkey-doctor-${process.platfo
 
 /** The newest modification time of a file under src/, of package.json, or of the scripts that build the executable. */
 function newestSource(): number {
-  let newest = Math.max(...['package.json', 'scripts/build.mjs', 'scripts/package.mjs', 'scripts/sea-cache.cjs', 'scripts/sea-main.cjs'].map((f) => statSync(join(ROOT, f)).mtimeMs));
+  let newest = Math.max(
+    ...['package.json', 'scripts/build.mjs', 'scripts/package.mjs', 'scripts/sea-cache.cjs', 'scripts/sea-main.cjs'].map(
+      (f) => statSync(join(ROOT, f)).mtimeMs,
+    ),
+  );
   for (const e of readdirSync(join(ROOT, 'src'), { recursive: true, withFileTypes: true })) {
     if (e.isFile()) newest = Math.max(newest, statSync(join(e.parentPath, e.name)).mtimeMs);
   }
