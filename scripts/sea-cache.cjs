@@ -16,7 +16,7 @@
  * artifact. Measured on the executable's full run: ~33 ms less than the top-level-only cache
  * (bench/full-run.mjs). A third process then checks that a fresh Node accepts the cache.
  */
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { createServer } = require('node:http');
 const { tmpdir } = require('node:os');
@@ -58,7 +58,8 @@ if (mode === '--warm') {
   process.stdout.write(compile(readFileSync(source, 'latin1'), readFileSync(cache)).cachedDataRejected ? 'rejected' : 'accepted');
 } else {
   const [source, out] = [mode, ...args].map((p) => resolve(p));
-  // A stand-in for the open-source gateway and its provider, as far as a doctor run goes.
+  // A stand-in for the open-source gateway and its provider, as far as a doctor run without
+  // --live goes (no message is sent).
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -67,16 +68,6 @@ if (mode === '--warm') {
       if (path === '/') res.writeHead(200, { 'content-type': 'text/plain' }).end('AI Gateway says hey!');
       else if (path === '/v1/models') json(200, { object: 'list', data: [{ id: 'claude-sonnet-4-5', object: 'model' }] });
       else if (path === '/v1/messages/count_tokens') json(200, { input_tokens: 8 });
-      else if (path === '/v1/messages')
-        json(200, {
-          id: 'msg_1',
-          type: 'message',
-          role: 'assistant',
-          model: 'claude-sonnet-4-5',
-          content: [{ type: 'text', text: 'pong' }],
-          stop_reason: 'end_turn',
-          usage: { input_tokens: 8, output_tokens: 1 },
-        });
       else json(404, { type: 'error', error: { type: 'not_found_error', message: 'no route' } });
     });
   });
@@ -90,9 +81,8 @@ if (mode === '--warm') {
         XDG_CACHE_HOME: join(home, '.cache'),
         PORTKEY_DOCTOR_API_KEY: 'pk-packaging-warm-up-not-a-key',
       };
-      // Asynchronous would be needed if the server lived in the child; it lives here, so the child
-      // is waited for with the event loop running.
-      const child = require('node:child_process').spawn(process.execPath, [__filename, '--warm', source, out, String(server.address().port)], {
+      // Not spawnSync: the stand-in lives in this process and must answer while the child runs.
+      const child = spawn(process.execPath, [__filename, '--warm', source, out, String(server.address().port)], {
         env,
         cwd: home,
         stdio: ['ignore', 'ignore', 'inherit'],
